@@ -1,0 +1,95 @@
+// The runner: loads a scenario file into validated sweep points, runs every
+// (sweep point, replication) pair on one or more threads, and aggregates the results.
+//
+// Top-level keys of every scenario file (a kind adds its own sections):
+//   name:          identifier; results go to results/<name>/           (required)
+//   description:   free text                                           (optional)
+//   study:         which StudyKind reads the file, e.g. group-call     (required)
+//   seed:          unsigned 64-bit scenario seed                       (default 1)
+//   replications:  runs per sweep point, >= 1                          (default 1)
+//   sweep:         map of dotted key path -> list of values; the run set is the
+//                  cartesian product, in the order the paths are written (optional)
+//
+// Seeds: replication r of every sweep point uses derive_seed(seed, r) (common random
+// numbers across sweep points, so differences between points are not sampling noise).
+// A run is identified by (point index, replication), so a run set can be split across
+// processes and merged; results never depend on --jobs.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <iosfwd>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "app/study/study.hpp"
+
+namespace p2psim::runner {
+
+struct SweepPoint {
+  std::vector<std::pair<std::string, std::string>> params;  // path -> value text
+  std::unique_ptr<study::Study> study;
+};
+
+struct LoadedScenario {
+  std::string file;
+  std::string name;
+  std::string description;
+  std::uint64_t seed = 1;
+  int replications = 1;
+  const study::StudyKind* kind = nullptr;
+  std::vector<std::string> sweep_paths;
+  std::vector<SweepPoint> points;
+  nlohmann::ordered_json echo;  // the scenario as parsed, for results.json
+};
+
+// A "key.path=value" assignment applied to the document before validation (CLI --set).
+struct Override {
+  std::string path;
+  std::string value;  // parsed as a YAML scalar
+};
+
+// Reads and validates the whole run set. Throws scenario::ScenarioError (file:line:col)
+// on any problem; nothing is run or written in that case.
+LoadedScenario load_scenario(const std::string& path, const std::vector<Override>& overrides = {});
+// Same, from text already in memory (`display_name` is used in error messages).
+LoadedScenario load_scenario_text(const std::string& text, const std::string& display_name,
+                                  const std::vector<Override>& overrides = {});
+
+struct RunOptions {
+  int jobs = 1;                            // worker threads, >= 1
+  std::optional<std::uint64_t> seed;       // overrides the scenario's seed
+  std::optional<int> replications;         // overrides the scenario's replications
+  bool progress = false;                   // print progress to stderr
+};
+
+struct RunRecord {
+  std::size_t point = 0;
+  int replication = 0;
+  std::uint64_t seed = 0;
+  study::RunResult result;
+};
+
+struct RunSetResult {
+  const LoadedScenario* scenario = nullptr;
+  std::uint64_t seed = 0;
+  int replications = 0;
+  std::vector<RunRecord> runs;  // ordered by (point, replication)
+  study::RunSetSummary summary;
+};
+
+RunSetResult run_scenario(const LoadedScenario& scenario, const RunOptions& options);
+
+// results.json, results.csv (tidy: one row per sweep point x metric) and, when runs
+// produced series, timeseries.csv, written atomically into `out_dir` (created).
+void write_results(const RunSetResult& result, const std::string& out_dir);
+nlohmann::ordered_json results_json(const RunSetResult& result);
+
+// The kind's summary, or a generic aligned table of headline metrics.
+void print_summary(const RunSetResult& result, std::ostream& os);
+
+}  // namespace p2psim::runner
