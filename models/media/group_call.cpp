@@ -27,6 +27,17 @@ int draw_access_profile(const CallSpec& spec, std::uint64_t seed, int i) {
 
 namespace {
 
+// Quantile q of xs (Hyndman & Fan type 7, as p2psim::Samples) by selection, O(n).
+double quantile(std::vector<double>& xs, double q) {
+  const double h = q * static_cast<double>(xs.size() - 1);
+  const std::size_t lo = static_cast<std::size_t>(h);
+  std::nth_element(xs.begin(), xs.begin() + static_cast<std::ptrdiff_t>(lo), xs.end());
+  const double a = xs[lo];
+  if (lo + 1 >= xs.size()) return a;
+  const double b = *std::min_element(xs.begin() + static_cast<std::ptrdiff_t>(lo) + 1, xs.end());
+  return a + (h - static_cast<double>(lo)) * (b - a);
+}
+
 // The built-in observer: time-weighted metrics of the whole call.
 class Collector final : public CallObserver {
  public:
@@ -87,7 +98,7 @@ class Collector final : public CallObserver {
       } else {
         p_[e.receiver].all_full = false;
       }
-      if (first_ && !e.failed && e.payload_bps > 0) latency_.add(e.latency.seconds());
+      if (first_ && !e.failed && e.payload_bps > 0) latency_.push_back(e.latency.seconds());
     }
     first_ = false;
   }
@@ -120,8 +131,12 @@ class Collector final : public CallObserver {
     }
     r.participants = std::move(p_);
     r.wire_bytes = wire_bytes_;
-    r.latency_mean_s = latency_.mean();
-    r.latency_p95_s = latency_.quantile(0.95);
+    if (!latency_.empty()) {
+      double sum = 0;
+      for (double x : latency_) sum += x;
+      r.latency_mean_s = sum / static_cast<double>(latency_.size());
+      r.latency_p95_s = quantile(latency_, 0.95);
+    }
     r.full_rate_fraction = expected_ > 0 ? full_ / expected_ : 1.0;
     r.failed_fraction = expected_ > 0 ? failed_ / expected_ : 0.0;
     r.all_full = all;
@@ -140,7 +155,7 @@ class Collector final : public CallObserver {
   std::vector<Acc> acc_;
   Srv srv_[kServerCount];
   double wire_bytes_ = 0, expected_ = 0, full_ = 0, failed_ = 0;
-  Samples latency_;
+  std::vector<double> latency_;
   bool first_ = true;
 };
 

@@ -63,8 +63,11 @@ MaxMinResult max_min_fair(std::span<const double> capacity, const FlowSet& flows
   // Flows by increasing demand: the next demand-limited freeze is at the front.
   std::vector<std::uint32_t> by_demand(F);
   std::iota(by_demand.begin(), by_demand.end(), 0u);
-  std::stable_sort(by_demand.begin(), by_demand.end(),
-                   [&](std::uint32_t a, std::uint32_t b) { return flows.demand(a) < flows.demand(b); });
+  auto by_demand_less = [&](std::uint32_t a, std::uint32_t b) {
+    return flows.demand(a) < flows.demand(b) || (flows.demand(a) == flows.demand(b) && a < b);
+  };
+  if (!std::is_sorted(by_demand.begin(), by_demand.end(), by_demand_less))
+    std::sort(by_demand.begin(), by_demand.end(), by_demand_less);
   std::size_t next_demand = 0;
 
   // Finite links that still carry active flows (compacted as they empty). Unlimited

@@ -27,6 +27,7 @@ class Mcu final : public Topology {
     const PacketStream mix_video = has_video ? video_stream(m.video, mix_bps) : PacketStream{};
     auto failed = [&](int i) { return ctx.server_path(i) == ServerPath::kFailed; };
 
+    out.streams.reserve(out.streams.size() + static_cast<std::size_t>(n) * static_cast<std::size_t>(n - 1) * 2);
     std::vector<std::int32_t> up_a(n, -1), up_v(n, -1), down_a(n, -1), down_v(n, -1);
     std::vector<SimTime> up_lat(n), down_lat(n);
     int inputs = 0, outputs = 0;

@@ -11,6 +11,10 @@ void plan_mesh(const CallContext& ctx, StreamPlan& out) {
   const int n = ctx.n();
   const PacketStream audio = audio_stream(m.audio);
   const PacketStream video = m.video.enabled ? video_stream(m.video, m.video.top().bitrate_bps) : PacketStream{};
+  const std::size_t pairs = static_cast<std::size_t>(n) * static_cast<std::size_t>(n - 1);
+  const std::size_t kinds = (m.audio.enabled ? 1 : 0) + (m.video.enabled ? 1 : 0);
+  out.flows.reserve(out.flows.size() + pairs * kinds);
+  out.streams.reserve(out.streams.size() + pairs * kinds);
   for (int i = 0; i < n; ++i) {
     for (int j = 0; j < n; ++j) {
       if (i == j) continue;

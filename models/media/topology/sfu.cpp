@@ -23,6 +23,12 @@ void plan_sfu(const CallContext& ctx, std::span<const int> recency, StreamPlan& 
   std::vector<PacketStream> layer(L);
   for (int k = 0; k < L; ++k) layer[k] = video_stream(m.video, m.video.layers[k].bitrate_bps);
   auto failed = [&](int i) { return ctx.server_path(i) == ServerPath::kFailed; };
+  {
+    const std::size_t pairs = static_cast<std::size_t>(n) * static_cast<std::size_t>(n - 1);
+    const std::size_t kinds = (m.audio.enabled ? 1 : 0) + (has_video ? 1 : 0);
+    out.flows.reserve(out.flows.size() + pairs * kinds + static_cast<std::size_t>(n) * (1 + L));
+    out.streams.reserve(out.streams.size() + pairs * kinds);
+  }
 
   // Uploads.
   std::vector<std::int32_t> up_audio(n, -1), up_layer(static_cast<std::size_t>(n) * L, -1);
