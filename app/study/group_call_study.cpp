@@ -293,6 +293,7 @@ std::unique_ptr<Study> parse_group_call(const Field& root) {
 // --- summary
 
 std::string mbps(double bps) {
+  if (std::isnan(bps)) return "-";
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.2f", bps / 1e6);
   return buf;
@@ -354,10 +355,15 @@ void summarize(const RunSetSummary& s, std::ostream& os) {
     std::vector<std::vector<std::string>> rows{{"N", "up req", "up got", "down req", "down got", "p95 down got",
                                                 "full %", "server out", "server cores", "latency ms"}};
     for (const PointSummary* p : pts) {
-      char full[16], cores[16], lat[16];
-      std::snprintf(full, sizeof full, "%.1f", 100 * stat(*p, "full_rate_fraction"));
-      std::snprintf(cores, sizeof cores, "%.2f", stat(*p, "server_cpu_cores"));
-      std::snprintf(lat, sizeof lat, "%.0f", 1e3 * stat(*p, "latency_mean_s"));
+      auto fmt = [](const char* f, double v) {
+        if (std::isnan(v)) return std::string("-");
+        char buf[32];
+        std::snprintf(buf, sizeof buf, f, v);
+        return std::string(buf);
+      };
+      const std::string full = fmt("%.1f", 100 * stat(*p, "full_rate_fraction"));
+      const std::string cores = fmt("%.2f", stat(*p, "server_cpu_cores"));
+      const std::string lat = fmt("%.0f", 1e3 * stat(*p, "latency_mean_s"));
       rows.push_back({std::to_string(static_cast<long>(stat(*p, "group_size"))), mbps(stat(*p, "uplink_requested_mean_bps")),
                       mbps(stat(*p, "uplink_delivered_mean_bps")), mbps(stat(*p, "downlink_requested_mean_bps")),
                       mbps(stat(*p, "downlink_delivered_mean_bps")), mbps(stat(*p, "downlink_delivered_p95_bps")),
