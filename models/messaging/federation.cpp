@@ -92,6 +92,7 @@ void Federation::kick(std::uint32_t q) {
   w_.observer.on_transaction(origin, dest, static_cast<int>(n), ok, now);
   if (!ok) {
     w_.observer.on_control(Leg::kControl, 1);
+    if (w_.nodes[dest].next_up(now) == kNever) return;  // gone for good: stop retrying
     queue.backoff = queue.backoff == SimTime::zero()
                         ? spec_.min_retry
                         : std::min(spec_.max_retry, SimTime::from_seconds(queue.backoff.seconds() * spec_.retry_multiplier));
