@@ -226,3 +226,31 @@ TEST_CASE("DHT storage: k closest online peers hold the record; churned-out hold
   // Lookup cost: alpha * ceil(log2 50) = 3 * 6 for the put and for the fetch.
   CHECK(rec.control == 18 + 18);
 }
+
+TEST_CASE("store-and-forward delivery ratio within a deadline matches the closed form", "[messaging][saf]") {
+  // Always-up server, exponential on (mean a) / off (mean b) users, stationary. At the
+  // send time the recipient is online with p = a / (a + b); otherwise its residual off
+  // time is Exp(b) (memoryless). The message reaches the server at t0 + lat and the
+  // recipient at its next online time + lat, so P(delay <= d) = p + (1 - p)(1 - e^{-(d - 2 lat)/b}).
+  const double a = 3600, b = 3 * 3600, ln2 = std::log(2.0);
+  MessagingSpec s;
+  s.users = 300;
+  s.kind = ArchitectureKind::kStoreAndForward;
+  s.server_availability.always_up = true;
+  s.user_availability.online = {SessionLaw::kExponential, SimTime::from_seconds(a * ln2), 1, 1};
+  s.user_availability.offline = {SessionLaw::kExponential, SimTime::from_seconds(b * ln2), 1, 1};
+  s.workload.mode = ConversationMode::kDirect;
+  s.workload.contacts = 3;
+  s.workload.rate_per_online_hour = 1;
+  s.workload.duration = SimTime::h(200);
+  s.hop_latency = SimTime::ms(50);
+  for (double d_h : {0.5, 2.0, 6.0}) {
+    s.deadline = SimTime::from_seconds(d_h * 3600);
+    const double p = a / (a + b);
+    const double exact = p + (1 - p) * (1 - std::exp(-(d_h * 3600 - 0.1) / b));
+    double sum = 0;
+    for (int seed = 1; seed <= 3; ++seed) sum += run_messaging(s, seed).delivery_ratio;
+    INFO("deadline " << d_h << " h, exact " << exact);
+    CHECK(sum / 3 == Approx(exact).margin(0.012));
+  }
+}
