@@ -32,6 +32,7 @@ Radio::Segment LteRadio::idle_segment() const {
 
 void LteRadio::start_promotion(SimTime t, Cause cause) {
   switch_to(t, false, constant(kPromotion, promotion_bucket(cause), p_.promotion_w));
+  count_promotion();
   phase_ = Phase::kPromotion;
   set_ready_at(t + p_.promotion_time);
   arm(t + p_.promotion_time);
@@ -83,7 +84,6 @@ void LteRadio::on_flow(SimTime t, double up_bps, double down_bps) {
 void LteRadio::on_timer(SimTime t) {
   switch (phase_) {
     case Phase::kPromotion:
-      count_promotion();
       enter_continuous(t, false);
       break;
     case Phase::kInactivity: {

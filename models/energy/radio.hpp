@@ -63,7 +63,7 @@ class Radio : public TrafficObserver {
   double energy_j() const;
   double bucket_j(Bucket b) const { return buckets_[static_cast<int>(b)]; }
   SimTime time_in_state(int s) const { return state_time_[static_cast<std::size_t>(s)]; }
-  std::uint64_t promotions() const { return promotions_; }
+  std::uint64_t promotions() const { return promotions_; }  // promotions started
   // Earliest time a packet handed over at `t` leaves the radio: the end of a promotion
   // in progress (a request's response cannot arrive before that), else t.
   SimTime ready_at(SimTime t) const { return ready_at_ > t ? ready_at_ : t; }

@@ -19,6 +19,7 @@ void UmtsRadio::promote(SimTime t, bool from_fach, Cause cause) {
   switch_to(t, false,
             constant(from_fach ? kPromoFachDch : kPromoIdleDch, promotion_bucket(cause),
                      from_fach ? p_.fach_dch_promotion_w : p_.idle_dch_promotion_w));
+  count_promotion();
   phase_ = Phase::kPromotion;
   set_ready_at(t + (from_fach ? p_.fach_dch_promotion : p_.idle_dch_promotion));
   arm(t + (from_fach ? p_.fach_dch_promotion : p_.idle_dch_promotion));
@@ -87,7 +88,6 @@ void UmtsRadio::on_flow(SimTime t, double up_bps, double down_bps) {
 void UmtsRadio::on_timer(SimTime t) {
   switch (phase_) {
     case Phase::kPromotion:
-      count_promotion();
       enter_dch(t, false);
       break;
     case Phase::kDch: {
