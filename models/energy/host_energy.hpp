@@ -43,6 +43,7 @@ class HostEnergy final : public TrafficObserver {
   // battery_wh > 0: capacity for the %/hour drain figure (default 15 Wh).
   HostEnergy(Simulator& sim, std::unique_ptr<Radio> radio, CpuParams cpu = {}, double battery_wh = 15.0);
 
+  using TrafficObserver::on_packet;
   void on_packet(SimTime t, std::int64_t bytes, Direction dir, Cause cause) override;
   void on_flow(SimTime t, double up_bps, double down_bps) override;
   // From t on, the host encodes `encoded` and decodes `decoded` streams.

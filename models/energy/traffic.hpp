@@ -35,6 +35,8 @@ class TrafficObserver {
  public:
   virtual ~TrafficObserver() = default;
   virtual void on_packet(SimTime t, std::int64_t bytes, Direction dir, Cause cause) = 0;
+  // Application data (Cause::kData).
+  void on_packet(SimTime t, std::int64_t bytes, Direction dir) { on_packet(t, bytes, dir, Cause::kData); }
   // Data flows are always Cause::kData.
   virtual void on_flow(SimTime t, double up_bps, double down_bps) = 0;
 };
