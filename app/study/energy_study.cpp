@@ -134,7 +134,7 @@ void parse_lte(const Field& f, LteParams& p, bool require_all) {
 void parse_umts(const Field& f, UmtsParams& p) {
   f.allow_only({"dch_fach_timer", "fach_idle_timer", "idle_dch_promotion", "fach_dch_promotion",
                 "idle_dch_promotion_w", "fach_dch_promotion_w", "dch_w", "fach_w", "idle_w", "fach_small_packets",
-                "rlc_up_threshold", "rlc_down_threshold"});
+                "rlc_up_threshold", "rlc_down_threshold", "dch_timer_reset_size", "dch_timer_reset_window"});
   const SimTime hour = SimTime::h(1);
   p.dch_fach_timer = f.get_time("dch_fach_timer", p.dch_fach_timer, SimTime::zero(), hour);
   p.fach_idle_timer = f.get_time("fach_idle_timer", p.fach_idle_timer, SimTime::zero(), hour);
@@ -148,6 +148,8 @@ void parse_umts(const Field& f, UmtsParams& p) {
   p.fach_small_packets = f.get_bool("fach_small_packets", p.fach_small_packets);
   p.rlc_up_threshold = f.get_size("rlc_up_threshold", p.rlc_up_threshold, 0, 1 << 30);
   p.rlc_down_threshold = f.get_size("rlc_down_threshold", p.rlc_down_threshold, 0, 1 << 30);
+  p.dch_timer_reset_size = f.get_size("dch_timer_reset_size", p.dch_timer_reset_size, 0, 1 << 30);
+  p.dch_timer_reset_window = f.get_time("dch_timer_reset_window", p.dch_timer_reset_window, SimTime::zero(), hour);
   if (std::string err = energy::validate(p); !err.empty()) f.fail(err);
 }
 

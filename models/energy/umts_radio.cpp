@@ -7,6 +7,8 @@ std::string validate(const UmtsParams& p) {
       p.idle_dch_promotion < SimTime::zero() || p.fach_dch_promotion < SimTime::zero())
     return "durations must be >= 0";
   if (p.rlc_up_threshold < 0 || p.rlc_down_threshold < 0) return "RLC thresholds must be >= 0";
+  if (p.dch_timer_reset_size < 0 || p.dch_timer_reset_window < SimTime::zero())
+    return "dch_timer_reset_size and dch_timer_reset_window must be >= 0";
   return {};
 }
 
@@ -51,16 +53,44 @@ bool UmtsRadio::rlc_exceeds(SimTime t, std::int64_t bytes, Direction dir) {
   return rlc_[0].queue > p_.rlc_up_threshold || rlc_[1].queue > p_.rlc_down_threshold;
 }
 
+void UmtsRadio::dch_reset_init(SimTime t, std::int64_t bytes, Direction dir) {
+  const int d = dir == Direction::kUp ? 0 : 1;
+  burst_[d] = DchBurst{bytes, t, true};
+  burst_[1 - d] = DchBurst{};
+}
+
+bool UmtsRadio::dch_resets(SimTime t, std::int64_t bytes, Direction dir) {
+  const int d = dir == Direction::kUp ? 0 : 1;
+  const SimTime win = p_.dch_timer_reset_window;
+  DchBurst& b = burst_[d];
+  if (!b.seen || t - b.last > win) b.bytes = bytes;
+  else b.bytes += bytes;
+  b.last = t;
+  b.seen = true;
+  DchBurst& o = burst_[1 - d];
+  if (!o.seen || t - o.last > win) o.bytes = 0;
+  return b.bytes >= p_.dch_timer_reset_size || o.bytes >= p_.dch_timer_reset_size;
+}
+
 void UmtsRadio::on_packet(SimTime t, std::int64_t bytes, Direction dir, Cause cause) {
   if (flowing()) return;
+  if (state_ == kDch && !dch_resets(t, bytes, dir)) return;  // the DCH timer runs on
   last_cause_ = cause;
   switch (state_) {
-    case kIdle: promote(t, false, cause); break;
+    case kIdle:
+      promo_bytes_ = bytes;
+      promo_dir_ = dir;
+      promote(t, false, cause);
+      break;
     case kPromoIdleDch:
-    case kPromoFachDch: break;
+    case kPromoFachDch:
+      if (dir == promo_dir_) promo_bytes_ += bytes;  // sent together when the promotion ends
+      break;
     case kDch: enter_dch(t, false); break;
     case kFach:
       if (!p_.fach_small_packets || rlc_exceeds(t, bytes, dir)) {
+        promo_bytes_ = bytes;
+        promo_dir_ = dir;
         promote(t, true, cause);
       } else {
         Segment s = constant(kFach, activity_bucket(cause), p_.fach_w);
@@ -88,6 +118,7 @@ void UmtsRadio::on_flow(SimTime t, double up_bps, double down_bps) {
 void UmtsRadio::on_timer(SimTime t) {
   switch (phase_) {
     case Phase::kPromotion:
+      dch_reset_init(t, promo_bytes_, promo_dir_);
       enter_dch(t, false);
       break;
     case Phase::kDch: {

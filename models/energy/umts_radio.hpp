@@ -7,6 +7,8 @@
 //        the threshold (rlc_up/down_threshold bytes); otherwise promotion FACH->DCH.
 // The RLC buffer model is ARO's: a direction's buffer empties if the gap since its last
 // packet exceeds the drain time (p2*q^2 + p1*q + p0) ms for q buffered bytes.
+// In DCH, a burst smaller than dch_timer_reset_size does not restart the DCH timer
+// (ARO's DchDemotionQueue): a lone small keepalive does not prolong a DCH tail.
 // Power is flat per state (no per-Mbps term in the ARO 3G profile).
 #pragma once
 
@@ -29,6 +31,11 @@ struct UmtsParams {
   std::int64_t rlc_down_threshold = 475;           // bytes, ARO RLC_DL_TH
   double rlc_up_p2 = 0.0014, rlc_up_p1 = 1.6, rlc_up_p0 = 20.0;     // ARO RLC_UL_RATE_P2/P1/P0 (ms)
   double rlc_down_p2 = 0.0, rlc_down_p1 = 0.1, rlc_down_p0 = 10.0;  // ARO RLC_DL_RATE_P2/P1/P0 (ms)
+  // In DCH, traffic restarts the DCH inactivity timer only once a direction has carried
+  // at least dch_timer_reset_size bytes in packets less than dch_timer_reset_window apart
+  // (ARO DCH_TIMER_RESET_SIZE 320 B, DCH_TIMER_RESET_WIN 0.3 s). 0 B: every packet resets.
+  std::int64_t dch_timer_reset_size = 320;
+  SimTime dch_timer_reset_window = SimTime::ms(300);
 };
 
 std::string validate(const UmtsParams& p);
@@ -49,6 +56,9 @@ class UmtsRadio final : public Radio {
   void enter_dch(SimTime t, bool by_timeout);
   // Adds the packet to the RLC buffer model; true if it exceeds the threshold.
   bool rlc_exceeds(SimTime t, std::int64_t bytes, Direction dir);
+  // Adds a DCH packet to the timer-reset model; true if it restarts the DCH timer.
+  bool dch_resets(SimTime t, std::int64_t bytes, Direction dir);
+  void dch_reset_init(SimTime t, std::int64_t bytes, Direction dir);
 
   UmtsParams p_;
   Phase phase_ = Phase::kNone;
@@ -58,6 +68,14 @@ class UmtsRadio final : public Radio {
     SimTime last = SimTime::zero();
     bool seen = false;
   } rlc_[2];
+  struct DchBurst {
+    std::int64_t bytes = 0;
+    SimTime last = SimTime::zero();
+    bool seen = false;
+  } burst_[2];
+  // The packet that triggered the promotion in progress (it initialises burst_).
+  std::int64_t promo_bytes_ = 0;
+  Direction promo_dir_ = Direction::kUp;
 };
 
 }  // namespace p2psim::energy

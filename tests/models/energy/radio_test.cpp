@@ -293,3 +293,42 @@ TEST_CASE("Battery drain and average power follow from the energy", "[energy]") 
   CHECK(r.avg_power_mw == Approx(r.energy_j / 3600.0 * 1000.0));
   CHECK(r.battery_drain_pct_per_hour == Approx(r.energy_j / 3600.0 / 10.0 * 100.0));
 }
+
+TEST_CASE("UMTS: a small burst in DCH does not restart the DCH timer", "[energy]") {
+  RadioSpec spec;
+  spec.kind = RadioKind::kUmts;
+  const UmtsParams& p = spec.umts;
+  Rig rig(spec);
+  rig.packet(SimTime::s(10), 1000, Direction::kUp, Cause::kData);
+  // 2 s into DCH (DCH from 12 s): 116 B < 320 B, alone in its 300 ms window.
+  rig.packet(SimTime::s(14), wire::kConsentRequest, Direction::kUp, Cause::kIceConsent);
+  rig.packet(SimTime::s(14) + SimTime::ms(50), wire::kConsentResponse, Direction::kDown, Cause::kIceConsent);
+  // Two packets 100 ms apart summing to 400 B >= 320 B: the second restarts the timer.
+  rig.packet(SimTime::s(15), 200, Direction::kUp, Cause::kData);
+  rig.packet(SimTime::s(15) + SimTime::ms(100), 200, Direction::kUp, Cause::kData);
+  const HostReport r = rig.run(SimTime::s(60));
+  CHECK(state_s(r, "dch") == Approx(3.1 + p.dch_fach_timer.seconds()));
+  CHECK(bucket(r, Bucket::kIceConsent) == 0.0);  // its bits are free in UMTS and it prolonged nothing
+  CHECK(bucket(r, Bucket::kData) == Approx(3.1 * p.dch_w));
+}
+
+TEST_CASE("An hour of LTE keepalives at 120 s: 29 full wake-ups and one cut by the end", "[energy]") {
+  Simulator sim;
+  RadioSpec spec;
+  const LteParams& p = spec.lte;
+  HostEnergy host(sim, make_radio(sim, spec));
+  ExchangeSpec ks = default_exchange(Cause::kNatKeepalive);
+  ks.interval = SimTime::s(120);
+  PeriodicExchange ka(sim, host, ks, Rng::stream(1, "ka"));
+  ka.start();
+  sim.run_until(SimTime::h(1));
+  host.finish(SimTime::h(1));
+  const HostReport r = host.report();
+  const double bits = p.alpha_up_mw_per_mbps * 1e-3 * (wire::kBindingIndication * 8 / 1e6);
+  // Requests at 120, 240, ..., 3600 s; the last one starts its promotion at the end of the run.
+  CHECK(ka.requests() == 30);
+  CHECK(r.keepalive_j() == Approx(29 * lte_wakeup_j(p, wire::kBindingIndication) + bits).epsilon(1e-9));
+  // Idle: 30 stretches of paging, each restarting its phase.
+  const double gap = 120.0 - p.promotion_time.seconds() - p.tail_time.seconds();
+  CHECK(bucket(r, Bucket::kIdle) == Approx(idle_paging_j(p, 120.0) + 29 * idle_paging_j(p, gap)).epsilon(1e-9));
+}
