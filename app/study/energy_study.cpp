@@ -271,23 +271,29 @@ class EnergyStudy final : public Study {
       xs.push_back(std::make_unique<energy::PeriodicExchange>(sim, host, x, Rng::stream(seed, "energy/" + x.name)));
       xs.back()->start();
     }
-    CallLoad load;
+    struct CallDriver {
+      Simulator* sim;
+      energy::HostEnergy* host;
+      CallLoad load;
+      void start() {
+        host->on_flow(sim->now(), load.up_bps, load.down_bps);
+        host->set_streams(sim->now(), load.encoded, load.decoded);
+      }
+      void stop() {
+        host->on_flow(sim->now(), 0, 0);
+        host->set_streams(sim->now(), 0, 0);
+      }
+    } call{&sim, &host, {}};
     if (s_.call.enabled) {
-      load = call_load(s_.call);
+      call.load = call_load(s_.call);
       const SimTime start = s_.call.start;
       if (start < s_.duration) {
-        sim.schedule_at(start, [&host, &sim, &load] {
-          host.on_flow(sim.now(), load.up_bps, load.down_bps);
-          host.set_streams(sim.now(), load.encoded, load.decoded);
-        });
-        if (s_.call.duration > SimTime::zero() && start + s_.call.duration < s_.duration) {
-          sim.schedule_at(start + s_.call.duration, [&host, &sim] {
-            host.on_flow(sim.now(), 0, 0);
-            host.set_streams(sim.now(), 0, 0);
-          });
-        }
+        sim.schedule_at(start, [&call] { call.start(); });
+        if (s_.call.duration > SimTime::zero() && start + s_.call.duration < s_.duration)
+          sim.schedule_at(start + s_.call.duration, [&call] { call.stop(); });
       }
     }
+    const CallLoad& load = call.load;
     sim.run_until(s_.duration);
     host.finish(s_.duration);
     const energy::HostReport r = host.report();
