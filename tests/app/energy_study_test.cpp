@@ -1,16 +1,14 @@
 // Study kind "energy": parsing, bad input with file:line:col, metrics, and every energy
-// scenario file in scenarios/ at every sweep point (until the runner lands in main, the
-// sweep is expanded here).
+// scenario file in scenarios/ at every sweep point (loaded through the runner).
 #include <catch2/catch.hpp>
 
 #include <yaml-cpp/yaml.h>
 
-#include <fstream>
-#include <functional>
 #include <memory>
 #include <sstream>
 #include <string>
 
+#include "app/runner/runner.hpp"
 #include "app/study/study.hpp"
 
 using namespace p2psim;
@@ -35,23 +33,6 @@ double metric(const RunResult& r, const std::string& name) {
     if (m.name == name) return m.value;
   FAIL("no metric " << name);
   return 0;
-}
-
-// Sets a dotted path (maps only) in `root` to the scalar `value`.
-void set_path(YAML::Node root, const std::string& path, const YAML::Node& value) {
-  std::vector<std::string> parts;
-  std::stringstream ss(path);
-  for (std::string p; std::getline(ss, p, '.');) parts.push_back(p);
-  std::vector<YAML::Node> chain{root};
-  for (std::size_t i = 0; i + 1 < parts.size(); ++i) chain.push_back(chain.back()[parts[i]]);
-  chain.back()[parts.back()] = value;
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 }  // namespace
@@ -148,35 +129,15 @@ keepalives:
 
 TEST_CASE("energy scenario files load and run at every sweep point", "[energy]") {
   for (const char* name : {"keepalive-interval", "battery-mesh-vs-sfu", "persistent-vs-push"}) {
-    const std::string path = std::string(P2PSIM_SOURCE_DIR) + "/scenarios/" + name + ".yaml";
-    const std::string text = read_file(path);
-    REQUIRE(!text.empty());
-    const YAML::Node doc = YAML::Load(text);
-    REQUIRE(doc["study"].as<std::string>() == "energy");
-    std::vector<std::pair<std::string, std::vector<YAML::Node>>> sweep;
-    for (const auto& kv : doc["sweep"]) {
-      std::vector<YAML::Node> vals;
-      for (const auto& v : kv.second) vals.push_back(v);
-      sweep.emplace_back(kv.first.as<std::string>(), vals);
-    }
-    int points = 0;
-    std::function<void(std::size_t, YAML::Node)> expand = [&](std::size_t i, YAML::Node d) {
-      if (i == sweep.size()) {
-        scenario::Field f(d, "", std::make_shared<const std::string>(path));
-        const RunResult r = kind().parse(f)->run(1);
-        CHECK(metric(r, "energy_j") >= 0);
-        ++points;
-        return;
-      }
-      for (const YAML::Node& v : sweep[i].second) {
-        YAML::Node copy = YAML::Clone(d);
-        set_path(copy, sweep[i].first, v);
-        expand(i + 1, copy);
-      }
-    };
-    expand(0, YAML::Clone(doc));
     INFO(name);
-    CHECK(points > 1);
+    const std::string path = std::string(P2PSIM_SOURCE_DIR) + "/scenarios/" + name + ".yaml";
+    const runner::LoadedScenario sc = runner::load_scenario(path);
+    CHECK(sc.kind->name == "energy");
+    CHECK(sc.points.size() > 1);
+    for (const runner::SweepPoint& p : sc.points) {
+      const RunResult r = p.study->run(1);
+      CHECK(metric(r, "energy_j") > 0);
+    }
   }
 }
 
