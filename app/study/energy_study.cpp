@@ -7,6 +7,7 @@
 
 #include "app/study/study.hpp"
 #include "models/energy/exchange.hpp"
+#include "models/energy/flow_trace.hpp"
 #include "models/energy/host_energy.hpp"
 #include "models/energy/radio_factory.hpp"
 
@@ -271,29 +272,16 @@ class EnergyStudy final : public Study {
       xs.push_back(std::make_unique<energy::PeriodicExchange>(sim, host, x, Rng::stream(seed, "energy/" + x.name)));
       xs.back()->start();
     }
-    struct CallDriver {
-      Simulator* sim;
-      energy::HostEnergy* host;
-      CallLoad load;
-      void start() {
-        host->on_flow(sim->now(), load.up_bps, load.down_bps);
-        host->set_streams(sim->now(), load.encoded, load.decoded);
-      }
-      void stop() {
-        host->on_flow(sim->now(), 0, 0);
-        host->set_streams(sim->now(), 0, 0);
-      }
-    } call{&sim, &host, {}};
-    if (s_.call.enabled) {
-      call.load = call_load(s_.call);
-      const SimTime start = s_.call.start;
-      if (start < s_.duration) {
-        sim.schedule_at(start, [&call] { call.start(); });
-        if (s_.call.duration > SimTime::zero() && start + s_.call.duration < s_.duration)
-          sim.schedule_at(start + s_.call.duration, [&call] { call.stop(); });
-      }
+    CallLoad load;
+    std::vector<energy::RateChange> changes;
+    if (s_.call.enabled && s_.call.start < s_.duration) {
+      load = call_load(s_.call);
+      changes.push_back({s_.call.start, load.up_bps, load.down_bps, load.encoded, load.decoded});
+      const SimTime end = s_.call.start + s_.call.duration;
+      if (s_.call.duration > SimTime::zero() && end < s_.duration) changes.push_back({end, 0, 0, 0, 0});
     }
-    const CallLoad& load = call.load;
+    energy::FlowTrace call(sim, host, std::move(changes));
+    call.start();
     sim.run_until(s_.duration);
     host.finish(s_.duration);
     const energy::HostReport r = host.report();

@@ -81,6 +81,17 @@ TEST_CASE("energy study: mesh uploads N-1 streams, SFU one", "[energy]") {
   CHECK(metric(mesh, "energy_data_j") - metric(sfu, "energy_data_j") == Approx(extra).epsilon(1e-6));
 }
 
+TEST_CASE("energy study: a call with a start and a duration, then the tail", "[energy]") {
+  const RunResult r = parse_text("study: energy\nrun: {duration: 10min}\nhost: {radio: lte}\n"
+                                 "call: {topology: sfu, participants: 3, start: 1min, duration: 2min}\n")
+                          ->run(1);
+  CHECK(metric(r, "promotions") == 1);
+  // Continuous reception: the call (less the promotion) plus the 100 ms inactivity timer.
+  CHECK(metric(r, "time_continuous_reception_s") == Approx(120 - 0.26 + 0.1));
+  CHECK(metric(r, "time_long_drx_s") == Approx(11.576 - 0.12));
+  CHECK(metric(r, "energy_tail_j") > 11.0);
+}
+
 TEST_CASE("energy study: bad input names file:line:col", "[energy]") {
   try {
     parse_text("study: energy\nhost:\n  radio: lte\n  antenna: 2\n", "bad.yaml");

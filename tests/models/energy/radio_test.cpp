@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "models/energy/exchange.hpp"
+#include "models/energy/flow_trace.hpp"
 #include "models/energy/host_energy.hpp"
 #include "models/energy/radio_factory.hpp"
 
@@ -331,4 +332,23 @@ TEST_CASE("An hour of LTE keepalives at 120 s: 29 full wake-ups and one cut by t
   // Idle: 30 stretches of paging, each restarting its phase.
   const double gap = 120.0 - p.promotion_time.seconds() - p.tail_time.seconds();
   CHECK(bucket(r, Bucket::kIdle) == Approx(idle_paging_j(p, 120.0) + 29 * idle_paging_j(p, gap)).epsilon(1e-9));
+}
+
+TEST_CASE("A rate trace (as the group-call model produces) drives the radio and CPU", "[energy]") {
+  Simulator sim;
+  RadioSpec spec;
+  const LteParams& p = spec.lte;
+  HostEnergy host(sim, make_radio(sim, spec), CpuParams{0.2, 0.1});
+  FlowTrace trace(sim, host,
+                  {{SimTime::s(10), 1e6, 3e6, 3, 3},    // a 4-party mesh: 3 encodes, 3 decodes
+                   {SimTime::s(70), 0.5e6, 3e6, 1, -1}, // switches to one encode
+                   {SimTime::s(130), 0, 0, 0, 0}});
+  trace.start();
+  sim.run_until(SimTime::s(200));
+  host.finish(SimTime::s(200));
+  const HostReport r = host.report();
+  const double data = LteRadio::data_power_w(p, 1e6, 3e6) * (60 - 0.26) + LteRadio::data_power_w(p, 0.5e6, 3e6) * 60;
+  CHECK(r.bucket_j[static_cast<std::size_t>(Bucket::kData)] == Approx(data).epsilon(1e-9));
+  CHECK(r.cpu_energy_j == Approx(60 * (3 * 0.2 + 3 * 0.1) + 60 * (1 * 0.2 + 3 * 0.1)));
+  CHECK(r.promotions == 1);
 }
