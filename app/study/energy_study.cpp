@@ -1,6 +1,7 @@
 // Study kind "energy": battery cost of a mobile host's connectivity (radio power states
 // driven by its keepalives, messages and call traffic). Sections: run, host, keepalives,
 // traffic, call. Every key is documented in docs/scenarios.md under "study: energy".
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
@@ -10,6 +11,7 @@
 #include "models/energy/flow_trace.hpp"
 #include "models/energy/host_energy.hpp"
 #include "models/energy/radio_factory.hpp"
+#include "models/media/group_call.hpp"
 
 namespace p2psim::study {
 namespace {
@@ -25,61 +27,15 @@ using scenario::Field;
 
 constexpr SimTime kMaxDuration = SimTime::h(24 * 365);
 
-// ---- call load -------------------------------------------------------------------------
-// Per-participant wire rates and coded streams of a group call.
-// TODO(media): once models/media is in main, take these from the group-call model
-// instead of the textbook formulas below (mesh up/down (N-1)b; SFU up b (or the sum of
-// the simulcast layers), down (N-1)b; MCU up b, down b).
-enum class Topology { kMesh, kSfu, kMcu };
-
+// ---- call ----------------------------------------------------------------------------
+// A group call simulated by the group-call model (models/media): every participant's
+// delivered uplink/downlink wire rates over time drive its own radio.
 struct CallSpec {
   bool enabled = false;
-  Topology topology = Topology::kSfu;
-  int participants = 4;
-  double video_bps = 500e3;  // libwebrtc VP8 360p target
-  double audio_bps = 32e3;   // Opus full-band default
-  std::vector<double> simulcast_bps;  // SFU upload layers (replaces video_bps upward)
+  media::CallSpec media;                 // topology, group size, media profile, access, ...
   SimTime start = SimTime::zero();
-  SimTime duration = SimTime::zero();  // 0 = until the end of the run
+  SimTime duration = SimTime::zero();    // 0 = until the end of the run
 };
-
-struct CallLoad {
-  double up_bps = 0, down_bps = 0;
-  int encoded = 0, decoded = 0;
-};
-
-CallLoad call_load(const CallSpec& c) {
-  const int others = c.participants - 1;
-  const double stream = c.video_bps + c.audio_bps;
-  CallLoad l;
-  switch (c.topology) {
-    case Topology::kMesh:  // one encode per peer connection without simulcast
-      l.up_bps = others * stream;
-      l.down_bps = others * stream;
-      l.encoded = others;
-      l.decoded = others;
-      break;
-    case Topology::kSfu: {
-      double up = c.video_bps;
-      if (!c.simulcast_bps.empty()) {
-        up = 0;
-        for (double b : c.simulcast_bps) up += b;
-      }
-      l.up_bps = up + c.audio_bps;
-      l.down_bps = others * stream;
-      l.encoded = c.simulcast_bps.empty() ? 1 : static_cast<int>(c.simulcast_bps.size());
-      l.decoded = others;
-      break;
-    }
-    case Topology::kMcu:
-      l.up_bps = stream;
-      l.down_bps = stream;
-      l.encoded = 1;
-      l.decoded = 1;
-      break;
-  }
-  return l;
-}
 
 // ---- spec ------------------------------------------------------------------------------
 struct EnergySpec {
@@ -243,20 +199,50 @@ void parse_traffic(const Field& f, EnergySpec& s) {
   }
 }
 
+double get_capacity(const Field& f, std::string_view key, double def) {
+  auto g = f.get(key);
+  if (!g) return def;
+  if (g->is_scalar() && g->node().Scalar() == "unlimited") return media::kUnlimited;
+  return g->as_rate(1e3, 1e12);
+}
+
 void parse_call(const Field& f, CallSpec& c) {
-  f.allow_only({"topology", "participants", "video_bitrate", "audio_bitrate", "simulcast", "start", "duration"});
+  f.allow_only({"topology", "participants", "start", "duration", "last_n", "speaker_turn_mean", "audio_bitrate",
+                "video", "video_layers", "uplink", "downlink"});
   c.enabled = true;
-  c.topology = f.get_enum<Topology>("topology", Topology::kSfu,
-                                    {{"mesh", Topology::kMesh}, {"sfu", Topology::kSfu}, {"mcu", Topology::kMcu}});
-  c.participants = static_cast<int>(f.get_int("participants", 4, 2, 1000));
-  c.video_bps = f.get_rate("video_bitrate", c.video_bps, 0, 1e9);
-  c.audio_bps = f.get_rate("audio_bitrate", c.audio_bps, 0, 1e9);
-  if (auto g = f.get("simulcast")) {
-    for (const Field& i : g->items()) c.simulcast_bps.push_back(i.as_rate(1, 1e9));
-    if (c.topology != Topology::kSfu) g->fail("simulcast applies to topology: sfu");
-  }
+  media::CallSpec& m = c.media;
+  m.topology = f.get_enum<media::TopologyKind>("topology", media::TopologyKind::kSfu,
+                                               {{"mesh", media::TopologyKind::kMesh},
+                                                {"sfu", media::TopologyKind::kSfu},
+                                                {"mcu", media::TopologyKind::kMcu},
+                                                {"hybrid", media::TopologyKind::kHybrid}});
+  m.group_size = static_cast<int>(f.get_int("participants", 4, 2, 200));
   c.start = f.get_time("start", SimTime::zero(), SimTime::zero(), kMaxDuration);
   c.duration = f.get_time("duration", SimTime::zero(), SimTime::zero(), kMaxDuration);
+  m.last_n = static_cast<int>(f.get_int("last_n", 0, 0, 200));
+  m.speaker_turn_mean = f.get_time("speaker_turn_mean", m.speaker_turn_mean, SimTime::ms(100), SimTime::h(24));
+  m.media.audio.bitrate_bps = f.get_rate("audio_bitrate", m.media.audio.bitrate_bps, 6e3, 510e3);
+  m.media.video.enabled = f.get_bool("video", true);
+  if (auto layers = f.get("video_layers")) {
+    m.media.video.layers.clear();
+    double last = 0;
+    for (const Field& item : layers->items()) {
+      item.allow_only({"height", "bitrate"});
+      media::VideoLayer layer;
+      layer.height = static_cast<int>(item.require("height").as_int(16, 4320));
+      const Field br = item.require("bitrate");
+      layer.bitrate_bps = br.as_rate(1e3, 1e9);
+      if (layer.bitrate_bps <= last) br.fail("layers must be listed lowest bitrate first");
+      last = layer.bitrate_bps;
+      m.media.video.layers.push_back(layer);
+    }
+    if (m.media.video.layers.empty()) layers->fail_expected("at least one layer");
+  }
+  media::AccessProfile a;
+  a.name = "host";
+  a.uplink_bps = get_capacity(f, "uplink", media::kUnlimited);
+  a.downlink_bps = get_capacity(f, "downlink", media::kUnlimited);
+  m.access = {a};
 }
 
 // ---- run -------------------------------------------------------------------------------
@@ -265,51 +251,108 @@ class EnergyStudy final : public Study {
   explicit EnergyStudy(EnergySpec s) : s_(std::move(s)) {}
 
   RunResult run(std::uint64_t seed) const override {
-    Simulator sim;
-    energy::HostEnergy host(sim, energy::make_radio(sim, s_.radio), s_.cpu, s_.battery_wh);
-    std::vector<std::unique_ptr<energy::PeriodicExchange>> xs;
-    for (const ExchangeSpec& x : s_.exchanges) {
-      xs.push_back(std::make_unique<energy::PeriodicExchange>(sim, host, x, Rng::stream(seed, "energy/" + x.name)));
-      xs.back()->start();
+    // The call (if any) first: its per-participant rate traces drive the hosts.
+    media::CallResult call;
+    const SimTime call_len = call_length();
+    if (call_len > SimTime::zero()) {
+      media::CallSpec spec = s_.call.media;
+      spec.duration = call_len;
+      call = media::simulate_group_call(spec, derive_seed(seed, "energy/call"));
     }
-    CallLoad load;
-    std::vector<energy::RateChange> changes;
-    if (s_.call.enabled && s_.call.start < s_.duration) {
-      load = call_load(s_.call);
-      changes.push_back({s_.call.start, load.up_bps, load.down_bps, load.encoded, load.decoded});
-      const SimTime end = s_.call.start + s_.call.duration;
-      if (s_.call.duration > SimTime::zero() && end < s_.duration) changes.push_back({end, 0, 0, 0, 0});
-    }
-    energy::FlowTrace call(sim, host, std::move(changes));
-    call.start();
-    sim.run_until(s_.duration);
-    host.finish(s_.duration);
-    const energy::HostReport r = host.report();
+    const int hosts = call_len > SimTime::zero() ? s_.call.media.group_size : 1;
 
+    Simulator sim;
+    std::vector<std::unique_ptr<energy::HostEnergy>> host;
+    std::vector<std::unique_ptr<energy::PeriodicExchange>> xs;
+    std::vector<std::unique_ptr<energy::FlowTrace>> traces;
+    for (int i = 0; i < hosts; ++i) {
+      host.push_back(std::make_unique<energy::HostEnergy>(sim, energy::make_radio(sim, s_.radio), s_.cpu,
+                                                          s_.battery_wh));
+      const std::string prefix = "energy/host/" + std::to_string(i) + "/";
+      for (const ExchangeSpec& x : s_.exchanges) {
+        xs.push_back(std::make_unique<energy::PeriodicExchange>(sim, *host.back(), x, Rng::stream(seed, prefix + x.name)));
+        xs.back()->start();
+      }
+      if (call_len > SimTime::zero()) {
+        const media::ParticipantResult& p = call.participants[static_cast<std::size_t>(i)];
+        std::vector<energy::RateChange> changes;
+        for (const media::RateStep& st : p.trace) changes.push_back({s_.call.start + st.t, st.uplink_bps, st.downlink_bps});
+        // CPU: one encode per RTP stream sent, one decode per stream received (time means).
+        if (!changes.empty()) {
+          changes.front().encoded = p.streams_sent;
+          changes.front().decoded = p.streams_received;
+        }
+        changes.push_back({s_.call.start + call_len, 0, 0, 0, 0});
+        traces.push_back(std::make_unique<energy::FlowTrace>(sim, *host.back(), std::move(changes)));
+        traces.back()->start();
+      }
+    }
+    sim.run_until(s_.duration);
+    std::vector<energy::HostReport> reports;
+    for (auto& h : host) {
+      h->finish(s_.duration);
+      reports.push_back(h->report());
+    }
+    xs.clear();
+    traces.clear();
+
+    // Metrics: means over the hosts (one host without a call), plus the extremes of drain.
     RunResult out;
     auto& m = out.metrics;
-    m.push_back({"energy_j", r.energy_j});
-    m.push_back({"avg_power_mw", r.avg_power_mw});
-    m.push_back({"battery_drain_pct_per_hour", r.battery_drain_pct_per_hour});
-    m.push_back({"radio_energy_j", r.radio_energy_j});
-    m.push_back({"cpu_energy_j", r.cpu_energy_j});
-    for (int b = 0; b < energy::kBucketCount; ++b)
+    auto mean = [&](auto&& f) {
+      double sum = 0;
+      for (const auto& r : reports) sum += f(r);
+      return sum / static_cast<double>(reports.size());
+    };
+    using R = energy::HostReport;
+    m.push_back({"energy_j", mean([](const R& r) { return r.energy_j; })});
+    m.push_back({"avg_power_mw", mean([](const R& r) { return r.avg_power_mw; })});
+    m.push_back({"battery_drain_pct_per_hour", mean([](const R& r) { return r.battery_drain_pct_per_hour; })});
+    double dmin = 1e300, dmax = 0;
+    for (const auto& r : reports) {
+      dmin = std::min(dmin, r.battery_drain_pct_per_hour);
+      dmax = std::max(dmax, r.battery_drain_pct_per_hour);
+    }
+    m.push_back({"battery_drain_pct_per_hour_min", dmin});
+    m.push_back({"battery_drain_pct_per_hour_max", dmax});
+    m.push_back({"radio_energy_j", mean([](const R& r) { return r.radio_energy_j; })});
+    m.push_back({"cpu_energy_j", mean([](const R& r) { return r.cpu_energy_j; })});
+    for (std::size_t b = 0; b < energy::kBucketCount; ++b)
       m.push_back({"energy_" + std::string(energy::bucket_name(static_cast<energy::Bucket>(b))) + "_j",
-                   r.bucket_j[static_cast<std::size_t>(b)]});
-    m.push_back({"energy_keepalive_j", r.keepalive_j()});
-    m.push_back({"keepalive_power_mw", r.duration_s > 0 ? r.keepalive_j() / r.duration_s * 1e3 : 0.0});
-    for (const auto& [state, secs] : r.state_time_s) m.push_back({"time_" + state + "_s", secs});
-    m.push_back({"promotions", static_cast<double>(r.promotions)});
-    for (int c = 0; c < energy::kCauseCount; ++c)
+                   mean([b](const R& r) { return r.bucket_j[b]; })});
+    m.push_back({"energy_keepalive_j", mean([](const R& r) { return r.keepalive_j(); })});
+    m.push_back({"keepalive_power_mw",
+                 mean([](const R& r) { return r.duration_s > 0 ? r.keepalive_j() / r.duration_s * 1e3 : 0.0; })});
+    for (std::size_t k = 0; k < reports.front().state_time_s.size(); ++k)
+      m.push_back({"time_" + reports.front().state_time_s[k].first + "_s",
+                   mean([k](const R& r) { return r.state_time_s[k].second; })});
+    m.push_back({"promotions", mean([](const R& r) { return static_cast<double>(r.promotions); })});
+    for (std::size_t c = 0; c < energy::kCauseCount; ++c)
       m.push_back({"packets_" + std::string(energy::cause_name(static_cast<Cause>(c))),
-                   static_cast<double>(r.packets[static_cast<std::size_t>(c)])});
-    if (s_.call.enabled) {
-      m.push_back({"call_up_bps", load.up_bps});
-      m.push_back({"call_down_bps", load.down_bps});
-      m.push_back({"call_encoded_streams", static_cast<double>(load.encoded)});
-      m.push_back({"call_decoded_streams", static_cast<double>(load.decoded)});
+                   mean([c](const R& r) { return static_cast<double>(r.packets[c]); })});
+    if (call_len > SimTime::zero()) {
+      double up = 0, down = 0, sent = 0, recv = 0;
+      for (const auto& p : call.participants) {
+        up += p.uplink_delivered_bps;
+        down += p.downlink_delivered_bps;
+        sent += p.streams_sent;
+        recv += p.streams_received;
+      }
+      const double n = static_cast<double>(call.participants.size());
+      m.push_back({"call_up_bps", up / n});
+      m.push_back({"call_down_bps", down / n});
+      m.push_back({"call_streams_sent", sent / n});
+      m.push_back({"call_streams_received", recv / n});
     }
     return out;
+  }
+
+ private:
+  // How long the call runs inside the run (0: no call).
+  SimTime call_length() const {
+    if (!s_.call.enabled || s_.call.start >= s_.duration) return SimTime::zero();
+    const SimTime left = s_.duration - s_.call.start;
+    return s_.call.duration > SimTime::zero() && s_.call.duration < left ? s_.call.duration : left;
   }
 
  private:

@@ -14,8 +14,8 @@ struct RateChange {
   SimTime t;                 // from t on (until the next change)
   double up_bps = 0;         // wire bit/s sent by the host
   double down_bps = 0;       // wire bit/s received by the host
-  int encoded = -1;          // streams encoded from t on; -1 = unchanged
-  int decoded = -1;          // streams decoded from t on; -1 = unchanged
+  double encoded = -1;       // streams encoded from t on (may be a time mean); < 0 = unchanged
+  double decoded = -1;       // streams decoded from t on; < 0 = unchanged
 };
 
 class FlowTrace {
@@ -34,7 +34,7 @@ class FlowTrace {
   Simulator& sim_;
   HostEnergy& host_;
   std::vector<RateChange> changes_;
-  int encoded_ = 0, decoded_ = 0;
+  double encoded_ = 0, decoded_ = 0;
 };
 
 }  // namespace p2psim::energy

@@ -29,7 +29,7 @@ void HostEnergy::on_flow(SimTime t, double up_bps, double down_bps) {
   radio_->on_flow(t, up_bps, down_bps);
 }
 
-void HostEnergy::set_streams(SimTime t, int encoded, int decoded) {
+void HostEnergy::set_streams(SimTime t, double encoded, double decoded) {
   cpu_power_w_.set(t, encoded * cpu_.encode_w_per_stream + decoded * cpu_.decode_w_per_stream);
 }
 

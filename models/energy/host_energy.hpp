@@ -46,8 +46,9 @@ class HostEnergy final : public TrafficObserver {
   using TrafficObserver::on_packet;
   void on_packet(SimTime t, std::int64_t bytes, Direction dir, Cause cause) override;
   void on_flow(SimTime t, double up_bps, double down_bps) override;
-  // From t on, the host encodes `encoded` and decodes `decoded` streams.
-  void set_streams(SimTime t, int encoded, int decoded);
+  // From t on, the host encodes `encoded` and decodes `decoded` streams (non-integer
+  // counts are time means, e.g. from the group-call model).
+  void set_streams(SimTime t, double encoded, double decoded);
 
   Radio& radio() { return *radio_; }
   const Radio& radio() const { return *radio_; }
