@@ -53,7 +53,7 @@ struct Params {
 };
 
 void parse_call(const Field& call, Params& p) {
-  call.allow_only({"topology", "group_size", "duration", "last_n", "speaker_turn_mean", "core_latency"});
+  call.allow_only({"topology", "group_size", "duration", "last_n", "audio_last_n", "speaker_turn_mean", "core_latency"});
   CallSpec& s = p.spec;
   s.topology = call.get_enum<media::TopologyKind>("topology", s.topology,
                                                   {{"mesh", media::TopologyKind::kMesh},
@@ -63,6 +63,7 @@ void parse_call(const Field& call, Params& p) {
   s.group_size = static_cast<int>(call.get_int("group_size", s.group_size, 2, kMaxGroupSize));
   s.duration = call.get_time("duration", s.duration, SimTime::s(1), SimTime::h(24));
   s.last_n = static_cast<int>(call.get_int("last_n", s.last_n, 0, kMaxGroupSize));
+  s.audio_last_n = static_cast<int>(call.get_int("audio_last_n", s.audio_last_n, 0, kMaxGroupSize));
   s.speaker_turn_mean = call.get_time("speaker_turn_mean", s.speaker_turn_mean, SimTime::ms(100), SimTime::h(24));
   s.core_latency = call.get_time("core_latency", s.core_latency, SimTime::zero(), SimTime::s(10));
 }

@@ -115,6 +115,18 @@ TEST_CASE("SFU last-N: video only from the N most recent speakers, audio from al
   CHECK(r.replans > 1);  // speaker changes were simulated
 }
 
+TEST_CASE("SFU audio last-N: audio only from the K most recent speakers", "[media][group_call]") {
+  const int n = 50, k = 3;
+  CallSpec s = big_pipes(TopologyKind::kSfu, n);
+  s.media.video.enabled = false;
+  s.audio_last_n = k;
+  const CallResult r = simulate_group_call(s, 4);
+  // Egress: every receiver gets K audio streams: N K a (not N (N-1) a).
+  CHECK_THAT(r.servers[kSfuServer].egress_bps, WithinRel(n * k * kAudioWire, 1e-9));
+  CHECK_THAT(r.servers[kSfuServer].ingress_bps, WithinRel(n * kAudioWire, 1e-9));
+  CHECK(r.replans > 1);
+}
+
 TEST_CASE("MCU: downlink is one mixed stream whatever N", "[media][group_call]") {
   for (int n : {3, 10, 40}) {
     const CallResult r = simulate_group_call(big_pipes(TopologyKind::kMcu, n), 5);
