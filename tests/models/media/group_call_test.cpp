@@ -227,3 +227,27 @@ TEST_CASE("a seed gives identical results; the trace feeds other models", "[medi
   }
   CHECK(x.wire_bytes == y.wire_bytes);
 }
+
+TEST_CASE("observers see every interval of the call, back to back", "[media][group_call]") {
+  struct Recorder final : CallObserver {
+    SimTime covered, last_end;
+    int intervals = 0;
+    bool contiguous = true;
+    void on_interval(SimTime from, SimTime to, const Allocation& a) override {
+      contiguous = contiguous && from == last_end;
+      covered += to - from;
+      last_end = to;
+      ++intervals;
+      // Link loads never exceed capacities.
+      for (std::size_t l = 0; l < a.link_load.size(); ++l) CHECK(a.link_load[l] <= a.link_capacity[l] * (1 + 1e-9));
+    }
+  } rec;
+  CallSpec s;
+  s.group_size = 6;
+  s.access = {AccessProfile{"lte", 1, 6e6, 13e6, SimTime::ms(35)}};
+  CallObserver* obs[] = {&rec};
+  const CallResult r = simulate_group_call(s, 9, obs);
+  CHECK(rec.contiguous);
+  CHECK(rec.covered == s.duration);
+  CHECK(rec.intervals == r.replans);
+}
