@@ -270,6 +270,7 @@ void parse_fleet(const Field& root, const char* section, bool sfu, CapacitySpec&
     keys.push_back("count");
     keys.push_back("region");
     site.allow_only(keys);
+    if (name.find('.') != std::string::npos) site.fail("a site name may not contain '.' (it is part of key paths)");
     capacity::ServerSpec sv;
     if (auto r = site.get("region")) sv.region = region_index(s, *r);
     else {
