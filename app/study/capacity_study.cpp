@@ -58,6 +58,7 @@ class CapacityStudy final : public Study {
     for (const auto& s : r.servers)
       if (!s.sfu) relay_util_max = std::max({relay_util_max, s.bw_util_mean, s.slot_util_mean, s.cpu_util_mean});
     m("relay_server_util_max", relay_util_max);
+    m("sim_events", static_cast<double>(r.events));
     if (sc_.spec.report.per_server_metrics) {
       for (const auto& s : r.servers) {
         const std::string base = std::string(s.sfu ? "sfu_" : "relay_") + metric_safe(s.name);

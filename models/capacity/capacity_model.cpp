@@ -93,6 +93,7 @@ class Run {
   std::vector<double> base_rate_, max_rate_;
   std::array<double, 24> shape_{};  // hourly weights normalised to mean 1
   std::vector<double> cum_group_, cum_media_;
+  double log_median_ = 0;  // mu of the lognormal duration
   int arriving_region_ = 0;
   // Calls in progress.
   std::vector<ActiveCall> calls_;
@@ -173,6 +174,7 @@ void Run::build_arrivals(std::uint64_t seed) {
   std::vector<double> gw, mw;
   for (const auto& [size, w] : tr.group_sizes) gw.push_back(w);
   for (const MediaProfile& m : tr.media) mw.push_back(m.share);
+  log_median_ = det::log(tr.duration.median_s);
   cum_group_ = cumulative(gw);
   cum_media_ = cumulative(mw);
 }
@@ -250,7 +252,7 @@ void Run::new_call() {
   bitrate_ = tr.media[pick(cum_media_, rng)].bitrate_bps;
   double dur_s = tr.duration.kind == DurationKind::kExponential
                      ? rng.exponential(tr.duration.mean_s)
-                     : rng.lognormal(det::log(tr.duration.median_s), tr.duration.sigma);
+                     : rng.lognormal(log_median_, tr.duration.sigma);
   const SimTime duration = std::max(SimTime::ms(1), SimTime::from_seconds(std::min(dur_s, 1e8)));
   const auto& local = region_users_[arriving_region_];
   parts_.clear();

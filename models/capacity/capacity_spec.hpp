@@ -64,7 +64,7 @@ struct TrafficSpec {
   std::array<double, 24> hourly{};   // relative weights per local hour; flat if all 0
   DurationSpec duration;
   std::vector<std::pair<int, double>> group_sizes{{2, 1.0}};  // size -> weight
-  std::vector<MediaProfile> media{{"video", 1.0, 1.5e6}};
+  std::vector<MediaProfile> media{{"video", 1.0, 1.7e6}};  // LiveKit h720 preset
   int mesh_max = 2;             // larger calls use an SFU when the SFU fleet is non-empty
   double local_fraction = 1.0;  // probability that a callee lives in the caller's region
 };
