@@ -133,7 +133,7 @@ int do_plan(const PlanArgs& a) {
     auto line = [&](int n) {
       const Eval& e = evals.at(n);
       std::ostringstream os;
-      os << std::setw(5) << n << " servers (" << describe(e.counts) << "): blocking " << std::setprecision(4)
+      os << std::setw(5) << n << (n == 1 ? " server  (" : " servers (") << describe(e.counts) << "): blocking " << std::setprecision(4)
          << e.mean * 100 << "%";
       if (e.half > 0) os << " +- " << std::setprecision(3) << e.half * 100 << "%";
       return os.str();
@@ -141,7 +141,7 @@ int do_plan(const PlanArgs& a) {
     std::cout << loaded.name << ": " << a.fleet << (a.site.empty() ? "" : " at site " + a.site)
               << ", target blocking <= " << a.target * 100 << "%\n";
     if (r.found) {
-      std::cout << "answer: " << r.servers << " servers\n  " << line(r.servers) << "\n";
+      std::cout << "answer: " << r.servers << (r.servers == 1 ? " server" : " servers") << "\n  " << line(r.servers) << "\n";
       if (r.has_below) std::cout << "  " << line(r.servers - 1) << "  (one fewer)\n";
       return 0;
     }
