@@ -91,7 +91,7 @@ void summarize(const RunSetSummary& rs, std::ostream& os) {
     line("calls offered", "calls_offered", 1, "");
     line("blocking probability", "blocking_probability", 100, "%");
     line("  relay blocking", "relay_blocking_probability", 100, "%");
-    line("  SFU blocking", "sfu_blocking_probability", 100, "%");
+    if (p.find("sfu_bandwidth_mean_bps")) line("  SFU blocking", "sfu_blocking_probability", 100, "%");
     line("degraded calls", "degraded_fraction", 100, "%");
     line("failed calls", "failed_fraction", 100, "%");
     line("calls relayed", "relayed_fraction", 100, "%");
@@ -104,6 +104,7 @@ void summarize(const RunSetSummary& rs, std::ostream& os) {
     line("relayed data", "relay_bytes", 1e-9, "GB");
     line("relay cost", "relay_cost_usd", 1, "USD");
     line("busiest relay utilisation", "relay_server_util_max", 100, "%");
+    line("SFU bandwidth p99", "sfu_bandwidth_p99_bps", 1e-6, "Mbps");
     line("set-up time p95", "setup_time_p95_s", 1e3, "ms");
   }
 }

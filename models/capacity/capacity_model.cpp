@@ -212,7 +212,7 @@ double Run::stream_rate(int pos, double cap) const {
 }
 
 void Run::rollback(ActiveCall& call) {
-  for (const Hold& h : call.holds) (h.sfu ? sfus_ : relays_).release(sim_.now(), h.server, h.bw, h.slots);
+  for (const Hold& h : call.holds) (h.sfu ? sfus_ : relays_).release(h.server, h.bw, h.slots);
   call.holds.clear();
 }
 
@@ -222,7 +222,7 @@ bool Run::try_place(ActiveCall& call, double cap, CallOutcome& reason) {
   for (int i = 0; i < n; ++i) sum += stream_rate(i, cap);
   if (sfu_call_) {
     const double bw = (n - 1) * sum;
-    const int s = sfus_.reserve(sim_.now(), users_[parts_[0]].region, bw, n);
+    const int s = sfus_.reserve(users_[parts_[0]].region, bw, n);
     if (s < 0) {
       reason = CallOutcome::kBlockedSfu;
       return false;
@@ -232,7 +232,7 @@ bool Run::try_place(ActiveCall& call, double cap, CallOutcome& reason) {
   for (const Leg& leg : relayed_) {
     // Mesh pair: both directions' streams; SFU participant: its uplink and downlink.
     const double bw = leg.b >= 0 ? stream_rate(leg.a, cap) + stream_rate(leg.b, cap) : sum;
-    const int s = relays_.empty() ? -1 : relays_.reserve(sim_.now(), users_[leg.owner].region, bw, 1);
+    const int s = relays_.empty() ? -1 : relays_.reserve(users_[leg.owner].region, bw, 1);
     if (s < 0) {
       rollback(call);
       reason = CallOutcome::kBlockedRelay;
@@ -328,6 +328,8 @@ void Run::new_call() {
     } else {
       outcome = reason;
     }
+    relays_.settle(sim_.now());
+    sfus_.settle(sim_.now());
     if (outcome == CallOutcome::kCarried || outcome == CallOutcome::kDegraded) {
       call.live = true;
       ++active_;
@@ -362,6 +364,8 @@ void Run::new_call() {
 void Run::end_call(std::uint32_t idx) {
   ActiveCall& call = calls_[idx];
   rollback(call);
+  relays_.settle(sim_.now());
+  sfus_.settle(sim_.now());
   call.live = false;
   --active_;
   free_.push_back(idx);

@@ -31,7 +31,7 @@ double Fleet::load(int s) const {
                    u.bw / c.cpu_bps});
 }
 
-int Fleet::reserve(SimTime now, int region, double bw, std::int64_t slots) {
+int Fleet::reserve(int region, double bw, std::int64_t slots) {
   const int n = static_cast<int>(servers_.size());
   int chosen = -1;
   switch (spec_->placement) {
@@ -65,23 +65,41 @@ int Fleet::reserve(SimTime now, int region, double bw, std::int64_t slots) {
   Server& u = servers_[chosen];
   u.bw += bw;
   u.slots += slots;
-  u.bw_tw.set(now, u.bw);
-  u.slots_tw.set(now, static_cast<double>(u.slots));
-  total_bw_.add(now, bw);
-  total_slots_.add(now, static_cast<double>(slots));
+  bw_now_ += bw;
+  slots_now_ += static_cast<double>(slots);
+  if (!u.dirty) {
+    u.dirty = true;
+    dirty_.push_back(chosen);
+  }
   return chosen;
 }
 
-void Fleet::release(SimTime now, int server, double bw, std::int64_t slots) {
+void Fleet::release(int server, double bw, std::int64_t slots) {
   Server& u = servers_[server];
   u.bw -= bw;
-  if (u.bw < 1e-6) u.bw = 0;  // no drift below zero from float sums
   u.slots -= slots;
-  u.bw_tw.set(now, u.bw);
-  u.slots_tw.set(now, static_cast<double>(u.slots));
-  total_bw_.add(now, -bw);
-  if (total_bw_.value() < 1e-6) total_bw_.set(now, 0);
-  total_slots_.add(now, -static_cast<double>(slots));
+  bw_now_ -= bw;
+  slots_now_ -= static_cast<double>(slots);
+  // No drift below zero (or to a tiny residue) from float sums when a server empties.
+  if (u.slots == 0 || u.bw < 1e-6) u.bw = 0;
+  if (slots_now_ < 0.5) bw_now_ = 0;
+  if (!u.dirty) {
+    u.dirty = true;
+    dirty_.push_back(server);
+  }
+}
+
+void Fleet::settle(SimTime now) {
+  if (dirty_.empty()) return;
+  for (int s : dirty_) {
+    Server& u = servers_[s];
+    u.bw_tw.set(now, u.bw);
+    u.slots_tw.set(now, static_cast<double>(u.slots));
+    u.dirty = false;
+  }
+  dirty_.clear();
+  total_bw_.set(now, bw_now_);
+  total_slots_.set(now, slots_now_);
 }
 
 void Fleet::restart_measurement(SimTime now) {

@@ -27,17 +27,21 @@ class Fleet {
   std::size_t size() const { return servers_.size(); }
   const FleetSpec& spec() const { return *spec_; }
 
-  // Chooses a server for a user in `region` and reserves (bw, slots) on it from `now`.
-  // Returns the server index, or -1 when no server fits (nothing is reserved).
-  int reserve(SimTime now, int region, double bw, std::int64_t slots);
+  // Chooses a server for a user in `region` and reserves (bw, slots) on it. Returns the
+  // server index, or -1 when no server fits (nothing is reserved).
+  int reserve(int region, double bw, std::int64_t slots);
   // Returns a reservation made by reserve(). Precondition: it is still held.
-  void release(SimTime now, int server, double bw, std::int64_t slots);
+  void release(int server, double bw, std::int64_t slots);
+  // Records the usage changed by reserve/release since the last settle as holding from
+  // `now`. A call that reserves several legs and rolls back when one does not fit leaves
+  // no trace in the time averages or maxima as long as settle() runs after the rollback.
+  void settle(SimTime now);
 
   // Restarts the time averages at `now` (end of warm-up), keeping the current usage.
   void restart_measurement(SimTime now);
 
-  double used_bw() const { return total_bw_.value(); }
-  double used_slots() const { return total_slots_.value(); }
+  double used_bw() const { return bw_now_; }
+  double used_slots() const { return slots_now_; }
   const TimeWeighted& total_bw() const { return total_bw_; }
   const TimeWeighted& total_slots() const { return total_slots_; }
 
@@ -53,6 +57,7 @@ class Fleet {
     double bw = 0;
     std::int64_t slots = 0;
     TimeWeighted bw_tw, slots_tw;
+    bool dirty = false;
   };
   bool fits(int s, double bw, std::int64_t slots) const;
   double load(int s) const;
@@ -62,6 +67,8 @@ class Fleet {
   std::vector<std::vector<int>> nearest_order_;  // per region: servers by RTT, then index
   std::vector<std::vector<SimTime>> rtt_;        // per region, per server
   std::size_t rr_next_ = 0;
+  std::vector<int> dirty_;  // servers changed since the last settle()
+  double bw_now_ = 0, slots_now_ = 0;
   TimeWeighted total_bw_, total_slots_;
 };
 
