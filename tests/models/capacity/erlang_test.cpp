@@ -1,6 +1,7 @@
 // Validation of the capacity model against the Erlang loss formula (M/M/c/c).
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <vector>
 
 #include "models/capacity/capacity_model.hpp"
@@ -103,4 +104,68 @@ TEST_CASE("mean concurrent relay sessions follow Little's law", "[capacity]") {
   CHECK(r.relay_cost == Approx(r.relay_bytes / 1e9 * 0.09).epsilon(1e-9));
   CHECK(r.relay_sessions.max >= r.relay_sessions.p99);
   CHECK(r.relay_sessions.p99 >= r.relay_sessions.p95);
+}
+
+namespace {
+
+// Kaufman-Roberts recursion for a link of `c` units shared by Poisson classes with
+// per-call sizes b_k and offered loads a_k (Erlangs): j q(j) = sum_k a_k b_k q(j - b_k);
+// class k is blocked in the states j > c - b_k.
+std::vector<double> kaufman_roberts(int c, const std::vector<int>& b, const std::vector<double>& a) {
+  std::vector<double> q(c + 1, 0.0);
+  q[0] = 1;
+  for (int j = 1; j <= c; ++j) {
+    double s = 0;
+    for (std::size_t k = 0; k < b.size(); ++k)
+      if (j >= b[k]) s += a[k] * b[k] * q[j - b[k]];
+    q[j] = s / j;
+  }
+  double total = 0;
+  for (double x : q) total += x;
+  std::vector<double> blocking;
+  for (int bk : b) {
+    double s = 0;
+    for (int j = c - bk + 1; j <= c; ++j) s += q[j];
+    blocking.push_back(s / total);
+  }
+  return blocking;
+}
+
+}  // namespace
+
+TEST_CASE("bandwidth-limited relay with two media classes matches Kaufman-Roberts", "[capacity]") {
+  // Every call relayed; audio calls take 1 Mbps of relay egress (2 x 0.5 Mbps), video
+  // calls 4 Mbps (2 x 2 Mbps); one relay of 60 Mbps and unlimited allocations.
+  // 20 Erlangs offered, 60% audio / 40% video.
+  const double hold = 60.0, erlangs = 20.0;
+  CapacitySpec s = erlang_spec(erlangs, 1000000, hold);
+  s.traffic.media = {{"audio", 0.6, 0.5e6}, {"video", 0.4, 2e6}};
+  s.relays.servers = {{"r0", 0, 60e6, 1000000, 1e18}};
+  const std::vector<double> b = kaufman_roberts(60, {1, 4}, {0.6 * erlangs, 0.4 * erlangs});
+  const double expected = 0.6 * b[0] + 0.4 * b[1];  // arrivals see time averages (PASTA)
+  std::vector<double> sim;
+  for (int rep = 0; rep < 10; ++rep)
+    sim.push_back(run_capacity(s, Rfc4787Connectivity{}, derive_seed(77, static_cast<std::uint64_t>(rep))).blocking);
+  const Interval ci = mean_ci95(sim);
+  INFO("Kaufman-Roberts " << expected << " (audio " << b[0] << ", video " << b[1] << "), sim " << ci.mean << " +- "
+                          << ci.half_width);
+  CHECK(ci.low() <= expected);
+  CHECK(expected <= ci.high());
+  CHECK(ci.half_width < 0.25 * expected);
+}
+
+TEST_CASE("Erlang-B blocking is insensitive to the holding-time distribution", "[capacity]") {
+  // M/G/c/c: blocking depends on holding times only through their mean. Lognormal with
+  // median m and sigma 1 has mean m e^{1/2}.
+  const double mean = 120.0, sigma = 1.0;
+  CapacitySpec s = erlang_spec(30, 33, mean);
+  s.traffic.duration = {DurationKind::kLognormal, 0, mean / std::exp(sigma * sigma / 2), sigma};
+  const double expected = erlang_b(30, 33);
+  std::vector<double> sim;
+  for (int rep = 0; rep < 10; ++rep)
+    sim.push_back(run_capacity(s, Rfc4787Connectivity{}, derive_seed(99, static_cast<std::uint64_t>(rep))).blocking);
+  const Interval ci = mean_ci95(sim);
+  INFO("B(30, 33) = " << expected << ", sim " << ci.mean << " +- " << ci.half_width);
+  CHECK(ci.low() <= expected);
+  CHECK(expected <= ci.high());
 }
