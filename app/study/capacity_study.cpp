@@ -52,6 +52,8 @@ class CapacityStudy final : public Study {
     m("relay_bytes", r.relay_bytes);
     m("relay_cost_usd", r.relay_cost);
     if (!sc_.spec.sfus.servers.empty()) m("sfu_bytes", r.sfu_bytes);
+    m("relay_path_rtt_mean_s", r.relay_rtt_mean_s);
+    m("relay_detour_mean_s", r.relay_detour_mean_s);
     m("setup_time_mean_s", r.setup_mean_s);
     m("setup_time_p95_s", r.setup_p95_s);
     double relay_util_max = 0;
@@ -105,6 +107,8 @@ void summarize(const RunSetSummary& rs, std::ostream& os) {
     line("relay cost", "relay_cost_usd", 1, "USD");
     line("busiest relay utilisation", "relay_server_util_max", 100, "%");
     line("SFU bandwidth p99", "sfu_bandwidth_p99_bps", 1e-6, "Mbps");
+    line("relayed path RTT mean", "relay_path_rtt_mean_s", 1e3, "ms");
+    line("  detour over direct", "relay_detour_mean_s", 1e3, "ms");
     line("set-up time p95", "setup_time_p95_s", 1e3, "ms");
   }
 }

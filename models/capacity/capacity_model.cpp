@@ -102,6 +102,9 @@ class Run {
   // Scratch of the call being placed.
   std::vector<std::int32_t> parts_;
   std::vector<Leg> relayed_;
+  std::vector<double> leg_rtt_s_, leg_detour_s_;  // per placed relayed leg of this call
+  int sfu_region_ = 0;
+  Tally relay_rtt_, relay_detour_;
   double bitrate_ = 0;
   bool sfu_call_ = false;
   // Measurement.
@@ -228,7 +231,10 @@ bool Run::try_place(ActiveCall& call, double cap, CallOutcome& reason) {
       return false;
     }
     call.holds.push_back({s, true, bw, n});
+    sfu_region_ = spec_.sfus.servers[s].region;
   }
+  leg_rtt_s_.clear();
+  leg_detour_s_.clear();
   for (const Leg& leg : relayed_) {
     // Mesh pair: both directions' streams; SFU participant: its uplink and downlink.
     const double bw = leg.b >= 0 ? stream_rate(leg.a, cap) + stream_rate(leg.b, cap) : sum;
@@ -239,6 +245,14 @@ bool Run::try_place(ActiveCall& call, double cap, CallOutcome& reason) {
       return false;
     }
     call.holds.push_back({s, false, bw, 1});
+    // Round trip through the relay, and what it adds to the direct path.
+    const auto& net = spec_.network;
+    const int ra = users_[parts_[leg.a]].region;
+    const int rb = leg.b >= 0 ? users_[parts_[leg.b]].region : sfu_region_;
+    const int rr = spec_.relays.servers[s].region;
+    const double via = (net.rtt_of(ra, rr) + net.rtt_of(rr, rb)).seconds();
+    leg_rtt_s_.push_back(via);
+    leg_detour_s_.push_back(via - net.rtt_of(ra, rb).seconds());
   }
   return true;
 }
@@ -356,8 +370,11 @@ void Run::new_call() {
     case CallOutcome::kBlockedSfu: ++res_.blocked_sfu; batch_blocked_[k] += 1; break;
     case CallOutcome::kFailed: ++res_.failed; break;
   }
-  if ((outcome == CallOutcome::kCarried || outcome == CallOutcome::kDegraded) && relayed_legs > 0)
+  if ((outcome == CallOutcome::kCarried || outcome == CallOutcome::kDegraded) && relayed_legs > 0) {
     ++res_.relayed_calls;
+    for (double x : leg_rtt_s_) relay_rtt_.add(x);
+    for (double x : leg_detour_s_) relay_detour_.add(x);
+  }
   if (extra_) extra_->on_call(sim_.now(), np, legs, relayed_legs, outcome);
 }
 
@@ -451,6 +468,8 @@ CapacityResult Run::run() {
   r.relay_bytes = relays_.total_bw().integral(end) / 8.0;
   r.relay_cost = r.relay_bytes / 1e9 * spec_.report.price_per_gb;
   r.sfu_bytes = sfus_.total_bw().integral(end) / 8.0;
+  r.relay_rtt_mean_s = relay_rtt_.mean();
+  r.relay_detour_mean_s = relay_detour_.mean();
   r.setup_mean_s = setup_s_.mean();
   r.setup_p95_s = setup_s_.quantile(0.95);
   for (int pass = 0; pass < 2; ++pass) {

@@ -66,6 +66,8 @@ struct CapacityResult {
   Summary sfu_bw_bps;
   double relay_bytes = 0, relay_cost = 0, sfu_bytes = 0;
   double setup_mean_s = 0, setup_p95_s = 0;
+  double relay_rtt_mean_s = 0;     // round trip through the chosen relay, per relayed leg
+  double relay_detour_mean_s = 0;  // that minus the direct round trip between the ends
   std::vector<ServerReport> servers;  // relays, then SFUs
   std::vector<SeriesData> series;     // relay_sessions, relay_bandwidth, sfu_bandwidth, calls_active
   std::uint64_t events = 0;

@@ -150,3 +150,28 @@ TEST_CASE("sizing search finds the smallest fleet meeting the target", "[capacit
   CHECK(first.servers == 1);
   CHECK_FALSE(first.has_below);
 }
+
+TEST_CASE("nearest placement keeps relayed paths short; round-robin detours", "[capacity]") {
+  CapacitySpec s;
+  s.network.regions = {{"eu", 1, 0}, {"us", 1, 0}};
+  s.network.rtt = {SimTime::ms(10), SimTime::ms(100), SimTime::ms(100), SimTime::ms(10)};
+  s.population.users = 4000;
+  AccessProfile a;
+  a.name = "sym";
+  a.nat_mix = {{{Mapping::kAddressPortDependent, Filtering::kAddressPortDependent, false}, 1}};
+  s.population.access = {a};
+  s.traffic.rate_per_s = 0.2;
+  s.traffic.diurnal = false;
+  s.traffic.horizon = SimTime::h(2);
+  s.traffic.local_fraction = 1.0;  // callers and callees in one region
+  s.relays.servers = {{"eu-0", 0, 1e12, 100000, 1e18}, {"us-0", 1, 1e12, 100000, 1e18}};
+  s.relays.placement = Placement::kNearest;
+  const CapacityResult near = run_capacity(s, Rfc4787Connectivity{}, 4);
+  // Both ends and the relay in one region: 10 ms to the relay and 10 ms on.
+  CHECK(near.relay_rtt_mean_s == Approx(0.020));
+  CHECK(near.relay_detour_mean_s == Approx(0.010));
+  s.relays.placement = Placement::kRoundRobin;
+  const CapacityResult rr = run_capacity(s, Rfc4787Connectivity{}, 4);
+  // Round-robin sends about half the legs across the ocean: 200 ms instead of 20 ms.
+  CHECK(rr.relay_rtt_mean_s == Approx(0.5 * 0.020 + 0.5 * 0.200).margin(0.02));
+}
