@@ -26,9 +26,19 @@ TEST_CASE("interim connectivity follows RFC 4787 mapping and filtering", "[capac
   CHECK(path(kRestricted, kSymmetric) == PathKind::kDirect);
   CHECK(path(kSymmetric, kPortRestricted) == PathKind::kRelayed);
   CHECK(path(kPortRestricted, kAdmEif) == PathKind::kRelayed);
-  // Both sides endpoint-dependent: no symmetric candidate pair.
+  // Both sides address-and-port-dependent: every reply leaves from a new port, no
+  // symmetric pair ever forms.
   CHECK(path(kSymmetric, kSymmetric) == PathKind::kRelayed);
-  CHECK(path(kAdmEif, kAdmEif) == PathKind::kRelayed);
+  const NatBehaviour kApdmEif{Mapping::kAddressPortDependent, Filtering::kEndpointIndependent, false};
+  CHECK(path(kApdmEif, kApdmEif) == PathKind::kRelayed);
+  // Address-dependent mapping keeps one port towards the peer's address whatever the
+  // peer's port: A's check from that port reaches B (EIF), B learns it as peer-reflexive
+  // and its triggered check, answered from the same port, is symmetric.
+  CHECK(path(kAdmEif, kAdmEif) == PathKind::kDirect);
+  const NatBehaviour kApdmAdf{Mapping::kAddressPortDependent, Filtering::kAddressDependent, false};
+  CHECK(path(kAdmEif, kApdmAdf) == PathKind::kDirect);
+  const NatBehaviour kAdmApdf{Mapping::kAddressDependent, Filtering::kAddressPortDependent, false};
+  CHECK(path(kAdmApdf, kAdmApdf) == PathKind::kRelayed);  // no first packet gets in
   // UDP blocked: only TURN over TCP/TLS.
   NatBehaviour blocked = kFullCone;
   blocked.udp_blocked = true;
