@@ -6,6 +6,8 @@ namespace p2psim::study {
 
 // Declarations of the kinds (one per file in app/study/).
 StudyKind make_group_call_kind();
+StudyKind make_messaging_kind();
+StudyKind make_energy_kind();
 StudyKind make_capacity_kind();
 
 const std::vector<StudyKind>& study_kinds() {
@@ -13,6 +15,8 @@ const std::vector<StudyKind>& study_kinds() {
     std::vector<StudyKind> v;
     // v.push_back(make_<kind>_kind());
     v.push_back(make_group_call_kind());
+    v.push_back(make_messaging_kind());
+    v.push_back(make_energy_kind());
     v.push_back(make_capacity_kind());
     return v;
   }();
