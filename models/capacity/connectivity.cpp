@@ -108,9 +108,19 @@ PathKind Rfc4787Connectivity::path(const NatBehaviour& a, const NatBehaviour& b,
   return checks_succeed(a, b) ? PathKind::kDirect : PathKind::kRelayed;
 }
 
+Rfc4787Connectivity::Rfc4787Connectivity(InterimIceParams p) : p_(p) {
+  for (int i = 0; i < 12; ++i)
+    for (int j = 0; j < 12; ++j) {
+      const NatBehaviour a{static_cast<Mapping>(i / 3), static_cast<Filtering>(i % 3), false};
+      const NatBehaviour b{static_cast<Mapping>(j / 3), static_cast<Filtering>(j % 3), false};
+      table_[i][j] = path(a, b, true);
+    }
+}
+
 PairOutcome Rfc4787Connectivity::connect(const PairQuery& q, Rng&) const {
   PairOutcome o;
-  o.path = path(q.a, q.b, p_.relay_over_tcp);
+  if (q.a.udp_blocked || q.b.udp_blocked) o.path = p_.relay_over_tcp ? PathKind::kRelayed : PathKind::kFailed;
+  else o.path = table_[index(q.a)][index(q.b)];
   // The side that must use TCP to the relay holds the allocation; otherwise a (caller).
   o.relay_side = (!q.a.udp_blocked && q.b.udp_blocked) ? 1 : 0;
   // Gathering: one STUN round trip for srflx, two for an authenticated TURN Allocate

@@ -81,13 +81,15 @@ struct InterimIceParams {
 
 class Rfc4787Connectivity final : public Connectivity {
  public:
-  explicit Rfc4787Connectivity(InterimIceParams p = {}) : p_(p) {}
+  explicit Rfc4787Connectivity(InterimIceParams p = {});
   PairOutcome connect(const PairQuery& q, Rng& rng) const override;
   // The path alone (no timing): exposed for tests and documentation tables.
   static PathKind path(const NatBehaviour& a, const NatBehaviour& b, bool relay_over_tcp);
 
  private:
+  static int index(const NatBehaviour& n) { return static_cast<int>(n.mapping) * 3 + static_cast<int>(n.filtering); }
   InterimIceParams p_;
+  PathKind table_[12][12];  // path() for every pair of UDP-capable behaviours, precomputed
 };
 
 }  // namespace p2psim::capacity

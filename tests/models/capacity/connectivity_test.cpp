@@ -87,3 +87,15 @@ TEST_CASE("relayed fraction of a population follows from its NAT mix", "[capacit
   CHECK(r.relayed_call_fraction == Approx(expected).margin(0.012));
   CHECK(r.failed == 0);
 }
+
+TEST_CASE("connect() agrees with path() for every pair of behaviours", "[capacity]") {
+  const Rfc4787Connectivity conn;
+  Rng rng(2);
+  for (int i = 0; i < 12; ++i)
+    for (int j = 0; j < 12; ++j)
+      for (int blocked = 0; blocked < 2; ++blocked) {
+        const NatBehaviour a{static_cast<Mapping>(i / 3), static_cast<Filtering>(i % 3), blocked == 1};
+        const NatBehaviour b{static_cast<Mapping>(j / 3), static_cast<Filtering>(j % 3), false};
+        CHECK(conn.connect({a, b, SimTime::ms(10), SimTime::ms(10), SimTime::ms(10)}, rng).path == path(a, b));
+      }
+}
