@@ -12,7 +12,8 @@ namespace p2psim::study {
 
 struct CapacityScenario {
   capacity::CapacitySpec spec;
-  std::unique_ptr<capacity::Connectivity> connectivity;
+  std::unique_ptr<capacity::Connectivity> connectivity;  // the interim model
+  bool use_ice = false;  // connectivity.model: ice (an IceConnectivity per run)
 };
 
 // Reads the sections regions, population, traffic, relays, sfus, connectivity, report of

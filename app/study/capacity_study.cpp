@@ -9,6 +9,8 @@
 #include "app/study/capacity_spec_parser.hpp"
 #include "app/study/study.hpp"
 #include "models/capacity/capacity_model.hpp"
+#include "models/capacity/ice_connectivity.hpp"
+#include "sim/random.hpp"
 
 namespace p2psim::study {
 namespace {
@@ -24,7 +26,7 @@ class CapacityStudy final : public Study {
   explicit CapacityStudy(CapacityScenario sc) : sc_(std::move(sc)) {}
 
   RunResult run(std::uint64_t seed) const override {
-    const capacity::CapacityResult r = capacity::run_capacity(sc_.spec, *sc_.connectivity, seed);
+    const capacity::CapacityResult r = run_model(seed);
     RunResult out;
     auto m = [&](const std::string& name, double v) { out.metrics.push_back({name, v}); };
     m("calls_offered", static_cast<double>(r.offered));
@@ -75,6 +77,17 @@ class CapacityStudy final : public Study {
   }
 
  private:
+  capacity::CapacityResult run_model(std::uint64_t seed) const {
+#if P2PSIM_HAS_ICE_MODEL
+    if (sc_.use_ice) {
+      // Packet-level ICE once per kind of pair, cached for this run only.
+      const capacity::IceConnectivity ice(derive_seed(seed, "capacity/ice"), true);
+      return capacity::run_capacity(sc_.spec, ice, seed);
+    }
+#endif
+    return capacity::run_capacity(sc_.spec, *sc_.connectivity, seed);
+  }
+
   CapacityScenario sc_;
 };
 

@@ -1,9 +1,9 @@
-// PENDING: builds once models/ice (branch ice) is in main; then rename this file to
-// ice_connectivity.cpp, and in app/study/capacity_spec_parser.cpp accept
-// connectivity.model: ice (construct IceConnectivity(seed) inside CapacityStudy::run, one
-// per run). Syntax-checked and run against the ice branch on 2026-11-22: it agrees with
-// Rfc4787Connectivity::path on direct vs not-direct for all 100 behaviour pairs.
 #include "models/capacity/ice_connectivity.hpp"
+
+// Compiled only when the ICE model (models/ice, branch `ice`) is in the tree; until then
+// kIceConnectivityAvailable is false and scenarios asking for `connectivity.model: ice`
+// are rejected at load time.
+#if P2PSIM_HAS_ICE_MODEL
 
 #include <algorithm>
 #include <string>
@@ -84,3 +84,5 @@ PairOutcome IceConnectivity::connect(const PairQuery& q, Rng&) const {
 }
 
 }  // namespace p2psim::capacity
+
+#endif  // P2PSIM_HAS_ICE_MODEL
