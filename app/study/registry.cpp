@@ -8,6 +8,7 @@ namespace p2psim::study {
 StudyKind make_group_call_kind();
 StudyKind make_messaging_kind();
 StudyKind make_energy_kind();
+StudyKind make_capacity_kind();
 
 const std::vector<StudyKind>& study_kinds() {
   static const std::vector<StudyKind> kinds = [] {
@@ -16,6 +17,7 @@ const std::vector<StudyKind>& study_kinds() {
     v.push_back(make_group_call_kind());
     v.push_back(make_messaging_kind());
     v.push_back(make_energy_kind());
+    v.push_back(make_capacity_kind());
     return v;
   }();
   return kinds;

@@ -1,0 +1,27 @@
+// Reads the sections of a `study: capacity` scenario into capacity::CapacitySpec.
+// Keys, units and defaults: docs/scenarios.md, "## study: capacity".
+#pragma once
+
+#include <memory>
+
+#include "app/scenario/field.hpp"
+#include "models/capacity/capacity_spec.hpp"
+#include "models/capacity/connectivity.hpp"
+
+namespace p2psim::study {
+
+struct CapacityScenario {
+  capacity::CapacitySpec spec;
+  std::unique_ptr<capacity::Connectivity> connectivity;  // the interim model
+  bool use_ice = false;  // connectivity.model: ice (an IceConnectivity per run)
+};
+
+// Reads the sections regions, population, traffic, relays, sfus, connectivity, report of
+// `root`. Throws scenario::ScenarioError on bad input.
+CapacityScenario parse_capacity(const scenario::Field& root);
+
+// The default hourly call profile (local time, relative weights): illustrative, see
+// docs/models/capacity.md.
+const std::array<double, 24>& default_hourly_profile();
+
+}  // namespace p2psim::study

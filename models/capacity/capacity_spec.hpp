@@ -1,0 +1,113 @@
+// Plain specification of a capacity-planning run: a user population, the calls it
+// places over a horizon (hours to days), and the TURN relay and SFU fleets that carry
+// them. Filled by the app from YAML (app/study/capacity_study.cpp) or directly by tests.
+// Units: time SimTime, rates bit/s (double), shares are weights normalised on use.
+// Defaults and their sources: docs/models/capacity.md.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "models/capacity/connectivity.hpp"
+#include "sim/time.hpp"
+
+namespace p2psim::capacity {
+
+struct RegionSpec {
+  std::string name;
+  double user_share = 1;     // weight of users living in this region
+  double utc_offset_h = 0;   // local time = UTC + offset; shifts the diurnal profile
+};
+
+struct NatShare {
+  NatBehaviour nat;
+  double share = 1;  // weight within its access profile
+};
+
+struct AccessProfile {
+  std::string name;                 // "broadband", "cellular", ...
+  double share = 1;                 // weight of users on this access
+  double uplink_bps = 10e6;         // caps what a user sends (all copies together)
+  std::vector<NatShare> nat_mix;    // never empty
+  double udp_blocked = 0;           // probability that a user's UDP is firewalled
+};
+
+struct PopulationSpec {
+  std::int64_t users = 100000;
+  std::vector<AccessProfile> access;  // never empty
+};
+
+enum class DurationKind { kExponential, kLognormal };
+struct DurationSpec {
+  DurationKind kind = DurationKind::kExponential;
+  double mean_s = 600;    // exponential: the mean
+  double median_s = 600;  // lognormal: e^mu
+  double sigma = 1.0;     // lognormal: sigma of the underlying normal
+};
+
+struct MediaProfile {
+  std::string name;          // "audio", "video-720p"
+  double share = 1;          // weight among calls
+  double bitrate_bps = 1e6;  // one participant's stream, one direction
+};
+
+struct TrafficSpec {
+  SimTime horizon = SimTime::h(24);
+  SimTime warmup = SimTime::zero();  // calls offered before this are not counted
+  // Either an absolute Poisson rate (calls/s over the whole population, flat in time)
+  // when rate_per_s > 0, or calls_per_user_per_day shaped by `hourly` (local time).
+  double rate_per_s = 0;
+  double calls_per_user_per_day = 2;
+  bool diurnal = true;
+  std::array<double, 24> hourly{};   // relative weights per local hour; flat if all 0
+  DurationSpec duration;
+  std::vector<std::pair<int, double>> group_sizes{{2, 1.0}};  // size -> weight
+  std::vector<MediaProfile> media{{"video", 1.0, 1.7e6}};  // LiveKit h720 preset
+  int mesh_max = 2;             // larger calls use an SFU when the SFU fleet is non-empty
+  double local_fraction = 1.0;  // probability that a callee lives in the caller's region
+};
+
+enum class Placement { kRoundRobin, kLeastLoaded, kNearest };
+enum class OnFull { kBlock, kDegrade };
+
+struct ServerSpec {
+  std::string name;            // "eu-0"
+  int region = 0;              // index into NetworkSpec::regions
+  double bandwidth_bps = 1e9;  // egress the server may send (its NIC or its contract)
+  std::int64_t slots = 10000;  // TURN allocations, or SFU participants
+  double cpu_bps = 1e18;       // forwarded bit/s the CPU sustains (cores x per-core rate)
+};
+
+struct FleetSpec {
+  std::vector<ServerSpec> servers;  // may be empty (no relay / no SFU)
+  Placement placement = Placement::kNearest;
+  OnFull on_full = OnFull::kBlock;
+  double degraded_bitrate_bps = 40e3;  // per stream when degrading (audio only)
+};
+
+struct NetworkSpec {
+  std::vector<RegionSpec> regions{{"default", 1, 0}};
+  std::vector<SimTime> rtt{SimTime::ms(20)};  // regions x regions, row-major, symmetric
+  SimTime rtt_of(int a, int b) const { return rtt[static_cast<std::size_t>(a) * regions.size() + b]; }
+};
+
+struct ReportSpec {
+  SimTime interval = SimTime::min(5);  // time-series sampling period
+  double price_per_gb = 0.09;          // USD per GB (1e9 B) of relay egress
+  int batches = 20;                    // batch means for the in-run blocking CI
+  bool per_server_metrics = true;
+};
+
+struct CapacitySpec {
+  PopulationSpec population;
+  TrafficSpec traffic;
+  NetworkSpec network;
+  FleetSpec relays;
+  FleetSpec sfus;
+  InterimIceParams ice;
+  ReportSpec report;
+};
+
+}  // namespace p2psim::capacity

@@ -1,0 +1,75 @@
+// Fleet: a set of TURN relays or SFUs with finite capacity, a placement policy, and the
+// usage record of every server over time.
+//
+// A server holds `slots` (TURN allocations, or SFU participants), sends at most
+// `bandwidth_bps`, and its CPU forwards at most `cpu_bps`; a demand fits when all three
+// fit. Placement (RFC-free, operator practice):
+//   round-robin:  the next server in turn that fits;
+//   least-loaded: the fitting server with the lowest load, load = max of the three
+//                 utilisations;
+//   nearest:      among the servers nearest (smallest RTT) to the user's region that
+//                 can fit, the least loaded; spills to the next-nearest when all are full.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "models/capacity/capacity_spec.hpp"
+#include "sim/stats.hpp"
+
+namespace p2psim::capacity {
+
+class Fleet {
+ public:
+  Fleet(const FleetSpec& spec, const NetworkSpec& net);
+
+  bool empty() const { return servers_.empty(); }
+  std::size_t size() const { return servers_.size(); }
+  const FleetSpec& spec() const { return *spec_; }
+
+  // Chooses a server for a user in `region` and reserves (bw, slots) on it. Returns the
+  // server index, or -1 when no server fits (nothing is reserved).
+  int reserve(int region, double bw, std::int64_t slots);
+  // Returns a reservation made by reserve(). Precondition: it is still held.
+  void release(int server, double bw, std::int64_t slots);
+  // Records the usage changed by reserve/release since the last settle as holding from
+  // `now`. A call that reserves several legs and rolls back when one does not fit leaves
+  // no trace in the time averages or maxima as long as settle() runs after the rollback.
+  void settle(SimTime now);
+
+  // Restarts the time averages at `now` (end of warm-up), keeping the current usage.
+  void restart_measurement(SimTime now);
+
+  double used_bw() const { return bw_now_; }
+  double used_slots() const { return slots_now_; }
+  const TimeWeighted& total_bw() const { return total_bw_; }
+  const TimeWeighted& total_slots() const { return total_slots_; }
+
+  struct Usage {
+    double bw_util_mean = 0, bw_util_max = 0;      // fraction of bandwidth_bps
+    double slot_util_mean = 0, slot_util_max = 0;  // fraction of slots
+    double cpu_util_mean = 0;                      // fraction of cpu_bps
+  };
+  Usage usage(int server, SimTime until) const;
+
+ private:
+  struct Server {
+    double bw = 0;
+    std::int64_t slots = 0;
+    TimeWeighted bw_tw, slots_tw;
+    bool dirty = false;
+  };
+  bool fits(int s, double bw, std::int64_t slots) const;
+  double load(int s) const;
+
+  const FleetSpec* spec_;
+  std::vector<Server> servers_;
+  std::vector<std::vector<int>> nearest_order_;  // per region: servers by RTT, then index
+  std::vector<std::vector<SimTime>> rtt_;        // per region, per server
+  std::size_t rr_next_ = 0;
+  std::vector<int> dirty_;  // servers changed since the last settle()
+  double bw_now_ = 0, slots_now_ = 0;
+  TimeWeighted total_bw_, total_slots_;
+};
+
+}  // namespace p2psim::capacity
