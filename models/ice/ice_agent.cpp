@@ -66,6 +66,17 @@ void IceAgent::set_local_candidates(net::Endpoint host, const net::Endpoint* srf
     s.addr = *srflx;
     s.related = host;
     local_.push_back(s);
+    // Predicted mappings of a sequential NAT: the next ports after the one the STUN
+    // server saw; each ranks just below the observed srflx candidate.
+    for (int i = 1; i <= cfg_->predict_ports; ++i) {
+      const long port = long{srflx->port} + long{i} * cfg_->predict_delta;
+      if (port < 1 || port > 65535) break;
+      Candidate q = s;
+      q.addr.port = static_cast<std::uint16_t>(port);
+      q.key.priority = candidate_priority(CandidateType::kServerReflexive, kDefaultLocalPreference - i);
+      q.key.foundation = s.key.foundation ^ static_cast<std::uint32_t>(mix64(static_cast<std::uint64_t>(i)));
+      local_.push_back(q);
+    }
   }
   if (relayed) {
     Candidate r;

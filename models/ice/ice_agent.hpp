@@ -58,6 +58,11 @@ struct IceConfig {
   // expiry after the last response. Zero interval disables consent checks.
   SimTime consent_interval = SimTime::s(5);
   SimTime consent_timeout = SimTime::s(30);
+  // Port prediction against sequential-port NATs (beyond ICE): also advertise the
+  // server-reflexive port + i * predict_delta for i = 1..predict_ports as srflx
+  // candidates (with foundations of their own so the peer checks them unfrozen). 0 = off.
+  int predict_ports = 0;
+  int predict_delta = 1;
   // Wire sizes of the attributes without simulation content (bytes).
   std::uint16_t username_bytes = 9;  // "ufragR:ufragL", 4-char ufrags (RFC 8445 5.3 min 4 chars)
 };
