@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -80,6 +81,8 @@ struct NatConfig {
   std::uint16_t allowed_tcp_port = 0;
   // Maximum simultaneous mappings (0 = limited only by the pool).
   std::uint32_t max_mappings = 0;
+
+  bool operator==(const NatConfig&) const = default;
 };
 
 // Why a mapping was created with its external port, or why an existing one was reused.
@@ -97,6 +100,7 @@ const char* to_string(MappingRule r);
 
 // Why an inbound (or outbound, for the firewall) packet was accepted or dropped.
 enum class FilterRule : std::uint8_t {
+  accept_outbound,              // outbound packet translated
   accept_endpoint_independent,  // EIF: any remote may use an active mapping
   accept_known_address,         // ADF: remote address was sent to from this mapping
   accept_known_endpoint,        // APDF: remote endpoint was sent to from this mapping
@@ -163,6 +167,11 @@ class Nat {
   // the filtering behaviour and, when accepted, rewrites p.dst to the internal endpoint.
   FilterRule inbound(net::Packet& p, SimTime now);
 
+  // A packet from the inside to this NAT's own external address (RFC 4787 section 6):
+  // with hairpinning on, translated as outbound (source -> external endpoint, REQ-9a) and
+  // then as inbound (destination mapping and filtering); off, dropped.
+  FilterRule hairpin(net::Packet& p, SimTime now);
+
   // The external endpoint currently mapped for (internal, remote), if any is active.
   std::optional<net::Endpoint> lookup(net::Transport t, net::Endpoint internal, net::Endpoint remote,
                                       SimTime now) const;
@@ -210,9 +219,10 @@ class Nat {
   std::vector<std::uint32_t> free_filters_;
   std::uint32_t live_ = 0;
   SimTime next_sweep_;
-  // Index for large NATs (CGN): external port -> entries using it. Built past kIndexAt.
+  // Indices for large NATs (CGN): external port / internal endpoint -> entries. Built past kIndexAt.
   static constexpr std::uint32_t kIndexAt = 32;
   std::unique_ptr<std::unordered_multimap<std::uint32_t, std::uint32_t>> by_port_;
+  std::unique_ptr<std::unordered_multimap<std::uint64_t, std::uint32_t>> by_internal_;
 };
 
 }  // namespace p2psim::nat

@@ -19,8 +19,8 @@ struct Preset {
 };
 
 // Every preset name, in a stable order:
-// none, full-cone, restricted-cone, port-restricted-cone, symmetric, linux-masquerade,
-// cgnat, udp-blocked.
+// none, full-cone, restricted-cone, port-restricted-cone, symmetric, symmetric-sequential,
+// linux-masquerade, cgnat, udp-blocked.
 const std::vector<std::string>& preset_names();
 // The preset with that name, or nullopt.
 std::optional<Preset> find_preset(std::string_view name);

@@ -141,12 +141,12 @@ class Network {
   };
   struct Link {
     std::uint32_t spec;          // index into specs_
+    NodeId a;                    // the endpoint direction 0 leaves from (child, or first router)
     SimTime busy_until[2];       // per direction: 0 = a->b (up), 1 = b->a (down)
   };
   struct NatBox {
     std::unique_ptr<nat::Nat> nat;
-    std::uint32_t next_private = 0;  // next host number in the private prefix
-    Ipv4 prefix;                     // private prefix base of the realm
+    std::uint32_t next_private = 0;  // next address number in the private realm
   };
   struct Flight {
     Packet p;
@@ -160,10 +160,10 @@ class Network {
   };
   class Core;  // Boost.Graph wrapper
 
-  std::uint32_t add_link_index(const LinkSpec& spec);
+  std::uint32_t add_link_index(const LinkSpec& spec, NodeId a);
   std::uint32_t intern_spec(const LinkSpec& spec);
   NodeId attach(NodeId parent, NodeKind kind, std::uint32_t index, const LinkSpec& access);
-  Ipv4 allocate_address(NodeId parent);
+  Ipv4 allocate_address(NodeId parent, NodeKind child);
   NodeId lookup(NodeId realm, Ipv4 addr) const;
   static std::uint64_t realm_key(NodeId realm, Ipv4 addr) {
     return (std::uint64_t{realm} << 32) | addr.value;
@@ -197,7 +197,6 @@ class Network {
   std::vector<Flight> flight_;
   std::vector<std::uint32_t> free_flight_;
   std::uint32_t next_public_ = Ipv4::of(20, 0, 0, 1).value;
-  std::uint32_t next_cgn_prefix_ = 0;
   std::uint64_t next_packet_id_ = 1;
   std::uint64_t packets_sent_ = 0;
   std::uint64_t packets_dropped_ = 0;
