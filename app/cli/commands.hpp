@@ -13,4 +13,5 @@ namespace p2psim::cli {
 int& exit_status();
 
 void add_run_command(CLI::App& app);       // run, validate, kinds
+void add_explain_command(CLI::App& app);   // explain
 }  // namespace p2psim::cli

@@ -142,7 +142,14 @@ class Recorder : public net::NetObserver, public nat::NatObserver {
     order_.push_back(n);
     labels_[n] = std::move(label);
   }
-  void name_nat(const nat::Nat* nat, NodeId n) { nat_nodes_[nat] = n; }
+  void name_nat(const nat::Nat* nat, NodeId n, std::string preset) {
+    nat_nodes_[nat] = n;
+    presets_[n] = std::move(preset);
+  }
+  std::string preset_of(NodeId n) const {
+    auto it = presets_.find(n);
+    return it == presets_.end() ? std::string() : it->second + ": ";
+  }
   const std::string& name(NodeId n) const {
     static const std::string unknown = "?";
     auto it = names_.find(n);
@@ -153,6 +160,7 @@ class Recorder : public net::NetObserver, public nat::NatObserver {
     peer_b_ = b;
   }
   void add_server(Endpoint e, std::string what) { servers_[e] = std::move(what); }
+  void add_public_alias(net::Ipv4 a, NodeId peer) { public_of_[a] = peer; }
   void set_quiet_appdata(bool q) { quiet_appdata_ = q; }
 
   // Addresses a peer knows it has (host, srflx, relayed): a mapped address outside this
@@ -208,8 +216,18 @@ class Recorder : public net::NetObserver, public nat::NatObserver {
       ++nat_drops_;
       drops_.push_back(p.id);
     } else {
-      info.drop_text = std::string(net::to_string(r));
-      lines.push_back("  " + ms(t) + "  lost at " + name(at) + ": " + info.drop_text);
+      switch (r) {
+        case net::DropReason::no_route:
+          info.drop_text = name(at) + " has no route to " + p.dst.addr.to_string() +
+                           (p.dst.addr.is_private() ? ": a private address of another network (a host candidate is "
+                                                      "reachable only from its own LAN)"
+                                                    : "");
+          break;
+        case net::DropReason::no_socket: info.drop_text = "no socket is bound on " + p.dst.to_string(); break;
+        case net::DropReason::loss: info.drop_text = "random loss on the link"; break;
+        default: info.drop_text = net::to_string(r); break;
+      }
+      lines.push_back("  " + ms(t) + "  LOST: " + info.drop_text);
     }
   }
 
@@ -219,10 +237,10 @@ class Recorder : public net::NetObserver, public nat::NatObserver {
     ++mappings_created_;
     std::string why;
     switch (e.rule) {
-      case nat::MappingRule::port_preserved: why = "the external port equals the internal one (port preservation)"; break;
+      case nat::MappingRule::port_preserved: why = "port preservation: external port = internal port"; break;
       case nat::MappingRule::preserve_fallback: why = "the internal port was taken, so another port"; break;
-      case nat::MappingRule::sequential: why = "the next port in sequence"; break;
-      case nat::MappingRule::random: why = "a random port from the pool"; break;
+      case nat::MappingRule::sequential: why = "sequential port assignment: the next port"; break;
+      case nat::MappingRule::random: why = "random port assignment"; break;
       default: why = nat::to_string(e.rule); break;
     }
     std::string text = name(n) + ": NEW mapping " + e.internal.to_string() + " <-> " + e.external.to_string() +
@@ -265,7 +283,7 @@ class Recorder : public net::NetObserver, public nat::NatObserver {
     const NodeId n = nat_node(nat);
     const std::string who = name(n);
     const std::string inside = inside_name(n);
-    const std::string f = filtering_words(nat.config().filtering);
+    const std::string f = preset_of(n) + filtering_words(nat.config().filtering);
     std::string text;
     switch (e.rule) {
       case nat::FilterRule::accept_outbound: return;
@@ -293,14 +311,15 @@ class Recorder : public net::NetObserver, public nat::NatObserver {
                        e.external.to_string();
         auto it = sent_to_[n].find(e.external);
         if (it != sent_to_[n].end() && !it->second.empty()) {
-          filter_text_ += " (it has sent to";
+          filter_text_ += " (it has sent to ";
           int k = 0;
           for (const Endpoint& r : it->second) {
+            if (k) filter_text_ += ", ";
             if (k++ == 4) {
-              filter_text_ += " ...";
+              filter_text_ += "...";
               break;
             }
-            filter_text_ += " " + r.to_string();
+            filter_text_ += r.to_string();
           }
           filter_text_ += ")";
         }
@@ -358,6 +377,8 @@ class Recorder : public net::NetObserver, public nat::NatObserver {
           if (e == p.dst) return name(peer);
         if (net_->host(peer).owns(p.dst.addr)) return name(peer);
       }
+    auto pub = public_of_.find(p.dst.addr);
+    if (pub != public_of_.end()) return name(pub->second);
     return p.dst.addr.to_string();
   }
   NodeId nat_node(const nat::Nat& nat) const {
@@ -380,10 +401,11 @@ class Recorder : public net::NetObserver, public nat::NatObserver {
 
   net::Network* net_;
   Simulator* sim_;
-  std::map<NodeId, std::string> names_, mermaid_ids_, labels_;
+  std::map<NodeId, std::string> names_, mermaid_ids_, labels_, presets_;
   std::vector<NodeId> order_;
   std::map<const nat::Nat*, NodeId> nat_nodes_;
   std::map<Endpoint, std::string> servers_;
+  std::map<net::Ipv4, NodeId> public_of_;
   NodeId peer_a_ = net::kNoNode, peer_b_ = net::kNoNode;
   bool quiet_appdata_ = false;
   std::vector<Block> blocks_;
@@ -511,7 +533,7 @@ Side build_side(net::Network& net, NodeId router, const PeerSpec& spec, char let
     rec.name_node(n, nm, kind + L,
                   nm + " (" + nat::short_name(layers[i].mapping) + "+" + nat::short_name(layers[i].filtering) + ") " +
                       ext.to_string());
-    rec.name_nat(&net.nat(n), n);
+    rec.name_nat(&net.nat(n), n, s.preset.name);
     s.nats.insert(s.nats.begin(), n);
     parent = n;
   }
@@ -541,13 +563,12 @@ class SessionWatch : public ice::SessionObserver, public ice::AgentObserver {
 class SignalTap : public signalling::SignallingPeer {
  public:
   SignalTap(Recorder& rec, Simulator& sim, signalling::SignallingPeer& target, std::string to, std::string from,
-            const ice::IceAgent& sender_agent, NodeId sender)
-      : rec_(&rec), sim_(&sim), target_(&target), to_(std::move(to)), from_(std::move(from)), agent_(&sender_agent),
-        sender_(sender) {}
+            std::string what, const ice::IceAgent& sender_agent, NodeId sender)
+      : rec_(&rec), sim_(&sim), target_(&target), to_(std::move(to)), from_(std::move(from)), what_(std::move(what)),
+        agent_(&sender_agent), sender_(sender) {}
   void on_signal(const signalling::Envelope& e) override {
     Block& b = rec_->add_block(sim_->now());
-    const bool offer = !seen_++;
-    std::string line = "signalling: " + from_ + "'s " + (offer ? "offer" : "answer") + " reaches " + to_ +
+    std::string line = "signalling: " + from_ + "'s " + what_ + " reaches " + to_ +
                        " through the signalling server; candidates:";
     auto& adv = rec_->advertised(sender_);
     for (std::size_t i = 0; i < e.a && i < agent_->local_candidates().size(); ++i) {
@@ -567,10 +588,9 @@ class SignalTap : public signalling::SignallingPeer {
   Recorder* rec_;
   Simulator* sim_;
   signalling::SignallingPeer* target_;
-  std::string to_, from_;
+  std::string to_, from_, what_;
   const ice::IceAgent* agent_;
   NodeId sender_;
-  int seen_ = 0;
 };
 
 class GatherTap : public ice::GatherObserver {
@@ -641,6 +661,8 @@ ExplainResult explain(const ExplainSpec& spec, const ExplainOptions& options) {
   const Side a = build_side(net, router, spec.a, 'A', net::Ipv4::of(198, 51, 100, 7), net::Ipv4::of(192, 168, 1, 10), rec);
   const Side b = build_side(net, router, spec.b, 'B', net::Ipv4::of(192, 0, 2, 33), net::Ipv4::of(10, 0, 0, 20), rec);
   rec.set_peers(a.host, b.host);
+  for (const Side* s : {&a, &b})
+    for (NodeId n : s->nats) rec.add_public_alias(net.nat(n).external_address(), s->host);
 
   NodeId stun_node = net::kNoNode, turn_node = net::kNoNode;
   std::unique_ptr<BindingResponder> stun_server;
@@ -687,8 +709,8 @@ ExplainResult explain(const ExplainSpec& spec, const ExplainOptions& options) {
     const SimTime lb = stun_node != net::kNoNode ? net.path_latency(b.host, stun_node) : SimTime::ms(30);
     const std::uint32_t sa = sig.attach(nullptr, la), sb = sig.attach(nullptr, lb);
     ice::IceSession session(sim, scfg, sig, ep_a, sa, ep_b, sb, 1, spec.seed);
-    SignalTap tap_b(rec, sim, session, "B", "A", session.offerer(), a.host);   // delivered to B
-    SignalTap tap_a(rec, sim, session, "A", "B", session.answerer(), b.host);  // delivered to A
+    SignalTap tap_b(rec, sim, session, "B", "A", "offer", session.offerer(), a.host);   // delivered to B
+    SignalTap tap_a(rec, sim, session, "A", "B", "answer", session.answerer(), b.host);  // delivered to A
     sig.set_peer(sb, &tap_b);
     sig.set_peer(sa, &tap_a);
     session.set_observer(&watch);
@@ -844,6 +866,26 @@ ExplainResult explain(const ExplainSpec& spec, const ExplainOptions& options) {
     }
     bl.quiet = false;
     visible.insert(bl.packet);
+  }
+  // Retransmissions: a request with the same transaction id and the same addresses as an
+  // earlier packet, meeting the same fate, is told in one line.
+  std::map<std::string, int> first_of;
+  for (Block& bl : blocks) {
+    if (!bl.packet || bl.quiet) continue;
+    const PacketInfo& info = rec.packets().at(bl.packet);
+    const stun::Message* m = info.first.stun();
+    if (!m || m->cls != stun::Class::request) continue;
+    const std::string fate = info.delivered ? "delivered" : info.dropped ? info.drop_text : "in flight";
+    const std::string key = hex_tid(m->tid) + info.first.src.to_string() + info.first.dst.to_string() + fate;
+    auto it = first_of.find(key);
+    if (it == first_of.end()) {
+      first_of[key] = info.number;
+      continue;
+    }
+    const std::string head = bl.lines.front();
+    bl.lines = {"packet #" + std::to_string(info.number) + ": retransmission of packet #" + std::to_string(it->second) +
+                " (" + info.first.src.to_string() + " -> " + info.first.dst.to_string() + "): " +
+                (info.delivered ? "delivered again" : info.dropped ? "again: " + info.drop_text : "in flight")};
   }
   int step = 0;
   bool hidden_noted = false;
