@@ -945,6 +945,20 @@ ExplainResult explain(const ExplainSpec& spec, const ExplainOptions& options) {
         continue;
       }
       w.write_udp(r.t, trace::udp_tuple(p), trace::packet_payload(p));
+      if (const stun::Message* m = p.stun(); m && p.turn.kind == net::TurnEncap::none) {
+        CapturedStun c;
+        c.t = r.t;
+        c.src_ip = p.src.addr.value;
+        c.src_port = p.src.port;
+        c.dst_ip = p.dst.addr.value;
+        c.dst_port = p.dst.port;
+        c.type = m->type();
+        c.tid = m->tid.bytes();
+        c.has_xor_mapped = m->has(stun::kXorMappedAddress);
+        c.xor_mapped_ip = m->xor_mapped_address.addr.value;
+        c.xor_mapped_port = m->xor_mapped_address.port;
+        out.pcap_stun.push_back(c);
+      }
     }
     w.flush();
     out.pcap_packets = w.packets();

@@ -14,6 +14,7 @@
 // a pcap file captured at a chosen point (see CapturePoint).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -64,6 +65,19 @@ struct ExplainOptions {
 };
 
 enum class Verdict : std::uint8_t { kDirect, kRelayed, kFailed };
+
+// A STUN message written to the pcap, with the simulator's own (typed) values, so a
+// decoder's view of the file can be compared with what was simulated.
+struct CapturedStun {
+  SimTime t;
+  std::uint32_t src_ip = 0, dst_ip = 0;  // host byte order, as on the captured segment
+  std::uint16_t src_port = 0, dst_port = 0;
+  std::uint16_t type = 0;                // STUN message type (method and class)
+  std::array<std::uint8_t, 12> tid{};
+  bool has_xor_mapped = false;
+  std::uint32_t xor_mapped_ip = 0;
+  std::uint16_t xor_mapped_port = 0;
+};
 const char* to_string(Verdict v);
 
 struct ExplainResult {
@@ -81,6 +95,7 @@ struct ExplainResult {
   std::string mermaid;                 // Mermaid sequenceDiagram text
   std::uint64_t pcap_packets = 0;      // records written to the pcap
   std::uint64_t pcap_skipped = 0;      // captured packets not written (TCP/TLS: not encoded)
+  std::vector<CapturedStun> pcap_stun;  // the STUN messages among them, in file order
 };
 
 // Runs the exchange. Throws std::invalid_argument for an unknown preset.
