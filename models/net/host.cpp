@@ -145,54 +145,57 @@ void Host::syn_timer(std::uint32_t idx) {
   net_->sim().schedule_after(SimTime::s(1) * (std::int64_t{1} << c.syn_tries), [this, idx] { syn_timer(idx); });
 }
 
-void Host::deliver(const Packet& p) {
+bool Host::deliver(const Packet& p) {
   const Socket* s = find_socket(p.dst.port, p.transport);
   if (!is_stream(p.transport)) {
-    if (s && s->sink) s->sink->on_packet(*this, p, s->cookie);
-    return;
+    if (!s) return false;
+    if (s->sink) s->sink->on_packet(*this, p, s->cookie);
+    return true;
   }
   switch (p.tcp) {
     case TcpControl::syn:
       if (s) send_control(p.dst.port, p.src, p.transport, TcpControl::syn_ack, p.dst.addr);
       else send_control(p.dst.port, p.src, p.transport, TcpControl::rst, p.dst.addr);
-      return;
+      return s != nullptr;
     case TcpControl::tls_hello:
       if (s) send_control(p.dst.port, p.src, p.transport, TcpControl::tls_server, p.dst.addr);
-      return;
+      return true;
     case TcpControl::syn_ack: {
       Conn* c = find_conn(p.dst.port, p.src);
-      if (!c || c->state != ConnState::syn_sent) return;
+      if (!c || c->state != ConnState::syn_sent) return true;
       if (c->transport == Transport::tls) {
         c->state = ConnState::tls_sent;
         send_control(c->port, c->remote, c->transport, TcpControl::tls_hello);
-        return;
+        return true;
       }
       c->state = ConnState::established;
       if (s && s->sink) s->sink->on_connected(*this, c->port, c->remote, s->cookie);
-      return;
+      return true;
     }
     case TcpControl::tls_server: {
       Conn* c = find_conn(p.dst.port, p.src);
-      if (!c || c->state != ConnState::tls_sent) return;
+      if (!c || c->state != ConnState::tls_sent) return true;
       c->state = ConnState::established;
       if (s && s->sink) s->sink->on_connected(*this, c->port, c->remote, s->cookie);
-      return;
+      return true;
     }
     case TcpControl::rst: {
       Conn* c = find_conn(p.dst.port, p.src);
-      if (!c) return;
+      if (!c) return true;
       const std::uint16_t port = c->port;
       c->port = 0;
       if (s && s->sink) s->sink->on_connect_failed(*this, port, p.src, s->cookie);
-      return;
+      return true;
     }
     case TcpControl::fin:
       if (Conn* c = find_conn(p.dst.port, p.src)) c->port = 0;
-      return;
+      return true;
     case TcpControl::data:
-      if (s && s->sink) s->sink->on_packet(*this, p, s->cookie);
-      return;
+      if (!s) return false;
+      if (s->sink) s->sink->on_packet(*this, p, s->cookie);
+      return true;
   }
+  return false;
 }
 
 }  // namespace p2psim::net

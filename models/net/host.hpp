@@ -77,8 +77,9 @@ class Host {
   bool is_connected(std::uint16_t port, Endpoint remote) const;
   void close(std::uint16_t port, Endpoint remote);
 
-  // Called by the Network when a packet arrives for this host.
-  void deliver(const Packet& p);
+  // Called by the Network when a packet arrives for this host. Returns false when no
+  // socket is bound at the destination port (the network reports a no_socket drop).
+  bool deliver(const Packet& p);
 
  private:
   struct Socket {
