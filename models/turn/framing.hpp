@@ -35,9 +35,10 @@ constexpr std::uint32_t framed_size(net::TurnEncap kind, std::uint32_t data_len,
   return data_len;
 }
 
-// Inner payload size of a framed packet (inverse of framed_size; exact because the
-// padding depends only on the inner length modulo 4 and is < 4).
-std::uint32_t inner_size(const net::Packet& p);
+// Inner payload size of a framed packet (p.turn.data_len; size_bytes when unframed).
+inline std::uint32_t inner_size(const net::Packet& p) {
+  return p.turn.kind == net::TurnEncap::none ? p.size_bytes : p.turn.data_len;
+}
 
 // The STUN Send/Data indication a framed packet stands for (for codecs and traces).
 // Precondition: p.turn.kind is send_indication or data_indication.
