@@ -1,33 +1,15 @@
 #include "models/ice/pair_world.hpp"
 
+#include "models/stun/server.hpp"
+
 namespace p2psim::ice {
-
-// A STUN Binding server (RFC 8489 7.3: success response with XOR-MAPPED-ADDRESS = source).
-// TODO(nat branch): use stun::Server once it lands; this is the minimal behaviour ICE needs.
-class PairWorld::StunResponder : public net::PacketSink {
- public:
-  explicit StunResponder(net::Host& h) : host_(&h) { port_ = h.bind(3478, this); }  // RFC 8489 18.6 port
-  std::uint16_t port() const { return port_; }
-  void on_packet(net::Host& h, const net::Packet& p, std::uint64_t) override {
-    const stun::Message* m = p.stun();
-    if (!m || m->method != stun::Method::binding || m->cls != stun::Class::request) return;
-    stun::Message r = stun::make_success(*m);
-    r.with_xor_mapped(p.src);
-    r.set(stun::kFingerprint);
-    h.send_stun(p.dst.port, p.src, r);
-  }
-
- private:
-  net::Host* host_;
-  std::uint16_t port_ = 0;
-};
 
 PairWorld::PairWorld(const PairSpec& spec, std::uint64_t seed) : spec_(spec) {
   net_ = std::make_unique<net::Network>(sim_, derive_seed(seed, "network"));
   router_ = net_->add_router("core");
   stun_ = net_->add_host(router_, spec_.server_link);
-  responder_ = std::make_unique<StunResponder>(net_->host(stun_));
-  stun_ep_ = {net_->host(stun_).address(), responder_->port()};
+  stun_server_ = std::make_unique<stun::Server>(net_->host(stun_));
+  stun_ep_ = stun_server_->primary();
   sig_node_ = net_->add_host(router_, spec_.server_link);
   nat_a_ = net_->add_nat_chain(router_, spec_.nat_a, spec_.access_a, spec_.inner);
   nat_b_ = net_->add_nat_chain(router_, spec_.nat_b, spec_.access_b, spec_.inner);

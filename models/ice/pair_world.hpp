@@ -17,6 +17,7 @@
 #include "models/nat/nat.hpp"
 #include "models/net/network.hpp"
 #include "models/signalling/signalling_server.hpp"
+#include "models/stun/server.hpp"
 
 namespace p2psim::ice {
 
@@ -67,13 +68,12 @@ class PairWorld : public SessionObserver {
   void on_session_done(IceSession&, const SessionResult&) override;
 
  private:
-  class StunResponder;
   PairSpec spec_;
   Simulator sim_;
   std::unique_ptr<net::Network> net_;
   net::NodeId router_ = 0, a_ = 0, b_ = 0, nat_a_ = 0, nat_b_ = 0, stun_ = 0, turn_ = 0, sig_node_ = 0;
   net::Endpoint stun_ep_;
-  std::unique_ptr<StunResponder> responder_;
+  std::unique_ptr<stun::Server> stun_server_;
   std::unique_ptr<RelayClient> relay_a_, relay_b_;
   std::unique_ptr<IceEndpoint> ep_a_, ep_b_;
   std::unique_ptr<signalling::SignallingServer> sig_;
