@@ -18,7 +18,7 @@ PairWorld::PairWorld(const PairSpec& spec, std::uint64_t seed) : spec_(spec) {
   b_ = net_->add_host(nat_b_, spec_.nat_b.empty() ? spec_.access_b : spec_.lan);
   if (spec_.relay) {
     turn_ = net_->add_host(router_, spec_.server_link);
-    spec_.relay->install_server(*net_, net_->host(turn_));
+    turn_server_ = spec_.relay->install_server(*net_, net_->host(turn_));
     relay_a_ = spec_.relay->make_client(*net_, net_->host(a_));
     relay_b_ = spec_.relay->make_client(*net_, net_->host(b_));
   }
@@ -35,6 +35,14 @@ PairWorld::PairWorld(const PairSpec& spec, std::uint64_t seed) : spec_(spec) {
 
 PairWorld::~PairWorld() {
   if (session_) session_->close();
+  // Sessions and endpoints go before relay clients, relay clients before the server, all
+  // before the network.
+  session_.reset();
+  ep_a_.reset();
+  ep_b_.reset();
+  relay_a_.reset();
+  relay_b_.reset();
+  turn_server_.reset();
 }
 
 void PairWorld::on_session_done(IceSession&, const SessionResult&) {

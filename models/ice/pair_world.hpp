@@ -21,12 +21,19 @@
 
 namespace p2psim::ice {
 
+// Owner of a relay server's lifetime.
+class ServerHandle {
+ public:
+  virtual ~ServerHandle() = default;
+};
+
 // A factory of relay clients, so PairWorld does not depend on a particular TURN model.
 class RelayFactory {
  public:
   virtual ~RelayFactory() = default;
-  // Creates the TURN server on `server_host` (called once).
-  virtual void install_server(net::Network& net, net::Host& server_host) = 0;
+  // Creates the TURN server on `server_host`. The caller keeps the returned owner alive
+  // while the network exists and destroys it (after the clients) before the network.
+  virtual std::unique_ptr<ServerHandle> install_server(net::Network& net, net::Host& server_host) = 0;
   // A relay client for an endpoint on `host`.
   virtual std::unique_ptr<RelayClient> make_client(net::Network& net, net::Host& host) = 0;
 };
@@ -74,6 +81,7 @@ class PairWorld : public SessionObserver {
   net::NodeId router_ = 0, a_ = 0, b_ = 0, nat_a_ = 0, nat_b_ = 0, stun_ = 0, turn_ = 0, sig_node_ = 0;
   net::Endpoint stun_ep_;
   std::unique_ptr<stun::Server> stun_server_;
+  std::unique_ptr<ServerHandle> turn_server_;
   std::unique_ptr<RelayClient> relay_a_, relay_b_;
   std::unique_ptr<IceEndpoint> ep_a_, ep_b_;
   std::unique_ptr<signalling::SignallingServer> sig_;

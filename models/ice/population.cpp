@@ -52,9 +52,10 @@ PopulationResult run_population(const PopulationSpec& spec, std::uint64_t seed) 
   stun::Server stun_server(net.host(stun_node));
   const net::NodeId sig_node = net.add_host(core, net::LinkSpec{spec.signalling_latency});
   net::NodeId turn_node = net::kNoNode;
+  std::unique_ptr<ServerHandle> turn_server;
   if (spec.relay) {
     turn_node = net.add_host(core, net::LinkSpec{spec.turn_latency});
-    spec.relay->install_server(net, net.host(turn_node));
+    turn_server = spec.relay->install_server(net, net.host(turn_node));
   }
   GatherConfig gather = spec.gather;
   if (spec.use_stun) gather.stun_server = stun_server.primary();
