@@ -10,6 +10,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "p2psim " P2PSIM_VERSION);
   p2psim::cli::add_run_command(app);
+  p2psim::cli::add_matrix_command(app);
+  p2psim::cli::add_discover_command(app);
   p2psim::cli::add_explain_command(app);
   try {
     app.parse(argc, argv);

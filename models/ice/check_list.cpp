@@ -113,6 +113,7 @@ int CheckList::start_next_check(SimTime now) {
     const int i = find(key >> 16, key & 0xffff);
     if (i < 0) continue;
     pairs_[i].triggered = false;
+    if (pairs_[i].state == PairState::kSucceeded && !pairs_[i].use_candidate) continue;
     begin_transaction(static_cast<std::size_t>(i), now);
     return i;
   }

@@ -3,6 +3,11 @@
 namespace p2psim::ice {
 
 namespace {
+// USERNAME is "ufragR:ufragL" (RFC 8445 7.2.2): it names the receiving agent first, so an
+// agent receiving its own check (equal private addresses in two realms) rejects it.
+std::uint32_t username_for(std::uint32_t session, bool receiver_controlling) {
+  return (session << 1) | (receiver_controlling ? 0u : 1u);
+}
 // Transaction id layout: words[0] agent id, words[1] pair key or sequence, words[2]
 // kind << 28 | transaction number.
 constexpr std::uint32_t kKindCheck = 1, kKindConsent = 2, kKindProbe = 3, kKindResponse = 4;
@@ -126,7 +131,7 @@ stun::Message IceAgent::make_check(const CandidatePair& p) const {
   m.tie_breaker = tie_breaker_;
   m.set(controlling_ ? stun::kIceControlling : stun::kIceControlled);
   if (controlling_ && p.use_candidate) m.set(stun::kUseCandidate);
-  m.username_tag = session_tag_;
+  m.username_tag = username_for(session_tag_, !controlling_);
   m.username_len = cfg_->username_bytes;
   m.set(stun::kUsername);
   m.set(stun::kMessageIntegrity);
@@ -165,7 +170,7 @@ void IceAgent::on_stun(const stun::Message& m, net::Endpoint from, bool via_rela
 }
 
 void IceAgent::on_request(const stun::Message& m, net::Endpoint from, bool via_relay) {
-  if (!m.has(stun::kUsername) || m.username_tag != session_tag_) return;  // 7.3: credentials
+  if (!m.has(stun::kUsername) || m.username_tag != username_for(session_tag_, controlling_)) return;  // 7.3
   // 7.3.1.2: success response, XOR-MAPPED-ADDRESS = the source as seen here.
   stun::Message r = stun::make_success(m);
   r.with_xor_mapped(from);
@@ -230,7 +235,10 @@ void IceAgent::on_response(const stun::Message& m, net::Endpoint from, bool via_
   const int idx = checks_.find(key >> 16, key & 0xffff);
   if (idx < 0) return;
   CandidatePair& p = checks_.pair(static_cast<std::size_t>(idx));
-  if (p.state != PairState::kInProgress || p.transaction != (m.tid.words[2] & 0x0fffffff)) return;
+  // The current transaction, or one cancelled by a triggered check (7.3.1.4: its response
+  // is still accepted for an RTO; p2psim accepts it while the pair is not yet decided).
+  const std::uint32_t tn = m.tid.words[2] & 0x0fffffff;
+  if (tn > p.transaction || (p.state != PairState::kInProgress && p.state != PairState::kWaiting)) return;
   if ((p.local == relay_index_) != via_relay) return;
   // 7.2.5.2.1: non-symmetric transport addresses fail the pair.
   if (from != remote_[p.remote].addr) {
@@ -441,7 +449,7 @@ void IceAgent::consent_tick(std::uint64_t g) {
     return;
   }
   stun::Message m = stun::make_request(stun::Method::binding, tid(id_, ++consent_seq_, kKindConsent, 0));
-  m.username_tag = session_tag_;
+  m.username_tag = username_for(session_tag_, !controlling_);
   m.username_len = cfg_->username_bytes;
   m.set(stun::kUsername);
   m.set(stun::kMessageIntegrity);
@@ -456,7 +464,7 @@ void IceAgent::probe_selected() {
   probe_pending_ = true;
   ++probe_seq_;
   stun::Message m = stun::make_request(stun::Method::binding, tid(id_, probe_seq_, kKindProbe, 0));
-  m.username_tag = session_tag_;
+  m.username_tag = username_for(session_tag_, !controlling_);
   m.username_len = cfg_->username_bytes;
   m.set(stun::kUsername);
   m.set(stun::kMessageIntegrity);
