@@ -15,7 +15,9 @@
 #include "models/nat/preset.hpp"
 #include "models/net/network.hpp"
 #include "models/signalling/signalling_server.hpp"
+#include "models/ice/turn_relay.hpp"
 #include "models/stun/message.hpp"
+#include "models/stun/server.hpp"
 #include "models/trace/packet_bytes.hpp"
 #include "models/trace/pcap_writer.hpp"
 #include "models/trace/sequence_diagram.hpp"
@@ -56,7 +58,6 @@ namespace {
 using net::Endpoint;
 using net::NodeId;
 
-constexpr std::uint16_t kStunPort = 3478;  // RFC 8489 section 18.6
 
 std::string ms(SimTime t) {
   char buf[32];
@@ -85,24 +86,6 @@ std::string filtering_words(nat::Filtering f) {
   }
   return "?";
 }
-
-// A temporary STUN Binding responder (RFC 8489 section 7.3: answers with the source it
-// saw as XOR-MAPPED-ADDRESS) until the STUN server model lands.
-class BindingResponder : public net::PacketSink {
- public:
-  explicit BindingResponder(net::Host& h) : host_(&h) { h.bind(kStunPort, this); }
-  void on_packet(net::Host&, const net::Packet& p, std::uint64_t) override {
-    const stun::Message* m = p.stun();
-    if (!m || m->method != stun::Method::binding || m->cls != stun::Class::request) return;
-    stun::Message r = stun::make_success(*m).with_xor_mapped(p.src);
-    r.software_len = 6;
-    r.set(stun::kSoftware);
-    host_->send_stun(kStunPort, p.src, r);
-  }
-
- private:
-  net::Host* host_;
-};
 
 // Everything the run reports, recorded, then rendered.
 struct Block {
@@ -665,23 +648,35 @@ ExplainResult explain(const ExplainSpec& spec, const ExplainOptions& options) {
     for (NodeId n : s->nats) rec.add_public_alias(net.nat(n).external_address(), s->host);
 
   NodeId stun_node = net::kNoNode, turn_node = net::kNoNode;
-  std::unique_ptr<BindingResponder> stun_server;
+  std::unique_ptr<stun::Server> stun_server;
   std::optional<Endpoint> stun_ep;
   if (spec.stun || spec.method == Method::kBirthday) {
     stun_node = net.add_host(router, server_link, net::Ipv4::of(203, 0, 113, 5));
-    stun_ep = Endpoint(net::Ipv4::of(203, 0, 113, 5), kStunPort);
+    stun_server = std::make_unique<stun::Server>(net.host(stun_node));
+    stun_ep = stun_server->primary();
     rec.name_node(stun_node, "STUN server", "STUN", "STUN server " + stun_ep->to_string());
     rec.add_server(*stun_ep, "STUN server");
-    stun_server = std::make_unique<BindingResponder>(net.host(stun_node));
   }
-  if (spec.turn) throw std::invalid_argument("explain: TURN is not available yet in this build");
-  (void)turn_node;
+  ice::TurnRelayFactory turn_factory;
+  std::unique_ptr<ice::ServerHandle> turn_server;
+  std::unique_ptr<ice::RelayClient> relay_a, relay_b;
+  if (spec.turn && spec.method == Method::kIce) {
+    turn_node = net.add_host(router, server_link, net::Ipv4::of(203, 0, 113, 9));
+    turn_server = turn_factory.install_server(net, net.host(turn_node));
+    if (!turn_server) throw std::invalid_argument("explain: the TURN relay adapter is not available in this build");
+    const Endpoint turn_ep(net::Ipv4::of(203, 0, 113, 9), 3478);
+    rec.name_node(turn_node, "TURN server", "TURN", "TURN server " + turn_ep.to_string());
+    rec.add_server(turn_ep, "TURN server");
+    relay_a = turn_factory.make_client(net, net.host(a.host));
+    relay_b = turn_factory.make_client(net, net.host(b.host));
+  }
 
   // Mermaid participant order: A, A's NATs (inner to outer), servers, B's NATs (outer to inner), B.
   std::vector<NodeId> lanes;
   lanes.push_back(a.host);
   for (NodeId n : a.nats) lanes.push_back(n);
   if (stun_node != net::kNoNode) lanes.push_back(stun_node);
+  if (turn_node != net::kNoNode) lanes.push_back(turn_node);
   for (auto it = b.nats.rbegin(); it != b.nats.rend(); ++it) lanes.push_back(*it);
   lanes.push_back(b.host);
 
@@ -703,8 +698,8 @@ ExplainResult explain(const ExplainSpec& spec, const ExplainOptions& options) {
   const SimTime cap = SimTime::s(120) + spec.idle;
 
   if (spec.method == Method::kIce) {
-    ice::IceEndpoint ep_a(net.host(a.host), gather, nullptr, derive_seed(spec.seed, "explain-a"));
-    ice::IceEndpoint ep_b(net.host(b.host), gather, nullptr, derive_seed(spec.seed, "explain-b"));
+    ice::IceEndpoint ep_a(net.host(a.host), gather, relay_a.get(), derive_seed(spec.seed, "explain-a"));
+    ice::IceEndpoint ep_b(net.host(b.host), gather, relay_b.get(), derive_seed(spec.seed, "explain-b"));
     const SimTime la = stun_node != net::kNoNode ? net.path_latency(a.host, stun_node) : SimTime::ms(30);
     const SimTime lb = stun_node != net::kNoNode ? net.path_latency(b.host, stun_node) : SimTime::ms(30);
     const std::uint32_t sa = sig.attach(nullptr, la), sb = sig.attach(nullptr, lb);
@@ -841,8 +836,9 @@ ExplainResult explain(const ExplainSpec& spec, const ExplainOptions& options) {
     std::snprintf(buf, sizeof buf, " With k = %d open ports among R = %d and up to n = %d probes, P(success) = 1 - (1 - k/R)^n = %.3f.",
                   spec.birthday.hard_ports, spec.birthday.port_max - spec.birthday.port_min + 1, spec.birthday.probes, p);
     out.reason = out.verdict == Verdict::kDirect
-                     ? "CONNECTED by birthday punching: probe " + std::to_string(out.birthday_probes) +
-                           " from B hit one of the ports A's NAT had opened towards B, and A answered through it." + buf
+                     ? "CONNECTED by birthday punching: a probe from B hit one of the ports A's NAT had opened towards B, "
+                           "and A answered through it; B had sent " + std::to_string(out.birthday_probes) +
+                           " probes when the answer arrived, after " + ms(out.setup_time) + "." + buf
                      : "FAILED: none of B's " + std::to_string(out.birthday_probes) +
                            " probes hit a port A's NAT had opened towards B; every probe was dropped (no mapping)." + buf;
   }
@@ -893,8 +889,9 @@ ExplainResult explain(const ExplainSpec& spec, const ExplainOptions& options) {
     if (bl.quiet) {
       if (!hidden_noted) {
         out.narrative.push_back("   ... (" + std::to_string(hidden) +
-                                " further opening packets and probes not shown: each probe was dropped by A's NAT, "
-                                "no mapping on the probed port)");
+                                " further packets not shown: A's opening packets, dropped by B's NAT because B never "
+                                "sent to those ports, and B's probes, dropped by A's NAT because no mapping exists on "
+                                "the probed port)");
         hidden_noted = true;
       }
       continue;
