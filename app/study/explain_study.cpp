@@ -2,6 +2,9 @@
 // app/teach/explain.hpp). As a study it reports the verdict as metrics; `p2psim explain`
 // prints the step-by-step narrative of the same scenario.
 #include <memory>
+#include <ostream>
+
+#include "app/report/table.hpp"
 
 #include "app/study/study.hpp"
 #include "app/teach/explain_scenario.hpp"
@@ -44,7 +47,34 @@ StudyKind make_explain_kind() {
   k.parse = [](const scenario::Field& root) -> std::unique_ptr<Study> {
     return std::make_unique<ExplainStudy>(teach::parse_explain(root));
   };
-  k.headline = {"connected", "direct", "relayed", "setup_time_s", "packets", "nat_drops"};
+  k.headline = {"connected",     "direct",        "relayed",  "setup_time_s", "packets",
+                "nat_drops",     "probe_answered", "birthday_probes"};
+  // The generic table, without the columns no point reported (probe_answered only with an
+  // idle period, birthday_probes only for the birthday method).
+  k.summarize = [headline = k.headline](const RunSetSummary& s, std::ostream& os) {
+    std::vector<std::string> metrics;
+    for (const auto& m : headline)
+      for (const auto& p : s.points)
+        if (p.find(m)) {
+          metrics.push_back(m);
+          break;
+        }
+    std::vector<std::string> header = s.sweep_paths;
+    header.insert(header.end(), metrics.begin(), metrics.end());
+    report::Table t(header);
+    for (const auto& p : s.points) {
+      std::vector<std::string> row;
+      for (const auto& kv : p.params) row.push_back(kv.second);
+      for (const auto& m : metrics) {
+        const auto* st = p.find(m);
+        row.push_back(st ? report::format_mean_ci(st->mean, st->half_width) : "");
+      }
+      t.add_row(row);
+    }
+    t.print(os);
+    if (!s.points.empty() && !s.points[0].stats.empty() && s.points[0].stats[0].n > 1)
+      os << "\n  values: mean ± 95% CI half-width over " << s.points[0].stats[0].n << " replications\n";
+  };
   return k;
 }
 
