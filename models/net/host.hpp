@@ -13,6 +13,8 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <unordered_map>
 #include <vector>
 
 #include "models/net/address.hpp"
@@ -53,13 +55,16 @@ class Host {
   const std::vector<Ipv4>& extra_addresses() const { return extra_; }
   bool owns(Ipv4 a) const;
 
-  // Binds `port` (on all of the host's addresses) for transport `t`; port 0 picks a free
-  // ephemeral port (49152-65535, RFC 6335 section 6). For TCP/TLS the socket also listens.
-  // Returns the bound port, or 0 when `port` is already bound.
+  // Binds `port` for transport `t` on all of the host's addresses (`addr` unspecified) or
+  // on one address; port 0 picks a free ephemeral port (49152-65535, RFC 6335 section 6).
+  // For TCP/TLS the socket also listens. A packet goes to the socket bound to its
+  // destination address and port, else to the one bound to the port on all addresses.
+  // Returns the bound port, or 0 when `port` is already bound for that address.
   std::uint16_t bind(std::uint16_t port, PacketSink* sink, std::uint64_t cookie = 0,
-                     Transport t = Transport::udp);
-  void unbind(std::uint16_t port, Transport t = Transport::udp);
-  bool is_bound(std::uint16_t port, Transport t = Transport::udp) const;
+                     Transport t = Transport::udp, Ipv4 addr = {});
+  void unbind(std::uint16_t port, Transport t = Transport::udp, Ipv4 addr = {});
+  bool is_bound(std::uint16_t port, Transport t = Transport::udp, Ipv4 addr = {}) const;
+  std::size_t socket_count() const { return sockets_.size(); }
 
   // Sends `p`. If p.src.addr is unspecified the primary address is used; p.src.port must
   // be a bound port. For stream transports the connection must be established (or `p`
@@ -77,11 +82,13 @@ class Host {
   bool is_connected(std::uint16_t port, Endpoint remote) const;
   void close(std::uint16_t port, Endpoint remote);
 
-  // Called by the Network when a packet arrives for this host.
-  void deliver(const Packet& p);
+  // Called by the Network when a packet arrives for this host. Returns false when no
+  // socket is bound at the destination port (the network reports a no_socket drop).
+  bool deliver(const Packet& p);
 
  private:
   struct Socket {
+    Ipv4 addr;  // unspecified = all addresses
     std::uint16_t port;
     Transport transport;
     PacketSink* sink;
@@ -95,7 +102,11 @@ class Host {
     ConnState state;
     std::uint8_t syn_tries;
   };
-  const Socket* find_socket(std::uint16_t port, Transport t) const;
+  static std::uint64_t socket_key(Ipv4 addr, std::uint16_t port, Transport t) {
+    return (std::uint64_t{addr.value} << 17) | (std::uint64_t{port} << 1) | (is_stream(t) ? 1u : 0u);
+  }
+  const Socket* find_exact(Ipv4 addr, std::uint16_t port, Transport t) const;
+  const Socket* find_socket(Ipv4 addr, std::uint16_t port, Transport t) const;
   Conn* find_conn(std::uint16_t port, Endpoint remote);
   void send_control(std::uint16_t port, Endpoint remote, Transport t, TcpControl c, Ipv4 src_addr = {});
   void syn_timer(std::uint32_t conn_index);
@@ -106,6 +117,9 @@ class Host {
   std::uint16_t next_ephemeral_ = 49152;
   std::vector<Ipv4> extra_;
   std::vector<Socket> sockets_;
+  // Index for hosts with many sockets (TURN relays): socket_key -> position in sockets_.
+  static constexpr std::size_t kIndexAt = 16;
+  std::unique_ptr<std::unordered_map<std::uint64_t, std::uint32_t>> index_;
   std::vector<Conn> conns_;
 };
 

@@ -330,7 +330,7 @@ void Network::arrive(std::uint32_t idx) {
       return;
     }
     if (observer_) observer_->on_deliver(p, at, sim_->now());
-    h.deliver(p);
+    if (!h.deliver(p)) drop(p, at, DropReason::no_socket);
     return;
   }
   if (node.kind != NodeKind::nat) {

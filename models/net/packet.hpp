@@ -55,8 +55,9 @@ enum class TurnEncap : std::uint8_t {
 
 struct TurnFraming {
   TurnEncap kind = TurnEncap::none;
-  std::uint16_t channel = 0;  // channel number for channel_data (0x4000..0x4FFF)
-  Endpoint peer;              // XOR-PEER-ADDRESS for indications; the peer for channel data
+  std::uint16_t channel = 0;   // channel number for channel_data (0x4000..0x4FFF)
+  std::uint16_t data_len = 0;  // bytes of the carried payload (DATA / ChannelData length field)
+  Endpoint peer;               // XOR-PEER-ADDRESS for indications; the peer for channel data
 };
 
 using Payload = std::variant<std::monostate, stun::Message, AppData, Signal>;
