@@ -7,6 +7,7 @@ namespace p2psim::study {
 // Declarations of the kinds (one per file in app/study/).
 StudyKind make_nat_population_kind();
 StudyKind make_nat_matrix_kind();
+StudyKind make_rustdesk_kind();
 
 const std::vector<StudyKind>& study_kinds() {
   static const std::vector<StudyKind> kinds = [] {
@@ -14,6 +15,7 @@ const std::vector<StudyKind>& study_kinds() {
     // v.push_back(make_<kind>_kind());
     v.push_back(make_nat_matrix_kind());
     v.push_back(make_nat_population_kind());
+    v.push_back(make_rustdesk_kind());
     return v;
   }();
   return kinds;
