@@ -5,16 +5,24 @@
 namespace p2psim::study {
 
 // Declarations of the kinds (one per file in app/study/).
+StudyKind make_group_call_kind();
+StudyKind make_messaging_kind();
+StudyKind make_energy_kind();
 StudyKind make_nat_population_kind();
 StudyKind make_nat_matrix_kind();
+StudyKind make_rustdesk_kind();
 StudyKind make_explain_kind();
 
 const std::vector<StudyKind>& study_kinds() {
   static const std::vector<StudyKind> kinds = [] {
     std::vector<StudyKind> v;
     // v.push_back(make_<kind>_kind());
+    v.push_back(make_group_call_kind());
+    v.push_back(make_messaging_kind());
+    v.push_back(make_energy_kind());
     v.push_back(make_nat_matrix_kind());
     v.push_back(make_nat_population_kind());
+    v.push_back(make_rustdesk_kind());
     v.push_back(make_explain_kind());
     return v;
   }();

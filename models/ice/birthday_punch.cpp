@@ -32,8 +32,24 @@ BirthdayPunch::~BirthdayPunch() {
   if (own_easy_port_) easy_->unbind(easy_port_);
 }
 
+void BirthdayPunch::start_with_stun(net::Endpoint stun_server) {
+  started_ = sim_->now();
+  awaiting_stun_ = true;
+  stun::TransactionId t;
+  t.words = {0xb1d, static_cast<std::uint32_t>(rng_.next_u64()), 1};
+  stun::Message m = stun::make_request(stun::Method::binding, t);
+  m.set(stun::kFingerprint);
+  easy_->send_stun(easy_port_, stun_server, m);
+  ++packets_;
+  bytes_ += m.encoded_size();
+}
+
 void BirthdayPunch::start() {
   started_ = sim_->now();
+  open();
+}
+
+void BirthdayPunch::open() {
   for (int i = 0; i < cfg_.hard_ports; ++i) {
     const std::uint16_t p = hard_->bind(0, this, kHardCookie);
     if (p == 0) break;
@@ -71,6 +87,15 @@ void BirthdayPunch::probe(std::uint32_t g) {
 }
 
 void BirthdayPunch::on_packet(net::Host& host, const net::Packet& p, std::uint64_t cookie) {
+  if (awaiting_stun_ && &host == easy_) {
+    const stun::Message* m = p.stun();
+    if (m && m->cls == stun::Class::success && m->has(stun::kXorMappedAddress)) {
+      awaiting_stun_ = false;
+      easy_public_ = m->xor_mapped_address;
+      open();
+    }
+    return;
+  }
   const auto* d = std::get_if<net::AppData>(&p.payload);
   if (!d || done_) return;
   if (cookie == kHardCookie && d->flow == kProbe && &host == hard_) {

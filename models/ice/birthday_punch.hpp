@@ -45,6 +45,9 @@ class BirthdayPunch : public net::PacketSink {
   BirthdayPunch& operator=(const BirthdayPunch&) = delete;
 
   void start();
+  // Variant: first learn the easy side's public endpoint with a STUN Binding request
+  // from its socket to `stun_server` (RFC 8489), then punch. Requires easy_port 0.
+  void start_with_stun(net::Endpoint stun_server);
   bool done() const { return done_; }
   bool success() const { return success_; }
   SimTime connect_time() const { return connected_at_ - started_; }  // valid when success()
@@ -56,6 +59,7 @@ class BirthdayPunch : public net::PacketSink {
 
  private:
   void probe(std::uint32_t gen);
+  void open();
 
   Simulator* sim_;
   net::Host* hard_;
@@ -72,6 +76,7 @@ class BirthdayPunch : public net::PacketSink {
   bool done_ = false, success_ = false;
   SimTime started_, connected_at_;
   std::uint64_t packets_ = 0, bytes_ = 0;
+  bool awaiting_stun_ = false;
 };
 
 }  // namespace p2psim::ice

@@ -226,6 +226,7 @@ void IceAgent::on_response(const stun::Message& m, net::Endpoint from, bool via_
   if (kind == kKindProbe) {
     if (probe_pending_ && m.tid.words[1] == probe_seq_) {
       probe_pending_ = false;
+      probe_state_ = 1;
       if (observer_) observer_->on_probe_result(*this, true);
     }
     return;
@@ -445,6 +446,7 @@ void IceAgent::consent_tick(std::uint64_t g) {
   if (g != ka_gen_ || closed_ || consent_lost_) return;
   if (sim_->now() - last_consent_ok_ >= cfg_->consent_timeout) {
     consent_lost_ = true;  // RFC 7675 5.1: stop sending on the pair
+    consent_lost_at_ = sim_->now();
     if (observer_) observer_->on_consent_lost(*this);
     return;
   }
@@ -462,6 +464,7 @@ void IceAgent::consent_tick(std::uint64_t g) {
 void IceAgent::probe_selected() {
   if (!completed() || closed_) return;
   probe_pending_ = true;
+  probe_state_ = 0;
   ++probe_seq_;
   stun::Message m = stun::make_request(stun::Method::binding, tid(id_, probe_seq_, kKindProbe, 0));
   m.username_tag = username_for(session_tag_, !controlling_);
@@ -475,6 +478,7 @@ void IceAgent::probe_selected() {
   sim_->schedule_after(cfg_->consent_timeout, [this, seq] {
     if (probe_pending_ && probe_seq_ == seq && !closed_) {
       probe_pending_ = false;
+      probe_state_ = 2;
       if (observer_) observer_->on_probe_result(*this, false);
     }
   });

@@ -143,6 +143,9 @@ class IceAgent {
   CandidateType selected_remote_type() const { return sel_remote_type_; }
   net::Endpoint selected_remote() const { return sel_remote_addr_; }
   bool consent_lost() const { return consent_lost_; }
+  SimTime consent_lost_at() const { return consent_lost_at_; }
+  // Result of the last probe_selected(): 0 pending / none, 1 answered, 2 unanswered.
+  int probe_state() const { return probe_state_; }
   const CheckList& check_list() const { return checks_; }
 
   // Control traffic sent by this agent (checks, responses, keepalives, consent).
@@ -225,6 +228,8 @@ class IceAgent {
   std::uint32_t probe_seq_ = 0;
   bool probe_pending_ = false;
   bool consent_lost_ = false;
+  SimTime consent_lost_at_;
+  int probe_state_ = 0;
 
   std::uint64_t ctl_packets_ = 0, ctl_bytes_ = 0, checks_sent_ = 0;
 };

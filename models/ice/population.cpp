@@ -37,38 +37,17 @@ class Collector : public SessionObserver {
 
 }  // namespace
 
-PopulationResult run_population(const PopulationSpec& spec, std::uint64_t seed) {
-  if (spec.mix.empty()) throw std::invalid_argument("population: empty NAT mix");
-  PopulationResult res;
+std::vector<net::NodeId> add_population_hosts(net::Network& net, net::NodeId core, const PopulationSpec& spec,
+                                              std::int64_t hosts, Rng& rng, std::vector<std::uint32_t>& host_mix) {
   const std::size_t m = spec.mix.size();
-  res.by_pair.assign(m * m, {});
   double total_w = 0;
   for (const NatShare& s : spec.mix) total_w += s.weight;
-
-  Simulator sim;
-  net::Network net(sim, derive_seed(seed, "network"));
-  const net::NodeId core = net.add_router("core");
-  const net::NodeId stun_node = net.add_host(core, net::LinkSpec{spec.stun_latency});
-  stun::Server stun_server(net.host(stun_node));
-  const net::NodeId sig_node = net.add_host(core, net::LinkSpec{spec.signalling_latency});
-  net::NodeId turn_node = net::kNoNode;
-  std::unique_ptr<ServerHandle> turn_server;
-  if (spec.relay) {
-    turn_node = net.add_host(core, net::LinkSpec{spec.turn_latency});
-    turn_server = spec.relay->install_server(net, net.host(turn_node));
-  }
-  GatherConfig gather = spec.gather;
-  if (spec.use_stun) gather.stun_server = stun_server.primary();
-  signalling::SignallingServer sig(sim, spec.signalling);
-
-  Rng rng = Rng::stream(seed, "population");
-  const std::int64_t hosts = 2 * spec.sessions;
   struct Shared {
     net::NodeId outer = net::kNoNode;
     std::int64_t used = 0;
   };
   std::vector<Shared> shared(m);
-  std::vector<std::uint32_t> host_mix(static_cast<std::size_t>(hosts));
+  host_mix.assign(static_cast<std::size_t>(hosts), 0);
   std::vector<net::NodeId> host_node(static_cast<std::size_t>(hosts));
   const net::LinkSpec lan{spec.lan_latency}, inner{spec.inner_latency};
   const auto spread_ms = spec.access_spread.count_ns() / 1'000'000;
@@ -97,6 +76,35 @@ PopulationResult run_population(const PopulationSpec& spec, std::uint64_t seed) 
     }
     host_node[static_cast<std::size_t>(h)] = net.add_host(parent, parent == core ? access : lan);
   }
+  return host_node;
+}
+
+PopulationResult run_population(const PopulationSpec& spec, std::uint64_t seed) {
+  if (spec.mix.empty()) throw std::invalid_argument("population: empty NAT mix");
+  PopulationResult res;
+  const std::size_t m = spec.mix.size();
+  res.by_pair.assign(m * m, {});
+
+  Simulator sim;
+  net::Network net(sim, derive_seed(seed, "network"));
+  const net::NodeId core = net.add_router("core");
+  const net::NodeId stun_node = net.add_host(core, net::LinkSpec{spec.stun_latency});
+  stun::Server stun_server(net.host(stun_node));
+  const net::NodeId sig_node = net.add_host(core, net::LinkSpec{spec.signalling_latency});
+  net::NodeId turn_node = net::kNoNode;
+  std::unique_ptr<ServerHandle> turn_server;
+  if (spec.relay) {
+    turn_node = net.add_host(core, net::LinkSpec{spec.turn_latency});
+    turn_server = spec.relay->install_server(net, net.host(turn_node));
+  }
+  GatherConfig gather = spec.gather;
+  if (spec.use_stun) gather.stun_server = stun_server.primary();
+  signalling::SignallingServer sig(sim, spec.signalling);
+
+  Rng rng = Rng::stream(seed, "population");
+  const std::int64_t hosts = 2 * spec.sessions;
+  std::vector<std::uint32_t> host_mix;
+  const std::vector<net::NodeId> host_node = add_population_hosts(net, core, spec, hosts, rng, host_mix);
   res.hosts = static_cast<std::uint64_t>(hosts);
 
   // Endpoints, relay clients and sessions.

@@ -17,6 +17,7 @@
 #include "models/ice/ice_session.hpp"
 #include "models/ice/pair_world.hpp"
 #include "models/nat/nat.hpp"
+#include "models/net/network.hpp"
 #include "sim/stats.hpp"
 
 namespace p2psim::ice {
@@ -68,5 +69,11 @@ struct PopulationResult {
 };
 
 PopulationResult run_population(const PopulationSpec& spec, std::uint64_t seed);
+
+// Adds `count` hosts to `net` under router `core`, each behind a NAT chain drawn from the
+// mix by weight (outer layers shared by spec.cgn_subscribers hosts; latencies from
+// spec). Returns the host nodes; `mix_index` receives each host's mix entry.
+std::vector<net::NodeId> add_population_hosts(net::Network& net, net::NodeId core, const PopulationSpec& spec,
+                                              std::int64_t count, Rng& rng, std::vector<std::uint32_t>& mix_index);
 
 }  // namespace p2psim::ice

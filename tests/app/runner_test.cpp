@@ -86,7 +86,7 @@ TEST_CASE("replications share seeds across sweep points and results do not depen
   CHECK(noise->half_width > 0);
 }
 
-TEST_CASE("--set overrides a key before validation", "[app][runner]") {
+TEST_CASE("command-line overrides (--set) replace a key before validation", "[app][runner]") {
   const auto s = load("name: t\nstudy: toy\ntoy:\n  a: 1\n", {{"toy.a", "7"}});
   CHECK(runner::run_scenario(s, {}).summary.points[0].find("value")->mean == 70);
   CHECK_THAT(error_of("name: t\nstudy: toy\ntoy:\n  a: 1\n", {{"toy.a", "many"}}),

@@ -83,3 +83,18 @@ TEST_CASE("a bad scenario exits with status 2, names file:line:column and writes
   CHECK_FALSE(fs::exists(dir / "out"));
   fs::remove_all(dir);
 }
+
+TEST_CASE("the default scenario gives byte-identical results.json twice and with another --jobs", "[app][determinism]") {
+  const fs::path dir = fs::temp_directory_path() / "p2psim_determinism";
+  fs::remove_all(dir);
+  const std::string scenario = "scenarios/mesh-vs-sfu.yaml";
+  REQUIRE(run_cli("run " + scenario + " --quiet --jobs 1 --out '" + (dir / "a").string() + "'") == 0);
+  REQUIRE(run_cli("run " + scenario + " --quiet --jobs 1 --out '" + (dir / "b").string() + "'") == 0);
+  REQUIRE(run_cli("run " + scenario + " --quiet --jobs 3 --out '" + (dir / "c").string() + "'") == 0);
+  const std::string a = slurp(dir / "a" / "results.json");
+  CHECK(a.size() > 1000);
+  CHECK(a == slurp(dir / "b" / "results.json"));
+  CHECK(a == slurp(dir / "c" / "results.json"));
+  CHECK(slurp(dir / "a" / "results.csv") == slurp(dir / "c" / "results.csv"));
+  fs::remove_all(dir);
+}

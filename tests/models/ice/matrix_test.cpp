@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "models/ice/pair_world.hpp"
+#include "models/ice/turn_relay.hpp"
 #include "models/nat/preset.hpp"
 
 using namespace p2psim;
@@ -158,4 +159,24 @@ TEST_CASE("named cases: port-restricted vs symmetric fails; symmetric vs restric
   REQUIRE(h.outcome == Outcome::kDirect);
   CHECK(h.local_type == CandidateType::kHost);
   CHECK(h.remote_type == CandidateType::kHost);
+}
+
+TEST_CASE("outcome matrix with TURN: direct where RFC 4787 allows, else relayed", "[ice][matrix][turn]") {
+  // With a TURN server reachable over UDP or, behind a UDP-blocking firewall, over TLS on
+  // port 443, every session connects; it is relayed exactly when no direct path exists.
+  const std::vector<std::string> names = {"none", "port-restricted-cone", "symmetric", "cgnat", "udp-blocked"};
+  TurnRelayFactory relay;
+  for (const std::string& a : names)
+    for (const std::string& b : names) {
+      PairSpec spec;
+      spec.nat_a = nat::preset(a).layers;
+      spec.nat_b = nat::preset(b).layers;
+      spec.relay = &relay;
+      PairWorld w(spec, 11);
+      const SessionResult r = w.run();
+      INFO(a << " -> " << b << ": " << to_string(r.outcome));
+      CHECK(r.outcome == (direct_possible(a, b) ? Outcome::kDirect : Outcome::kRelayed));
+      if (r.outcome == Outcome::kRelayed)
+        CHECK((r.local_type == CandidateType::kRelayed || r.remote_type == CandidateType::kRelayed));
+    }
 }
