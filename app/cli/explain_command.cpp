@@ -45,7 +45,7 @@ int do_explain(const ExplainArgs& x) {
     if (!x.a.empty()) spec.a.preset = x.a;
     if (!x.b.empty()) spec.b.preset = x.b;
     if (x.no_stun) spec.stun = false;
-    if (x.turn) throw CLI::ValidationError("--turn", "TURN is not available in explain yet");
+    if (x.turn) spec.turn = true;
     if (!x.method.empty()) spec.method = x.method == "birthday" ? teach::Method::kBirthday : teach::Method::kIce;
     if (!x.idle.empty()) spec.idle = time_flag("--idle", x.idle);
     if (!x.keepalive.empty()) spec.keepalive = time_flag("--keepalive", x.keepalive);

@@ -456,6 +456,16 @@ void Recorder::learn(const net::Packet& p, NodeId host, SimTime t, std::vector<s
   if (!m || p.turn.kind != net::TurnEncap::none) return;
   const std::string who = name(host);
   auto& known = known_local_[host];
+  if (m->method == stun::Method::allocate && m->cls == stun::Class::success && m->has(stun::kXorRelayedAddress)) {
+    lines.push_back("  " + ms(t) + "  " + who + " learns its RELAYED candidate " + m->xor_relayed_address.to_string() +
+                    " (an address on the TURN server that relays for it)" +
+                    (m->has(stun::kXorMappedAddress)
+                         ? "; the TURN server sees it as " + m->xor_mapped_address.to_string()
+                         : std::string()));
+    known.insert(m->xor_relayed_address);
+    if (m->has(stun::kXorMappedAddress)) known.insert(m->xor_mapped_address);
+    return;
+  }
   if (m->cls == stun::Class::success && m->has(stun::kXorMappedAddress)) {
     const Endpoint mapped = m->xor_mapped_address;
     if (servers_.count(p.src)) {
@@ -777,14 +787,25 @@ ExplainResult explain(const ExplainSpec& spec, const ExplainOptions& options) {
       reason = std::string(out.verdict == Verdict::kDirect ? "CONNECTED DIRECTLY" : "CONNECTED THROUGH THE RELAY") +
                " on the pair A " + out.local_type + " <-> B " + out.remote_type + " (" +
                session.offerer().selected_remote().to_string() + " as A sees B), after " + ms(r.setup_time) + ".";
-      if (out.local_type == "prflx" || out.remote_type == "prflx")
+      if (out.verdict == Verdict::kRelayed && turn_node != net::kNoNode) {
+        const SimTime via = net.path_latency(a.host, turn_node) + net.path_latency(turn_node, b.host);
+        const SimTime direct = net.path_latency(a.host, b.host);
+        reason += " No direct pair worked";
+        if (db) reason += ": " + drop_sentence("B", db, ex_b);
+        else if (da) reason += ": " + drop_sentence("A", da, ex_a);
+        else reason += ".";
+        reason += " The relay's cost: every packet now goes A -> TURN server -> B, " + ms(via) +
+                  " one way instead of " + ms(direct) + " on the direct route; each carries 4 bytes of "
+                  "ChannelData framing (36 bytes as a Send/Data indication before a channel is bound); and the "
+                  "server receives and sends every packet of both directions.";
+      } else if (out.local_type == "prflx" || out.remote_type == "prflx")
         reason += " A peer-reflexive candidate was needed: an endpoint-dependent NAT sent a check from a port "
                   "nobody had advertised, and the other side learned it from that check.";
       else if (out.local_type == "srflx" || out.remote_type == "srflx")
         reason += " The server-reflexive addresses the STUN server reported are where the checks really come "
                   "from (endpoint-independent mapping), and each side's own outgoing check opened its NAT's filter "
                   "for the other (hole punching).";
-      if (da + db > 0)
+      if (da + db > 0 && out.verdict == Verdict::kDirect)
         reason += " " + std::to_string(da + db) +
                   " early check(s) were dropped before the other side had opened its filter: normal hole punching.";
     }

@@ -36,7 +36,6 @@ ExplainSpec parse_explain(const scenario::Field& root) {
   if (auto b = e.get("b")) parse_peer(*b, s.b);
   s.stun = e.get_bool("stun", s.stun);
   s.turn = e.get_bool("turn", s.turn);
-  if (s.turn) e.require("turn").fail("TURN is not available in explain yet (waiting for the TURN model)");
   s.server_latency = e.get_time("server_latency", s.server_latency, SimTime::zero(), SimTime::s(10));
   s.method = e.get_enum<Method>("method", s.method, {{"ice", Method::kIce}, {"birthday", Method::kBirthday}});
   s.idle = e.get_time("idle", s.idle, SimTime::zero(), SimTime::h(2));

@@ -278,3 +278,19 @@ TEST_CASE("explain --pcap: tshark decodes the STUN exchange with the simulated v
   }
   std::filesystem::remove(path);
 }
+
+TEST_CASE("explain: two symmetric NATs connect only through TURN, and the cost is told", "[explain][turn]") {
+  teach::ExplainSpec s = pair("symmetric", "symmetric");
+  s.turn = true;
+  const teach::ExplainResult r = teach::explain(s);
+  INFO(r.reason);
+  REQUIRE(r.verdict == Verdict::kRelayed);
+  CHECK((r.local_type == "relay" || r.remote_type == "relay"));
+  const std::string text = joined(r);
+  CHECK(text.find("learns its RELAYED candidate 203.0.113.9:") != std::string::npos);
+  CHECK(r.reason.find("CONNECTED THROUGH THE RELAY") == 0);
+  CHECK(r.reason.find("ChannelData") != std::string::npos);
+  // Without TURN the same pair fails (lesson 2).
+  s.turn = false;
+  CHECK(teach::explain(s).verdict == Verdict::kFailed);
+}
