@@ -5,6 +5,8 @@
 #include <catch2/catch.hpp>
 
 #include <cstdio>
+#include <cstdlib>
+#include <sys/wait.h>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -293,4 +295,45 @@ TEST_CASE("explain: two symmetric NATs connect only through TURN, and the cost i
   // Without TURN the same pair fails (lesson 2).
   s.turn = false;
   CHECK(teach::explain(s).verdict == Verdict::kFailed);
+}
+
+TEST_CASE("explain: Mermaid's own parser accepts the diagrams (when available)", "[explain][mermaid]") {
+  const char* node_path = std::getenv("P2PSIM_MERMAID_NODE_PATH");
+  if (!node_path || std::system("node --version >/dev/null 2>&1") != 0) {
+    WARN("P2PSIM_MERMAID_NODE_PATH (a node_modules folder with mermaid and jsdom) not set: grammar test only");
+    return;
+  }
+  const auto dir = std::filesystem::temp_directory_path();
+  std::string files;
+  int k = 0;
+  for (const auto& [a, b] : {std::pair<std::string, std::string>{"symmetric", "port-restricted-cone"},
+                             {"cgnat", "restricted-cone"}, {"none", "symmetric"}}) {
+    const auto path = (dir / ("p2psim_mermaid_" + std::to_string(k++) + ".mmd")).string();
+    std::ofstream(path) << teach::explain(pair(a, b)).mermaid;
+    files += " '" + path + "'";
+  }
+  const std::string cmd = "NODE_PATH='" + std::string(node_path) + "' node '" + std::string(P2PSIM_SOURCE_DIR) +
+                          "/tools/check_mermaid.mjs'" + files + " >/dev/null 2>&1";
+  CHECK(std::system(cmd.c_str()) == 0);
+}
+
+TEST_CASE("p2psim explain: exit status 0 on success, 2 on bad input", "[explain][cli]") {
+  const char* env = std::getenv("P2PSIM_BIN");
+  const std::string bin = env ? env : std::string(P2PSIM_SOURCE_DIR) + "/build/p2psim";
+  if (std::system(("'" + bin + "' --version >/dev/null 2>&1").c_str()) != 0) {
+    WARN("p2psim binary not found: skipping CLI checks");
+    return;
+  }
+  auto run = [&](const std::string& args) {
+    const int rc = std::system(("cd '" + std::string(P2PSIM_SOURCE_DIR) + "' && '" + bin + "' explain " + args +
+                                " >/dev/null 2>&1")
+                                   .c_str());
+    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+  };
+  CHECK(run("--a full-cone --b restricted-cone -q") == 0);
+  CHECK(run("scenarios/course/01-cone-nats.yaml -q") == 0);
+  CHECK(run("--a carrier-pigeon") == 2);
+  CHECK(run("--capture moon") == 2);
+  CHECK(run("--idle soon") == 2);
+  CHECK(run("no-such-file.yaml") == 2);
 }
