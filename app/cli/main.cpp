@@ -11,6 +11,9 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "p2psim " P2PSIM_VERSION);
   p2psim::cli::add_run_command(app);
   p2psim::cli::add_plan_command(app);
+  p2psim::cli::add_matrix_command(app);
+  p2psim::cli::add_discover_command(app);
+  p2psim::cli::add_explain_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

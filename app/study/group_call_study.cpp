@@ -11,7 +11,9 @@
 #include <string>
 #include <vector>
 
+#include "app/study/ice_spec.hpp"
 #include "app/study/study.hpp"
+#include "models/ice/call_connectivity.hpp"
 #include "models/media/group_call.hpp"
 #include "sim/random.hpp"
 #include "sim/stats.hpp"
@@ -50,6 +52,9 @@ struct Params {
   double relayed_fraction = 0;  // mesh: of peer pairs; SFU/MCU: of participants
   double failed_fraction = 0;
   bool relay_tcp = false;
+  // connectivity.nat_mix: participants' NATs; paths then come from simulated ICE sessions.
+  std::vector<ice::NatShare> ice_mix;
+  bool ice_turn = true;
 };
 
 void parse_call(const Field& call, Params& p) {
@@ -172,7 +177,20 @@ void parse_servers(const Field& servers, Params& p) {
 }
 
 void parse_connectivity(const Field& c, Params& p) {
-  c.allow_only({"relayed_fraction", "failed_fraction", "relay_transport"});
+  c.allow_only({"relayed_fraction", "failed_fraction", "relay_transport", "nat_mix", "turn"});
+  if (auto mix = c.get("nat_mix")) {
+    if (c.has("relayed_fraction") || c.has("failed_fraction"))
+      mix->fail("nat_mix (paths from simulated ICE) excludes relayed_fraction / failed_fraction");
+    for (const auto& [name, w] : mix->entries()) {
+      ice::NatShare share;
+      share.name = name;
+      share.layers = preset_layers(w, name);
+      share.weight = w.as_double(1e-9, 1e9);
+      p.ice_mix.push_back(share);
+    }
+    if (p.ice_mix.empty()) mix->fail_expected("at least one preset: weight entry");
+  }
+  p.ice_turn = c.get_bool("turn", true);
   p.relayed_fraction = c.get_double("relayed_fraction", 0, 0, 1);
   p.failed_fraction = c.get_double("failed_fraction", 0, 0, 1);
   if (p.relayed_fraction + p.failed_fraction > 1) c.require("failed_fraction").fail("relayed_fraction + failed_fraction must be <= 1");
@@ -208,13 +226,37 @@ void draw_connectivity(const Params& p, CallSpec& s, std::uint64_t seed) {
   }
 }
 
+// Fills the connectivity hook from simulated ICE sessions (models/ice/call_connectivity.hpp).
+void ice_connectivity(const Params& p, CallSpec& s, std::uint64_t seed) {
+  const int n = s.group_size;
+  const bool mesh = s.topology == media::TopologyKind::kMesh || (s.topology == media::TopologyKind::kHybrid && n == 2);
+  const ice::CallConnectivity c = ice::ice_call_connectivity(p.ice_mix, n, mesh, p.ice_turn, seed);
+  if (mesh) {
+    s.connectivity.peer.assign(static_cast<std::size_t>(n) * n, media::PeerPath::kDirect);
+    for (std::size_t k = 0; k < c.peer.size(); ++k)
+      s.connectivity.peer[k] = c.peer[k] == ice::Outcome::kDirect    ? media::PeerPath::kDirect
+                               : c.peer[k] == ice::Outcome::kRelayed ? media::PeerPath::kRelayed
+                                                                     : media::PeerPath::kFailed;
+  } else {
+    s.connectivity.server.assign(n, media::ServerPath::kDirectUdp);
+    for (int i = 0; i < n; ++i)
+      s.connectivity.server[i] = c.server[i] == ice::ServerLeg::kDirectUdp ? media::ServerPath::kDirectUdp
+                                 : c.server[i] == ice::ServerLeg::kTurnUdp ? media::ServerPath::kTurnUdp
+                                 : c.server[i] == ice::ServerLeg::kTurnTcp ? media::ServerPath::kTurnTcp
+                                                                           : media::ServerPath::kFailed;
+  }
+}
+
 class GroupCallStudy final : public Study {
  public:
   explicit GroupCallStudy(Params p) : p_(std::move(p)) {}
 
   RunResult run(std::uint64_t seed) const override {
     CallSpec spec = p_.spec;
-    draw_connectivity(p_, spec, seed);
+    if (!p_.ice_mix.empty())
+      ice_connectivity(p_, spec, seed);
+    else
+      draw_connectivity(p_, spec, seed);
     const media::CallResult r = media::simulate_group_call(spec, seed);
     RunResult out;
     Metrics& m = out.metrics;

@@ -9,6 +9,10 @@ StudyKind make_group_call_kind();
 StudyKind make_messaging_kind();
 StudyKind make_energy_kind();
 StudyKind make_capacity_kind();
+StudyKind make_nat_population_kind();
+StudyKind make_nat_matrix_kind();
+StudyKind make_rustdesk_kind();
+StudyKind make_explain_kind();
 
 const std::vector<StudyKind>& study_kinds() {
   static const std::vector<StudyKind> kinds = [] {
@@ -18,6 +22,10 @@ const std::vector<StudyKind>& study_kinds() {
     v.push_back(make_messaging_kind());
     v.push_back(make_energy_kind());
     v.push_back(make_capacity_kind());
+    v.push_back(make_nat_matrix_kind());
+    v.push_back(make_nat_population_kind());
+    v.push_back(make_rustdesk_kind());
+    v.push_back(make_explain_kind());
     return v;
   }();
   return kinds;

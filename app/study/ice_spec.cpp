@@ -1,0 +1,49 @@
+#include "app/study/ice_spec.hpp"
+
+#include "models/nat/preset.hpp"
+
+namespace p2psim::study {
+
+void parse_ice_section(const scenario::Field& ice, ice::SessionConfig& cfg) {
+  ice.allow_only({"ta", "nomination_wait", "max_pairs", "check_max_sends", "keepalive_interval", "consent_interval",
+                  "consent_timeout", "predict_ports", "predict_delta", "sdp_base_bytes", "candidate_line_bytes"});
+  ice::IceConfig& c = cfg.ice;
+  c.checks.ta = ice.get_time("ta", c.checks.ta, SimTime::ms(5), SimTime::s(1));
+  c.nomination_wait = ice.get_time("nomination_wait", c.nomination_wait, SimTime::zero(), SimTime::s(60));
+  c.checks.max_pairs = static_cast<std::size_t>(ice.get_int("max_pairs", 100, 1, 1000));
+  c.checks.max_sends = static_cast<int>(ice.get_int("check_max_sends", c.checks.max_sends, 1, 20));
+  c.keepalive_interval = ice.get_time("keepalive_interval", c.keepalive_interval, SimTime::zero(), SimTime::h(1));
+  if (c.keepalive_interval > SimTime::zero() && c.keepalive_interval < SimTime::s(15))
+    ice.require("keepalive_interval").fail_expected("0 (off) or at least 15s (RFC 8445 section 11)");
+  c.consent_interval = ice.get_time("consent_interval", c.consent_interval, SimTime::zero(), SimTime::min(10));
+  c.consent_timeout = ice.get_time("consent_timeout", c.consent_timeout, SimTime::s(1), SimTime::min(10));
+  c.predict_ports = static_cast<int>(ice.get_int("predict_ports", 0, 0, 64));
+  c.predict_delta = static_cast<int>(ice.get_int("predict_delta", 1, -16, 16));
+  cfg.sdp_base_bytes = ice.get_size("sdp_base_bytes", cfg.sdp_base_bytes, 0, 1 << 20);
+  cfg.candidate_line_bytes = ice.get_size("candidate_line_bytes", cfg.candidate_line_bytes, 1, 4096);
+}
+
+std::vector<nat::NatConfig> preset_layers(const scenario::Field& at, const std::string& name) {
+  auto p = nat::find_preset(name);
+  if (!p) {
+    std::string msg = "unknown NAT preset \"" + name + "\"; expected one of:";
+    for (const auto& x : nat::preset_names()) msg += " " + x;
+    at.fail(msg);
+  }
+  return p->layers;
+}
+
+std::vector<nat::NatConfig> parse_preset(const scenario::Field& f, std::string* name) {
+  const std::string n = f.as_string();
+  if (name) *name = n;
+  return preset_layers(f, n);
+}
+
+std::string metric_name(const std::string& preset) {
+  std::string s = preset;
+  for (char& c : s)
+    if (c == '-') c = '_';
+  return s;
+}
+
+}  // namespace p2psim::study

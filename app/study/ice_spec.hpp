@@ -1,0 +1,23 @@
+// Parsing of the ICE-related scenario sections shared by the nat-matrix, nat-population
+// and rustdesk study kinds (documented in docs/scenarios.md, "ICE and NAT sections").
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "app/scenario/field.hpp"
+#include "models/ice/ice_session.hpp"
+#include "models/ice/population.hpp"
+
+namespace p2psim::study {
+
+// `ice:` section -> session settings (all keys optional).
+void parse_ice_section(const scenario::Field& ice, ice::SessionConfig& cfg);
+// A NAT preset name at `f` -> layers; error at `f` listing the presets.
+std::vector<nat::NatConfig> parse_preset(const scenario::Field& f, std::string* name = nullptr);
+// Preset `name` (e.g. a map key); an unknown name is an error reported at `at`.
+std::vector<nat::NatConfig> preset_layers(const scenario::Field& at, const std::string& name);
+// "full-cone" -> "full_cone" (metric names).
+std::string metric_name(const std::string& preset);
+
+}  // namespace p2psim::study

@@ -1,0 +1,150 @@
+// Study kind "nat-population": a population of hosts behind a NAT mix establishing ICE
+// sessions in pairs through shared STUN, TURN and signalling servers
+// (models/ice/population.hpp). Reports how often sessions are direct, relayed or failed,
+// overall and per NAT-type pair, setup-time quantiles, control traffic and TURN load.
+#include <algorithm>
+#include <memory>
+#include <ostream>
+
+#include "app/report/table.hpp"
+#include "app/study/ice_spec.hpp"
+#include "app/study/study.hpp"
+#include "models/ice/population.hpp"
+#include "models/ice/turn_relay.hpp"
+
+namespace p2psim::study {
+
+namespace {
+
+using scenario::Field;
+
+struct PopulationStudySpec {
+  ice::PopulationSpec pop;
+  bool turn = true;
+  double media_bps = 0;  // per relayed session and direction, for the TURN bandwidth metric
+};
+
+class PopulationStudy : public Study {
+ public:
+  explicit PopulationStudy(PopulationStudySpec s) : s_(std::move(s)) {}
+  RunResult run(std::uint64_t seed) const override {
+    ice::PopulationSpec spec = s_.pop;
+    ice::TurnRelayFactory relay;
+    spec.relay = s_.turn ? &relay : nullptr;
+    ice::PopulationResult r = ice::run_population(spec, seed);
+    RunResult out;
+    auto add = [&](std::string n, double v) { out.metrics.push_back({std::move(n), v}); };
+    const double n = static_cast<double>(r.sessions);
+    add("sessions", n);
+    add("direct_fraction", r.direct / n);
+    add("relayed_fraction", r.relayed / n);
+    add("failed_fraction", r.failed / n);
+    add("setup_time_p50_s", r.setup_s.quantile(0.5));
+    add("setup_time_p95_s", r.setup_s.quantile(0.95));
+    add("setup_time_mean_s", r.setup_s.mean());
+    add("control_packets_per_session", r.control_packets / n);
+    add("control_bytes_per_session", r.control_bytes / n);
+    add("signalling_messages", static_cast<double>(r.signalling_messages));
+    add("turn_allocations", static_cast<double>(r.turn_allocations));
+    add("turn_relayed_sessions", static_cast<double>(r.turn_sessions));
+    // Media through TURN: each relayed session sends media_bps each way via the server
+    // (in and out), the ChannelData framing of RFC 8656 12.4 excluded.
+    add("turn_bandwidth_bps", 2.0 * s_.media_bps * static_cast<double>(r.turn_sessions));
+    add("selected_prflx_candidates", static_cast<double>(r.selected_types[static_cast<int>(ice::CandidateType::kPeerReflexive)]));
+    const std::size_t m = spec.mix.size();
+    for (std::size_t i = 0; i < m; ++i)
+      for (std::size_t j = i; j < m; ++j) {
+        const ice::PairStats& p = r.by_pair[i * m + j];
+        const double t = static_cast<double>(p.direct + p.relayed + p.failed);
+        const std::string base = "pair_" + metric_name(spec.mix[i].name) + "__" + metric_name(spec.mix[j].name);
+        add(base + "_sessions", t);
+        add(base + "_direct_fraction", t > 0 ? p.direct / t : 0);
+        add(base + "_relayed_fraction", t > 0 ? p.relayed / t : 0);
+        add(base + "_failed_fraction", t > 0 ? p.failed / t : 0);
+      }
+    return out;
+  }
+
+ private:
+  PopulationStudySpec s_;
+};
+
+std::unique_ptr<Study> parse(const Field& root) {
+  PopulationStudySpec s;
+  ice::PopulationSpec& p = s.pop;
+  if (auto f = root.get("population")) {
+    f->allow_only({"sessions", "arrival_window", "cgn_subscribers", "lan_latency", "access_latency", "access_spread",
+                   "inner_latency", "run_limit", "media_bitrate"});
+    p.sessions = f->get_int("sessions", p.sessions, 1, 10'000'000);
+    p.arrival_window = f->get_time("arrival_window", p.arrival_window, SimTime::zero(), SimTime::h(24));
+    p.cgn_subscribers = f->get_int("cgn_subscribers", p.cgn_subscribers, 1, 1'000'000);
+    p.lan_latency = f->get_time("lan_latency", p.lan_latency, SimTime::zero(), SimTime::s(1));
+    p.access_latency = f->get_time("access_latency", p.access_latency, SimTime::zero(), SimTime::s(5));
+    p.access_spread = f->get_time("access_spread", p.access_spread, SimTime::zero(), SimTime::s(5));
+    p.inner_latency = f->get_time("inner_latency", p.inner_latency, SimTime::zero(), SimTime::s(1));
+    p.run_limit = f->get_time("run_limit", p.run_limit, SimTime::s(1), SimTime::h(1));
+    s.media_bps = f->get_rate("media_bitrate", 0, 0, 1e10);
+  }
+  const Field mix = root.require("nat_mix");
+  mix.expect_map();
+  for (const auto& [name, w] : mix.entries()) {
+    ice::NatShare share;
+    share.name = name;
+    share.layers = preset_layers(w, name);
+    share.weight = w.as_double(1e-9, 1e9);
+    p.mix.push_back(share);
+  }
+  if (p.mix.empty()) mix.fail_expected("at least one preset: weight entry");
+  if (auto f = root.get("servers")) {
+    f->allow_only({"stun", "turn", "signalling"});
+    if (auto st = f->get("stun")) {
+      st->allow_only({"enabled", "latency"});
+      p.use_stun = st->get_bool("enabled", true);
+      p.stun_latency = st->get_time("latency", p.stun_latency, SimTime::zero(), SimTime::s(5));
+    }
+    if (auto t = f->get("turn")) {
+      t->allow_only({"enabled", "latency"});
+      s.turn = t->get_bool("enabled", true);
+      p.turn_latency = t->get_time("latency", p.turn_latency, SimTime::zero(), SimTime::s(5));
+    }
+    if (auto sg = f->get("signalling")) {
+      sg->allow_only({"latency", "processing"});
+      p.signalling_latency = sg->get_time("latency", p.signalling_latency, SimTime::zero(), SimTime::s(5));
+      p.signalling.processing = sg->get_time("processing", p.signalling.processing, SimTime::zero(), SimTime::s(5));
+    }
+  }
+  if (auto f = root.get("ice")) parse_ice_section(*f, p.session);
+  return std::make_unique<PopulationStudy>(std::move(s));
+}
+
+void summarize(const RunSetSummary& sum, std::ostream& os) {
+  report::Table t({"point", "sessions", "direct", "relayed", "failed", "setup p50 s", "setup p95 s", "ctl B/session"});
+  std::size_t k = 0;
+  for (const PointSummary& p : sum.points) {
+    auto v = [&](const char* n) {
+      const auto* s = p.find(n);
+      return s ? report::format_mean_ci(s->mean, s->half_width, 3) : std::string("-");
+    };
+    std::string label;
+    for (const auto& [path, val] : p.params) label += (label.empty() ? "" : " ") + path + "=" + val;
+    t.add_row({label.empty() ? std::to_string(k) : label, v("sessions"), v("direct_fraction"), v("relayed_fraction"),
+               v("failed_fraction"), v("setup_time_p50_s"), v("setup_time_p95_s"), v("control_bytes_per_session")});
+    ++k;
+  }
+  t.print(os);
+}
+
+}  // namespace
+
+StudyKind make_nat_population_kind() {
+  StudyKind k;
+  k.name = "nat-population";
+  k.description = "Hosts behind a NAT mix establishing ICE sessions via STUN/TURN/signalling: direct, relayed, failed";
+  k.sections = {"population", "nat_mix", "servers", "ice"};
+  k.parse = parse;
+  k.summarize = summarize;
+  k.headline = {"direct_fraction", "relayed_fraction", "failed_fraction", "setup_time_p50_s", "setup_time_p95_s"};
+  return k;
+}
+
+}  // namespace p2psim::study

@@ -1,0 +1,487 @@
+#include "models/ice/ice_agent.hpp"
+
+namespace p2psim::ice {
+
+namespace {
+// USERNAME is "ufragR:ufragL" (RFC 8445 7.2.2): it names the receiving agent first, so an
+// agent receiving its own check (equal private addresses in two realms) rejects it.
+std::uint32_t username_for(std::uint32_t session, bool receiver_controlling) {
+  return (session << 1) | (receiver_controlling ? 0u : 1u);
+}
+// Transaction id layout: words[0] agent id, words[1] pair key or sequence, words[2]
+// kind << 28 | transaction number.
+constexpr std::uint32_t kKindCheck = 1, kKindConsent = 2, kKindProbe = 3, kKindResponse = 4;
+
+std::uint32_t pair_key(std::uint32_t local, std::uint32_t remote) { return (local << 16) | (remote & 0xffff); }
+
+stun::TransactionId tid(std::uint32_t agent, std::uint32_t w1, std::uint32_t kind, std::uint32_t n) {
+  stun::TransactionId t;
+  t.words = {agent, w1, (kind << 28) | (n & 0x0fffffff)};
+  return t;
+}
+
+std::uint32_t foundation_of(CandidateType t, net::Ipv4 base, net::Ipv4 server) {
+  // RFC 8445 5.1.1.3: same type, base IP, server IP and transport => same foundation.
+  return static_cast<std::uint32_t>(mix64((std::uint64_t{base.value} << 32) ^ server.value ^
+                                          (std::uint64_t{static_cast<std::uint8_t>(t)} << 60)));
+}
+}  // namespace
+
+const char* to_string(Outcome o) {
+  switch (o) {
+    case Outcome::kPending: return "pending";
+    case Outcome::kDirect: return "direct";
+    case Outcome::kRelayed: return "relayed";
+    case Outcome::kFailed: return "failed";
+  }
+  return "?";
+}
+
+IceAgent::IceAgent(Simulator& sim, const IceConfig& cfg, AgentIo& io, std::uint32_t id, std::uint32_t session_tag,
+                   bool controlling, std::uint64_t seed)
+    : sim_(&sim),
+      cfg_(&cfg),
+      io_(&io),
+      id_(id),
+      session_tag_(session_tag),
+      controlling_(controlling),
+      rng_(seed),
+      checks_(cfg.checks) {
+  tie_breaker_ = rng_.next_u64();
+  started_ = sim.now();
+}
+
+IceAgent::~IceAgent() = default;
+
+void IceAgent::set_local_candidates(net::Endpoint host, const net::Endpoint* srflx, const net::Endpoint* relayed,
+                                    net::Ipv4 stun_server, net::Ipv4 turn_server) {
+  local_.clear();
+  Candidate h;
+  h.key = {CandidateType::kHost, candidate_priority(CandidateType::kHost),
+           foundation_of(CandidateType::kHost, host.addr, {}), 0};
+  h.addr = host;
+  h.related = host;
+  local_.push_back(h);
+  // A server-reflexive address equal to the host address (public host) is redundant
+  // (RFC 8445 5.1.3) and dropped.
+  if (srflx && *srflx != host) {
+    Candidate s;
+    s.key = {CandidateType::kServerReflexive, candidate_priority(CandidateType::kServerReflexive),
+             foundation_of(CandidateType::kServerReflexive, host.addr, stun_server), 0};
+    s.addr = *srflx;
+    s.related = host;
+    local_.push_back(s);
+    // Predicted mappings of a sequential NAT: the next ports after the one the STUN
+    // server saw; each ranks just below the observed srflx candidate.
+    for (int i = 1; i <= cfg_->predict_ports; ++i) {
+      const long port = long{srflx->port} + long{i} * cfg_->predict_delta;
+      if (port < 1 || port > 65535) break;
+      Candidate q = s;
+      q.addr.port = static_cast<std::uint16_t>(port);
+      q.key.priority = candidate_priority(CandidateType::kServerReflexive, kDefaultLocalPreference - i);
+      q.key.foundation = s.key.foundation ^ static_cast<std::uint32_t>(mix64(static_cast<std::uint64_t>(i)));
+      local_.push_back(q);
+    }
+  }
+  if (relayed) {
+    Candidate r;
+    r.key = {CandidateType::kRelayed, candidate_priority(CandidateType::kRelayed),
+             foundation_of(CandidateType::kRelayed, host.addr, turn_server), 0};
+    r.key.base = static_cast<std::uint32_t>(local_.size());
+    r.addr = *relayed;
+    r.related = srflx ? *srflx : host;
+    relay_index_ = r.key.base;
+    local_.push_back(r);
+  }
+}
+
+void IceAgent::set_remote_candidates(const std::vector<Candidate>& remote) {
+  if (closed_ || outcome_ != Outcome::kPending) return;
+  remote_ = remote;
+  std::vector<CandidateKey> lk, rk;
+  for (const Candidate& c : local_) lk.push_back(c.key);
+  for (const Candidate& c : remote_) rk.push_back(c.key);
+  checks_.form(lk, rk, controlling_);
+  formed_ = true;
+  started_checks_at_ = sim_->now();
+  for (const EarlyCheck& e : early_) handle_check(e.from, e.via_relay, e.use_candidate, e.priority);
+  early_.clear();
+  early_.shrink_to_fit();
+  if (checks_.pairs().empty()) {
+    fail();
+    return;
+  }
+  arm(sim_->now());
+}
+
+void IceAgent::send(std::uint32_t local, net::Endpoint to, const stun::Message& m) {
+  ++ctl_packets_;
+  ctl_bytes_ += m.encoded_size();
+  if (local == relay_index_)
+    io_->send_relayed(*this, to, m);
+  else
+    io_->send_direct(*this, to, m);
+}
+
+stun::Message IceAgent::make_check(const CandidatePair& p) const {
+  stun::Message m = stun::make_request(stun::Method::binding, tid(id_, pair_key(p.local, p.remote), kKindCheck, p.transaction));
+  // 7.1.1: PRIORITY is that of a peer-reflexive candidate learned through this base.
+  m.priority = candidate_priority(CandidateType::kPeerReflexive);
+  m.set(stun::kPriority);
+  m.tie_breaker = tie_breaker_;
+  m.set(controlling_ ? stun::kIceControlling : stun::kIceControlled);
+  if (controlling_ && p.use_candidate) m.set(stun::kUseCandidate);
+  m.username_tag = username_for(session_tag_, !controlling_);
+  m.username_len = cfg_->username_bytes;
+  m.set(stun::kUsername);
+  m.set(stun::kMessageIntegrity);
+  m.set(stun::kFingerprint);
+  return m;
+}
+
+void IceAgent::send_check(std::size_t i) {
+  const CandidatePair& p = checks_.pair(i);
+  ++checks_sent_;
+  send(p.local, remote_[p.remote].addr, make_check(p));
+}
+
+std::uint32_t IceAgent::local_for(bool via_relay) const { return via_relay ? relay_index_ : 0; }
+
+int IceAgent::find_remote(net::Endpoint a) const {
+  for (std::size_t i = 0; i < remote_.size(); ++i)
+    if (remote_[i].addr == a) return static_cast<int>(i);
+  return -1;
+}
+
+int IceAgent::find_local(net::Endpoint a) const {
+  for (std::size_t i = 0; i < local_.size(); ++i)
+    if (local_[i].addr == a) return static_cast<int>(i);
+  return -1;
+}
+
+void IceAgent::on_stun(const stun::Message& m, net::Endpoint from, bool via_relay) {
+  if (closed_ || m.method != stun::Method::binding) return;
+  if (via_relay && relay_index_ == UINT32_MAX) return;
+  switch (m.cls) {
+    case stun::Class::request: on_request(m, from, via_relay); break;
+    case stun::Class::success: on_response(m, from, via_relay); break;
+    default: break;  // indications are keepalives: nothing to do; no error responses here
+  }
+}
+
+void IceAgent::on_request(const stun::Message& m, net::Endpoint from, bool via_relay) {
+  if (!m.has(stun::kUsername) || m.username_tag != username_for(session_tag_, controlling_)) return;  // 7.3
+  // 7.3.1.2: success response, XOR-MAPPED-ADDRESS = the source as seen here.
+  stun::Message r = stun::make_success(m);
+  r.with_xor_mapped(from);
+  r.set(stun::kMessageIntegrity);
+  r.set(stun::kFingerprint);
+  send(local_for(via_relay), from, r);
+  if (outcome_ != Outcome::kPending || m.tid.words[2] >> 28 != kKindCheck) return;  // consent/keepalive
+  const bool use = m.has(stun::kUseCandidate) && !controlling_;
+  if (!formed_) {
+    early_.push_back({from, via_relay, use, m.priority});
+    return;
+  }
+  handle_check(from, via_relay, use, m.priority);
+}
+
+void IceAgent::handle_check(net::Endpoint from, bool via_relay, bool use_candidate, std::uint32_t priority) {
+  if (outcome_ != Outcome::kPending) return;
+  const std::uint32_t l = local_for(via_relay);
+  int r = find_remote(from);
+  if (r < 0) {
+    // 7.3.1.3: a peer-reflexive remote candidate, priority from the PRIORITY attribute,
+    // a foundation of its own.
+    Candidate c;
+    c.key = {CandidateType::kPeerReflexive, priority, 0x80000000u | static_cast<std::uint32_t>(remote_.size()), 0};
+    c.addr = from;
+    c.related = from;
+    r = static_cast<int>(remote_.size());
+    remote_.push_back(c);
+  }
+  const auto ru = static_cast<std::uint32_t>(r);
+  int idx = checks_.find(l, ru);
+  if (idx < 0) idx = static_cast<int>(checks_.add_pair(l, local_[l].key, ru, remote_[ru].key, controlling_));
+  checks_.trigger(static_cast<std::size_t>(idx));  // 7.3.1.4
+  if (use_candidate) {
+    // 7.3.1.5: nominated if the pair is (or becomes) valid.
+    if (checks_.pair(idx).state == PairState::kSucceeded) {
+      complete(static_cast<std::size_t>(idx));
+      return;
+    }
+    nominate_on_success_.push_back(pair_key(l, ru));
+  }
+  arm(last_check_ + cfg_->checks.ta > sim_->now() ? last_check_ + cfg_->checks.ta : sim_->now());
+}
+
+void IceAgent::on_response(const stun::Message& m, net::Endpoint from, bool via_relay) {
+  if (m.tid.words[0] != id_) return;
+  const std::uint32_t kind = m.tid.words[2] >> 28;
+  if (kind == kKindConsent) {
+    if (outcome_ != Outcome::kPending && outcome_ != Outcome::kFailed && from == sel_remote_addr_)
+      last_consent_ok_ = sim_->now();
+    return;
+  }
+  if (kind == kKindProbe) {
+    if (probe_pending_ && m.tid.words[1] == probe_seq_) {
+      probe_pending_ = false;
+      probe_state_ = 1;
+      if (observer_) observer_->on_probe_result(*this, true);
+    }
+    return;
+  }
+  if (kind != kKindCheck || outcome_ != Outcome::kPending) return;
+  const std::uint32_t key = m.tid.words[1];
+  const int idx = checks_.find(key >> 16, key & 0xffff);
+  if (idx < 0) return;
+  CandidatePair& p = checks_.pair(static_cast<std::size_t>(idx));
+  // The current transaction, or one cancelled by a triggered check (7.3.1.4: its response
+  // is still accepted for an RTO; p2psim accepts it while the pair is not yet decided).
+  const std::uint32_t tn = m.tid.words[2] & 0x0fffffff;
+  if (tn > p.transaction || (p.state != PairState::kInProgress && p.state != PairState::kWaiting)) return;
+  if ((p.local == relay_index_) != via_relay) return;
+  // 7.2.5.2.1: non-symmetric transport addresses fail the pair.
+  if (from != remote_[p.remote].addr) {
+    p.state = PairState::kFailed;
+    if (checks_.all_failed()) fail();
+    return;
+  }
+  // 7.2.5.3.1: the mapped address names the valid pair's local candidate.
+  CandidateType ltype = local_[p.local].key.type;
+  if (p.local != relay_index_ && m.has(stun::kXorMappedAddress)) {
+    const int l = find_local(m.xor_mapped_address);
+    if (l >= 0) {
+      ltype = local_[l].key.type;
+    } else {
+      Candidate c;
+      c.key = {CandidateType::kPeerReflexive, m.priority ? m.priority : candidate_priority(CandidateType::kPeerReflexive),
+               0x40000000u | static_cast<std::uint32_t>(local_.size()), p.local};
+      c.key.priority = candidate_priority(CandidateType::kPeerReflexive);
+      c.addr = m.xor_mapped_address;
+      c.related = local_[p.local].addr;
+      local_.push_back(c);
+      ltype = CandidateType::kPeerReflexive;
+    }
+  }
+  bool known = false;
+  for (Valid& v : valid_)
+    if (v.key == key) { v.local_type = ltype; known = true; }
+  if (!known) valid_.push_back({key, ltype});
+  const bool carried_use = p.use_candidate && controlling_;
+  checks_.on_success(static_cast<std::size_t>(idx));
+  if (first_valid_ == SimTime::max()) first_valid_ = sim_->now();
+  if (carried_use) {
+    complete(static_cast<std::size_t>(idx));  // 8.1.1: nominated pair confirmed
+    return;
+  }
+  if (!controlling_) {
+    for (std::uint32_t k : nominate_on_success_)
+      if (k == key) {
+        complete(static_cast<std::size_t>(idx));
+        return;
+      }
+    return;
+  }
+  maybe_nominate();
+  if (!nominating_) arm(first_valid_ + cfg_->nomination_wait);
+}
+
+void IceAgent::maybe_nominate() {
+  if (!controlling_ || nominating_ || outcome_ != Outcome::kPending) return;
+  // Best valid pair; nominate now if no higher-priority pair is still pending, or once
+  // the nomination wait has passed.
+  int best = -1;
+  bool pending_above = false;
+  for (std::size_t i = 0; i < checks_.pairs().size(); ++i) {
+    const CandidatePair& p = checks_.pair(i);
+    if (p.state == PairState::kSucceeded) {
+      best = static_cast<int>(i);
+      break;
+    }
+    if (p.state != PairState::kFailed) pending_above = true;
+  }
+  if (best < 0) return;
+  if (pending_above && sim_->now() < first_valid_ + cfg_->nomination_wait) return;
+  nominate(static_cast<std::size_t>(best));
+}
+
+void IceAgent::nominate(std::size_t i) {
+  nominating_ = true;
+  checks_.trigger(i, true);
+  arm(last_check_ + cfg_->checks.ta > sim_->now() ? last_check_ + cfg_->checks.ta : sim_->now());
+}
+
+void IceAgent::complete(std::size_t i) {
+  const CandidatePair& p = checks_.pair(i);
+  const std::uint32_t key = pair_key(p.local, p.remote);
+  sel_local_ = p.local;
+  sel_local_type_ = local_[p.local].key.type;
+  for (const Valid& v : valid_)
+    if (v.key == key) sel_local_type_ = v.local_type;
+  sel_remote_type_ = remote_[p.remote].key.type;
+  sel_remote_addr_ = remote_[p.remote].addr;
+  selected_key_ = key;
+  checks_.pair(i).nominated = true;
+  outcome_ = (p.local == relay_index_ || is_relayed(sel_remote_type_)) ? Outcome::kRelayed : Outcome::kDirect;
+  completed_at_ = sim_->now();
+  checks_.stop_all();  // 8.1.2
+  ++gen_;
+  armed_at_ = SimTime::max();
+  last_consent_ok_ = sim_->now();
+  last_sent_selected_ = sim_->now();
+  start_keepalives();
+  if (observer_) observer_->on_completed(*this);
+}
+
+void IceAgent::fail() {
+  if (outcome_ != Outcome::kPending) return;
+  outcome_ = Outcome::kFailed;
+  completed_at_ = sim_->now();
+  checks_.stop_all();
+  ++gen_;
+  armed_at_ = SimTime::max();
+  if (observer_) observer_->on_failed(*this);
+}
+
+void IceAgent::close() {
+  closed_ = true;
+  ++gen_;
+  ++ka_gen_;
+  probe_pending_ = false;
+}
+
+void IceAgent::arm(SimTime t) {
+  if (closed_ || outcome_ != Outcome::kPending) return;
+  if (t < sim_->now()) t = sim_->now();
+  if (armed_at_ != SimTime::max() && armed_at_ >= sim_->now() && armed_at_ <= t) return;
+  armed_at_ = t;
+  const std::uint64_t g = ++gen_;
+  sim_->schedule_at(t, [this, g] { wake(g); });
+}
+
+void IceAgent::wake(std::uint64_t g) {
+  if (g != gen_ || closed_) return;
+  armed_at_ = SimTime::max();
+  on_tick();
+}
+
+void IceAgent::on_tick() {
+  if (outcome_ != Outcome::kPending) return;
+  const SimTime now = sim_->now();
+  retransmit_.clear();
+  failed_.clear();
+  checks_.poll_timeouts(now, retransmit_, failed_);
+  for (int i : retransmit_) {
+    ++checks_sent_;
+    const CandidatePair& p = checks_.pair(static_cast<std::size_t>(i));
+    send(p.local, remote_[p.remote].addr, make_check(p));
+  }
+  if (!failed_.empty()) {
+    for (int i : failed_) {
+      const CandidatePair& p = checks_.pair(static_cast<std::size_t>(i));
+      if (nominating_ && p.use_candidate) nominating_ = false;  // nomination lost: retry below
+    }
+    if (checks_.all_failed()) {
+      fail();
+      return;
+    }
+  }
+  if (controlling_ && !nominating_ && first_valid_ != SimTime::max()) maybe_nominate();
+  if (now >= last_check_ + cfg_->checks.ta && checks_.has_sendable()) {
+    const int i = checks_.start_next_check(now);
+    if (i >= 0) {
+      last_check_ = now;
+      send_check(static_cast<std::size_t>(i));
+    }
+  }
+  if (outcome_ != Outcome::kPending) return;
+  SimTime next = checks_.next_deadline();
+  if (checks_.has_sendable()) {
+    const SimTime slot = last_check_ + cfg_->checks.ta > now ? last_check_ + cfg_->checks.ta : now;
+    if (slot < next) next = slot;
+  }
+  if (controlling_ && !nominating_ && first_valid_ != SimTime::max()) {
+    const SimTime nt = first_valid_ + cfg_->nomination_wait;
+    if (nt > now && nt < next) next = nt;
+  }
+  if (next == SimTime::max()) {
+    // Nothing pending and not completed: every pair is done without a nomination.
+    if (!nominating_ && (!controlling_ || first_valid_ == SimTime::max())) {
+      if (checks_.all_failed() || checks_.count(PairState::kSucceeded) == 0) fail();
+    }
+    return;
+  }
+  arm(next);
+}
+
+SimTime IceAgent::consent_jitter() {
+  // RFC 7675 5.1: the interval is randomised over [0.8, 1.2] x the base.
+  return SimTime::from_seconds(cfg_->consent_interval.seconds() * rng_.uniform(0.8, 1.2));
+}
+
+void IceAgent::start_keepalives() {
+  const std::uint64_t g = ++ka_gen_;
+  if (cfg_->keepalive_interval > SimTime::zero())
+    sim_->schedule_after(cfg_->keepalive_interval, [this, g] { keepalive_tick(g); });
+  if (cfg_->consent_interval > SimTime::zero())
+    sim_->schedule_after(consent_jitter(), [this, g] { consent_tick(g); });
+}
+
+void IceAgent::keepalive_tick(std::uint64_t g) {
+  if (g != ka_gen_ || closed_ || consent_lost_) return;
+  // RFC 8445 11: a Binding indication when nothing else was sent on the pair for Tr.
+  if (sim_->now() >= last_sent_selected_ + cfg_->keepalive_interval) {
+    stun::Message m = stun::make_indication(stun::Method::binding, tid(id_, 0, kKindResponse, 0));
+    m.set(stun::kFingerprint);
+    send(sel_local_, sel_remote_addr_, m);
+    last_sent_selected_ = sim_->now();
+  }
+  const SimTime next = last_sent_selected_ + cfg_->keepalive_interval;
+  sim_->schedule_at(next > sim_->now() ? next : sim_->now() + cfg_->keepalive_interval,
+                    [this, g] { keepalive_tick(g); });
+}
+
+void IceAgent::consent_tick(std::uint64_t g) {
+  if (g != ka_gen_ || closed_ || consent_lost_) return;
+  if (sim_->now() - last_consent_ok_ >= cfg_->consent_timeout) {
+    consent_lost_ = true;  // RFC 7675 5.1: stop sending on the pair
+    consent_lost_at_ = sim_->now();
+    if (observer_) observer_->on_consent_lost(*this);
+    return;
+  }
+  stun::Message m = stun::make_request(stun::Method::binding, tid(id_, ++consent_seq_, kKindConsent, 0));
+  m.username_tag = username_for(session_tag_, !controlling_);
+  m.username_len = cfg_->username_bytes;
+  m.set(stun::kUsername);
+  m.set(stun::kMessageIntegrity);
+  m.set(stun::kFingerprint);
+  send(sel_local_, sel_remote_addr_, m);
+  last_sent_selected_ = sim_->now();
+  sim_->schedule_after(consent_jitter(), [this, g] { consent_tick(g); });
+}
+
+void IceAgent::probe_selected() {
+  if (!completed() || closed_) return;
+  probe_pending_ = true;
+  probe_state_ = 0;
+  ++probe_seq_;
+  stun::Message m = stun::make_request(stun::Method::binding, tid(id_, probe_seq_, kKindProbe, 0));
+  m.username_tag = username_for(session_tag_, !controlling_);
+  m.username_len = cfg_->username_bytes;
+  m.set(stun::kUsername);
+  m.set(stun::kMessageIntegrity);
+  m.set(stun::kFingerprint);
+  send(sel_local_, sel_remote_addr_, m);
+  last_sent_selected_ = sim_->now();
+  const std::uint32_t seq = probe_seq_;
+  sim_->schedule_after(cfg_->consent_timeout, [this, seq] {
+    if (probe_pending_ && probe_seq_ == seq && !closed_) {
+      probe_pending_ = false;
+      probe_state_ = 2;
+      if (observer_) observer_->on_probe_result(*this, false);
+    }
+  });
+}
+
+}  // namespace p2psim::ice

@@ -1,0 +1,108 @@
+// IceEndpoint: the host side of an ICE agent on the packet network. It owns one UDP socket
+// on a net::Host, gathers candidates (RFC 8445 5.1.1) and carries the agent's STUN
+// messages:
+// - host candidate: the socket's address and port (5.1.1.1);
+// - server-reflexive: a STUN Binding request to the STUN server from the same socket
+//   (5.1.1.2, RFC 8489 7.2.1 retransmission: RTO 500 ms doubling, Rc = 7, Rm = 16);
+// - relayed: a TURN allocation through a RelayClient sharing the socket (5.1.1.2,
+//   RFC 8656), when one is configured.
+// Gathering ends when every transaction has completed or timed out; the endpoint then
+// calls GatherObserver::on_gathered.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+#include "models/ice/ice_agent.hpp"
+#include "models/net/host.hpp"
+
+namespace p2psim::ice {
+
+class IceEndpoint;
+
+// A TURN client sharing the endpoint's socket (an adapter over the TURN model).
+class RelayClient {
+ public:
+  virtual ~RelayClient() = default;
+  // Starts an allocation from the endpoint's socket; when done, calls
+  // endpoint.on_relay_allocated(relayed address or nullopt).
+  virtual void allocate(IceEndpoint& endpoint) = 0;
+  // Sends `m` to `peer` through the allocation (installing permissions/channels as needed).
+  virtual void send(IceEndpoint& endpoint, net::Endpoint peer, const stun::Message& m) = 0;
+  // Offers a packet that arrived on the socket. Returns true if it was TURN traffic
+  // (consumed); data from a peer is passed to endpoint.on_relayed_stun().
+  virtual bool on_packet(IceEndpoint& endpoint, const net::Packet& p) = 0;
+};
+
+class GatherObserver {
+ public:
+  virtual ~GatherObserver() = default;
+  virtual void on_gathered(IceEndpoint&) = 0;
+};
+
+struct GatherConfig {
+  std::optional<net::Endpoint> stun_server;  // none: no server-reflexive candidate
+  SimTime stun_rto = SimTime::ms(500);        // RFC 8489 6.2.1
+  int stun_max_sends = 7;                     // Rc, RFC 8489 6.2.1
+  int stun_rm = 16;                           // Rm, RFC 8489 6.2.1
+};
+
+class IceEndpoint : public net::PacketSink, public AgentIo {
+ public:
+  // Binds an ephemeral UDP port on `host`. `relay` may be null (no relayed candidate).
+  IceEndpoint(net::Host& host, const GatherConfig& cfg, RelayClient* relay, std::uint64_t tid_seed);
+  ~IceEndpoint() override;
+  IceEndpoint(const IceEndpoint&) = delete;
+  IceEndpoint& operator=(const IceEndpoint&) = delete;
+
+  net::Host& host() const { return *host_; }
+  std::uint16_t port() const { return port_; }
+  net::Endpoint local() const { return {host_->address(), port_}; }
+
+  void set_agent(IceAgent* a) { agent_ = a; }
+  IceAgent* agent() const { return agent_; }
+
+  // Starts gathering; `obs` is told when done.
+  void gather(GatherObserver* obs);
+  bool gathered() const { return gathered_; }
+  const std::optional<net::Endpoint>& srflx() const { return srflx_; }
+  const std::optional<net::Endpoint>& relayed() const { return relayed_; }
+  // Hands the gathered candidates to the agent.
+  void give_candidates(IceAgent& agent) const;
+
+  // From the RelayClient.
+  void on_relay_allocated(std::optional<net::Endpoint> relayed);
+  void on_relayed_stun(const stun::Message& m, net::Endpoint peer);
+
+  // AgentIo
+  void send_direct(IceAgent& agent, net::Endpoint to, const stun::Message& m) override;
+  void send_relayed(IceAgent& agent, net::Endpoint to, const stun::Message& m) override;
+  // PacketSink
+  void on_packet(net::Host& host, const net::Packet& p, std::uint64_t cookie) override;
+
+  // Gathering traffic (STUN Binding requests sent by this endpoint).
+  std::uint64_t gather_packets() const { return gather_packets_; }
+  std::uint64_t gather_bytes() const { return gather_bytes_; }
+
+ private:
+  void stun_timer(std::uint32_t gen);
+  void send_binding();
+  void maybe_done();
+
+  net::Host* host_;
+  const GatherConfig* cfg_;
+  RelayClient* relay_;
+  IceAgent* agent_ = nullptr;
+  GatherObserver* gather_obs_ = nullptr;
+  std::uint16_t port_ = 0;
+  stun::TransactionId stun_tid_;
+  int stun_sends_ = 0;
+  std::uint32_t stun_gen_ = 0;
+  bool stun_pending_ = false;
+  bool relay_pending_ = false;
+  bool gathered_ = false;
+  std::optional<net::Endpoint> srflx_, relayed_;
+  std::uint64_t gather_packets_ = 0, gather_bytes_ = 0;
+};
+
+}  // namespace p2psim::ice

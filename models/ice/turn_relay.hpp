@@ -1,0 +1,43 @@
+// TurnRelayFactory: relay clients for IceEndpoint backed by the TURN model (models/turn).
+// install_server() puts a turn::Server on the server host; make_client() gives each
+// endpoint a RelayClient owning a turn::Client on its own socket (RFC 8445 5.1.1.2
+// allows the relayed candidate's traffic to use a separate client socket).
+//
+// Transport: UDP to the server's port 3478 first; when the UDP Allocate fails (no answer:
+// outbound UDP blocked), TURN over TLS to port 443 (RFC 8656 3.1; what browsers do behind
+// UDP-blocking firewalls). For each peer address the agent sends to through the relay,
+// the client installs a permission (RFC 8656 9) before the first Send indication; both
+// travel in order on the same path, so the permission is in place when the data arrives.
+#pragma once
+
+#include <memory>
+
+#include "models/ice/pair_world.hpp"
+#include "models/turn/client.hpp"
+#include "models/turn/server.hpp"
+
+namespace p2psim::ice {
+
+struct TurnRelayConfig {
+  turn::ServerConfig server;        // defaults of RFC 8656 (see docs/models/stun-turn.md)
+  bool tls_fallback = true;         // TURN over TLS/443 when UDP allocation fails
+  std::uint16_t username_len = 20;  // USERNAME bytes of authenticated requests
+};
+
+class TurnRelayFactory : public RelayFactory {
+ public:
+  explicit TurnRelayFactory(TurnRelayConfig cfg = {});
+  ~TurnRelayFactory() override;
+  std::unique_ptr<ServerHandle> install_server(net::Network& net, net::Host& server_host) override;
+  std::unique_ptr<RelayClient> make_client(net::Network& net, net::Host& host) override;
+
+  // The server of the last install_server() while its owner lives, for load metrics.
+  turn::Server* server() const { return server_; }
+
+ private:
+  TurnRelayConfig cfg_;
+  turn::Server* server_ = nullptr;
+  std::uint64_t next_seed_ = 1;
+};
+
+}  // namespace p2psim::ice

@@ -1,0 +1,438 @@
+#include "models/nat/nat.hpp"
+
+#include <algorithm>
+
+namespace p2psim::nat {
+
+using net::Endpoint;
+using net::Transport;
+
+const char* to_string(Mapping m) {
+  switch (m) {
+    case Mapping::endpoint_independent: return "endpoint-independent";
+    case Mapping::address_dependent: return "address-dependent";
+    case Mapping::address_port_dependent: return "address-and-port-dependent";
+  }
+  return "?";
+}
+const char* to_string(Filtering f) {
+  switch (f) {
+    case Filtering::endpoint_independent: return "endpoint-independent";
+    case Filtering::address_dependent: return "address-dependent";
+    case Filtering::address_port_dependent: return "address-and-port-dependent";
+  }
+  return "?";
+}
+const char* to_string(PortAssignment p) {
+  switch (p) {
+    case PortAssignment::preserve: return "preserve";
+    case PortAssignment::sequential: return "sequential";
+    case PortAssignment::random: return "random";
+  }
+  return "?";
+}
+const char* short_name(Mapping m) {
+  switch (m) {
+    case Mapping::endpoint_independent: return "EIM";
+    case Mapping::address_dependent: return "ADM";
+    case Mapping::address_port_dependent: return "APDM";
+  }
+  return "?";
+}
+const char* short_name(Filtering f) {
+  switch (f) {
+    case Filtering::endpoint_independent: return "EIF";
+    case Filtering::address_dependent: return "ADF";
+    case Filtering::address_port_dependent: return "APDF";
+  }
+  return "?";
+}
+
+const char* to_string(MappingRule r) {
+  switch (r) {
+    case MappingRule::port_preserved: return "new mapping, internal port preserved";
+    case MappingRule::preserve_fallback: return "new mapping, internal port taken: fallback port";
+    case MappingRule::sequential: return "new mapping, next sequential port";
+    case MappingRule::random: return "new mapping, random port";
+    case MappingRule::reuse_endpoint_independent:
+      return "mapping reused: same internal endpoint (endpoint-independent mapping)";
+    case MappingRule::reuse_same_address:
+      return "mapping reused: same internal endpoint and remote address (address-dependent mapping)";
+    case MappingRule::reuse_same_endpoint:
+      return "mapping reused: same internal endpoint and remote endpoint (address-and-port-dependent mapping)";
+    case MappingRule::expired_timeout: return "mapping expired: no refreshing traffic within the timeout";
+  }
+  return "?";
+}
+
+const char* to_string(FilterRule r) {
+  switch (r) {
+    case FilterRule::accept_outbound: return "outbound packet translated";
+    case FilterRule::accept_endpoint_independent:
+      return "accepted: endpoint-independent filtering admits any remote on an active mapping";
+    case FilterRule::accept_known_address:
+      return "accepted: the mapping has sent to this remote address (address-dependent filtering)";
+    case FilterRule::accept_known_endpoint:
+      return "accepted: the mapping has sent to this remote address and port (address-and-port-dependent filtering)";
+    case FilterRule::drop_no_mapping: return "dropped: no active mapping for this external port";
+    case FilterRule::drop_unknown_address:
+      return "dropped: the mapping never sent to this remote address (address-dependent filtering)";
+    case FilterRule::drop_unknown_endpoint:
+      return "dropped: the mapping never sent to this remote address and port (address-and-port-dependent filtering)";
+    case FilterRule::drop_hairpin_disabled: return "dropped: hairpinning is disabled";
+    case FilterRule::drop_udp_blocked: return "dropped: firewall blocks outbound UDP";
+    case FilterRule::drop_tcp_port_blocked: return "dropped: firewall allows outbound TCP only to one port";
+    case FilterRule::drop_pool_exhausted: return "dropped: no free external port (pool or mapping limit)";
+  }
+  return "?";
+}
+
+bool is_accept(FilterRule r) {
+  return r == FilterRule::accept_outbound || r == FilterRule::accept_endpoint_independent ||
+         r == FilterRule::accept_known_address || r == FilterRule::accept_known_endpoint;
+}
+
+namespace {
+// TLS is TCP to a NAT.
+Transport nat_transport(Transport t) { return t == Transport::udp ? Transport::udp : Transport::tcp; }
+std::uint64_t internal_index_key(Transport t, Endpoint e) {
+  return (e.key() << 1) | (t == Transport::udp ? 0u : 1u);
+}
+std::uint32_t port_index_key(Transport t, std::uint16_t port) {
+  return (std::uint32_t{port} << 1) | (t == Transport::udp ? 0u : 1u);
+}
+}  // namespace
+
+Nat::Nat(const NatConfig& config, net::Ipv4 external, std::uint64_t seed)
+    : config_(&config), external_(external), rng_(seed) {}
+
+SimTime Nat::timeout_of(const Entry& e) const {
+  if (e.transport != Transport::udp) return config_->tcp_timeout;
+  return e.replied ? config_->udp_timeout : config_->udp_unreplied_timeout;
+}
+
+Endpoint Nat::mapping_key_remote(Endpoint remote) const {
+  // Linux-style per-destination port reuse keys every flow by its full 5-tuple (conntrack).
+  if (config_->port_reuse_per_destination) return remote;
+  switch (config_->mapping) {
+    case Mapping::endpoint_independent: return Endpoint{};
+    case Mapping::address_dependent: return Endpoint{remote.addr, 0};
+    case Mapping::address_port_dependent: return remote;
+  }
+  return remote;
+}
+
+void Nat::expire(std::uint32_t idx, SimTime now) {
+  (void)now;
+  Entry& e = entries_[idx];
+  if (observer_) {
+    MappingEvent ev{e.last_active + timeout_of(e), e.transport, e.internal, Endpoint{external_, e.external_port},
+                    e.remote_key, MappingRule::expired_timeout};
+    observer_->on_mapping_expired(*this, ev);
+  }
+  for (std::uint32_t f = e.first_filter; f != UINT32_MAX;) {
+    const std::uint32_t next = filters_[f].next;
+    free_filters_.push_back(f);
+    f = next;
+  }
+  if (by_port_) {
+    auto range = by_port_->equal_range(port_index_key(e.transport, e.external_port));
+    for (auto it = range.first; it != range.second; ++it)
+      if (it->second == idx) { by_port_->erase(it); break; }
+    auto r2 = by_internal_->equal_range(internal_index_key(e.transport, e.internal));
+    for (auto it = r2.first; it != r2.second; ++it)
+      if (it->second == idx) { by_internal_->erase(it); break; }
+  }
+  e = Entry{};
+  free_entries_.push_back(idx);
+  --live_;
+}
+
+void Nat::sweep(SimTime now) {
+  for (std::uint32_t i = 0; i < entries_.size(); ++i)
+    if (entries_[i].live && expired(entries_[i], now)) expire(i, now);
+}
+
+std::uint32_t Nat::find_mapping(Transport t, Endpoint internal, Endpoint key_remote, SimTime now) {
+  auto matches = [&](std::uint32_t i) {
+    const Entry& e = entries_[i];
+    return e.live && e.transport == t && e.internal == internal && e.remote_key == key_remote;
+  };
+  std::uint32_t found = UINT32_MAX;
+  if (by_internal_) {
+    auto range = by_internal_->equal_range(internal_index_key(t, internal));
+    for (auto it = range.first; it != range.second; ++it)
+      if (matches(it->second)) { found = it->second; break; }
+  } else {
+    for (std::uint32_t i = 0; i < entries_.size(); ++i)
+      if (matches(i)) { found = i; break; }
+  }
+  if (found != UINT32_MAX && expired(entries_[found], now)) {
+    expire(found, now);
+    return UINT32_MAX;
+  }
+  return found;
+}
+
+bool Nat::port_in_use(Transport t, std::uint16_t port, Endpoint remote, SimTime now) const {
+  const bool per_dest = config_->port_reuse_per_destination;
+  auto uses = [&](const Entry& e) {
+    return e.live && e.transport == t && e.external_port == port && !expired(e, now) &&
+           (!per_dest || e.remote_key == remote);
+  };
+  if (by_port_) {
+    auto range = by_port_->equal_range(port_index_key(t, port));
+    for (auto it = range.first; it != range.second; ++it)
+      if (uses(entries_[it->second])) return true;
+    return false;
+  }
+  for (const Entry& e : entries_)
+    if (uses(e)) return true;
+  return false;
+}
+
+std::uint16_t Nat::choose_port(Transport t, std::uint16_t internal_port, Endpoint remote, SimTime now,
+                               MappingRule& rule) {
+  const NatConfig& c = *config_;
+  const std::uint32_t lo = c.port_min, hi = c.port_max;
+  const std::uint32_t span = hi - lo + 1;
+  const bool parity = c.port_parity;
+  auto ok = [&](std::uint32_t p) {
+    return p >= lo && p <= hi && (!parity || (p & 1u) == (internal_port & 1u)) &&
+           !port_in_use(t, static_cast<std::uint16_t>(p), remote, now);
+  };
+  auto random_port = [&]() -> std::uint16_t {
+    for (int tries = 0; tries < 64; ++tries) {
+      const std::uint32_t p = lo + static_cast<std::uint32_t>(rng_.below(span));
+      if (ok(p)) return static_cast<std::uint16_t>(p);
+    }
+    const std::uint32_t start = static_cast<std::uint32_t>(rng_.below(span));
+    for (std::uint32_t k = 0; k < span; ++k) {
+      const std::uint32_t p = lo + (start + k) % span;
+      if (ok(p)) return static_cast<std::uint16_t>(p);
+    }
+    return 0;
+  };
+  auto sequential_port = [&]() -> std::uint16_t {
+    if (next_seq_port_ == 0) next_seq_port_ = static_cast<std::uint16_t>(lo + rng_.below(span));
+    std::uint32_t p = next_seq_port_;
+    const std::uint32_t delta = std::max<std::uint32_t>(1, c.port_delta);
+    for (std::uint32_t k = 0; k < span; ++k) {
+      if (ok(p)) {
+        next_seq_port_ = static_cast<std::uint16_t>(lo + (p - lo + delta) % span);
+        return static_cast<std::uint16_t>(p);
+      }
+      p = lo + (p - lo + (parity ? 2 * ((delta + 1) / 2) : delta)) % span;
+      if (parity && (p & 1u) != (internal_port & 1u)) p = lo + (p - lo + 1) % span;
+    }
+    return 0;
+  };
+  switch (c.ports) {
+    case PortAssignment::preserve:
+      if (ok(internal_port)) {
+        rule = MappingRule::port_preserved;
+        return internal_port;
+      }
+      rule = MappingRule::preserve_fallback;
+      return c.fallback == PreserveFallback::random ? random_port() : sequential_port();
+    case PortAssignment::sequential:
+      rule = MappingRule::sequential;
+      return sequential_port();
+    case PortAssignment::random:
+      rule = MappingRule::random;
+      return random_port();
+  }
+  return 0;
+}
+
+void Nat::add_filter(std::uint32_t idx, Endpoint remote) {
+  if (config_->filtering == Filtering::endpoint_independent) return;
+  const Endpoint key =
+      config_->filtering == Filtering::address_dependent ? Endpoint{remote.addr, 0} : remote;
+  Entry& e = entries_[idx];
+  for (std::uint32_t f = e.first_filter; f != UINT32_MAX; f = filters_[f].next)
+    if (filters_[f].remote == key) return;
+  std::uint32_t f;
+  if (!free_filters_.empty()) {
+    f = free_filters_.back();
+    free_filters_.pop_back();
+  } else {
+    f = static_cast<std::uint32_t>(filters_.size());
+    filters_.emplace_back();
+  }
+  filters_[f] = FilterSlot{key, e.first_filter};
+  e.first_filter = f;
+}
+
+bool Nat::filter_allows(const Entry& e, Endpoint remote, FilterRule& rule) const {
+  switch (config_->filtering) {
+    case Filtering::endpoint_independent:
+      rule = FilterRule::accept_endpoint_independent;
+      return true;
+    case Filtering::address_dependent:
+      for (std::uint32_t f = e.first_filter; f != UINT32_MAX; f = filters_[f].next)
+        if (filters_[f].remote.addr == remote.addr) {
+          rule = FilterRule::accept_known_address;
+          return true;
+        }
+      rule = FilterRule::drop_unknown_address;
+      return false;
+    case Filtering::address_port_dependent:
+      for (std::uint32_t f = e.first_filter; f != UINT32_MAX; f = filters_[f].next)
+        if (filters_[f].remote == remote) {
+          rule = FilterRule::accept_known_endpoint;
+          return true;
+        }
+      rule = FilterRule::drop_unknown_endpoint;
+      return false;
+  }
+  return false;
+}
+
+FilterRule Nat::outbound(net::Packet& p, SimTime now) {
+  const Transport t = nat_transport(p.transport);
+  const NatConfig& c = *config_;
+  auto report_drop = [&](FilterRule r) {
+    if (observer_) observer_->on_filter(*this, FilterEvent{now, false, p.transport, p.dst, Endpoint{}, p.src, r});
+    return r;
+  };
+  if (t == Transport::udp && c.block_outbound_udp) return report_drop(FilterRule::drop_udp_blocked);
+  if (t == Transport::tcp && c.allowed_tcp_port != 0 && p.dst.port != c.allowed_tcp_port)
+    return report_drop(FilterRule::drop_tcp_port_blocked);
+
+  const Endpoint key_remote = mapping_key_remote(p.dst);
+  std::uint32_t idx = find_mapping(t, p.src, key_remote, now);
+  if (idx != UINT32_MAX) {
+    Entry& e = entries_[idx];
+    e.last_active = now;
+    if (observer_) {
+      MappingRule rule = MappingRule::reuse_same_endpoint;
+      if (!c.port_reuse_per_destination) {
+        if (c.mapping == Mapping::endpoint_independent) rule = MappingRule::reuse_endpoint_independent;
+        else if (c.mapping == Mapping::address_dependent) rule = MappingRule::reuse_same_address;
+      }
+      observer_->on_mapping_reused(*this, MappingEvent{now, p.transport, p.src, Endpoint{external_, e.external_port},
+                                                       p.dst, rule});
+    }
+  } else {
+    if (now >= next_sweep_) {
+      sweep(now);
+      next_sweep_ = now + SimTime::s(10);
+    }
+    if (c.max_mappings != 0 && live_ >= c.max_mappings) return report_drop(FilterRule::drop_pool_exhausted);
+    MappingRule rule = MappingRule::random;
+    const std::uint16_t port = choose_port(t, p.src.port, p.dst, now, rule);
+    if (port == 0) return report_drop(FilterRule::drop_pool_exhausted);
+    if (!free_entries_.empty()) {
+      idx = free_entries_.back();
+      free_entries_.pop_back();
+    } else {
+      idx = static_cast<std::uint32_t>(entries_.size());
+      entries_.emplace_back();
+    }
+    Entry& e = entries_[idx];
+    e = Entry{};
+    e.internal = p.src;
+    e.remote_key = key_remote;
+    e.external_port = port;
+    e.transport = t;
+    e.live = true;
+    e.last_active = now;
+    ++live_;
+    if (by_port_) {
+      by_port_->emplace(port_index_key(t, port), idx);
+      by_internal_->emplace(internal_index_key(t, p.src), idx);
+    } else if (live_ >= kIndexAt) {
+      by_port_ = std::make_unique<std::unordered_multimap<std::uint32_t, std::uint32_t>>();
+      by_internal_ = std::make_unique<std::unordered_multimap<std::uint64_t, std::uint32_t>>();
+      for (std::uint32_t i = 0; i < entries_.size(); ++i)
+        if (entries_[i].live) {
+          by_port_->emplace(port_index_key(entries_[i].transport, entries_[i].external_port), i);
+          by_internal_->emplace(internal_index_key(entries_[i].transport, entries_[i].internal), i);
+        }
+    }
+    if (observer_)
+      observer_->on_mapping_created(*this, MappingEvent{now, p.transport, p.src, Endpoint{external_, port}, p.dst, rule});
+  }
+  add_filter(idx, p.dst);
+  p.src = Endpoint{external_, entries_[idx].external_port};
+  return FilterRule::accept_outbound;
+}
+
+FilterRule Nat::inbound(net::Packet& p, SimTime now) {
+  const Transport t = nat_transport(p.transport);
+  const std::uint16_t port = p.dst.port;
+  // Candidate entries: live, same transport and external port. Without per-destination
+  // reuse there is at most one; with it, prefer the flow whose remote is this sender.
+  std::uint32_t best = UINT32_MAX;
+  FilterRule best_rule = FilterRule::drop_no_mapping;
+  auto consider = [&](std::uint32_t i) {
+    Entry& e = entries_[i];
+    if (!e.live || e.transport != t || e.external_port != port) return;
+    if (expired(e, now)) {
+      expire(i, now);
+      return;
+    }
+    FilterRule r = FilterRule::drop_no_mapping;
+    const bool ok = filter_allows(e, p.src, r);
+    if (best == UINT32_MAX || (ok && !is_accept(best_rule))) {
+      best = i;
+      best_rule = r;
+    }
+  };
+  if (by_port_) {
+    std::uint32_t cand[16];
+    std::size_t n = 0;
+    auto range = by_port_->equal_range(port_index_key(t, port));
+    for (auto it = range.first; it != range.second && n < 16; ++it) cand[n++] = it->second;
+    for (std::size_t k = 0; k < n; ++k) consider(cand[k]);
+  } else {
+    for (std::uint32_t i = 0; i < entries_.size(); ++i) consider(i);
+  }
+  const Endpoint internal = best == UINT32_MAX ? Endpoint{} : entries_[best].internal;
+  if (observer_)
+    observer_->on_filter(*this, FilterEvent{now, true, p.transport, p.src, p.dst, internal, best_rule});
+  if (!is_accept(best_rule)) return best_rule;
+  Entry& e = entries_[best];
+  e.replied = true;
+  if (config_->inbound_refresh) e.last_active = now;
+  p.dst = e.internal;
+  return best_rule;
+}
+
+FilterRule Nat::hairpin(net::Packet& p, SimTime now) {
+  if (!config_->hairpinning) {
+    if (observer_)
+      observer_->on_filter(*this, FilterEvent{now, false, p.transport, p.dst, p.dst, p.src,
+                                              FilterRule::drop_hairpin_disabled});
+    return FilterRule::drop_hairpin_disabled;
+  }
+  const FilterRule out = outbound(p, now);
+  if (!is_accept(out)) return out;
+  return inbound(p, now);
+}
+
+std::optional<Endpoint> Nat::lookup(Transport t, Endpoint internal, Endpoint remote, SimTime now) const {
+  t = nat_transport(t);
+  const Endpoint key = mapping_key_remote(remote);
+  for (const Entry& e : entries_)
+    if (e.live && e.transport == t && e.internal == internal && e.remote_key == key && !expired(e, now))
+      return Endpoint{external_, e.external_port};
+  return std::nullopt;
+}
+
+std::size_t Nat::active_mappings(SimTime now) const {
+  std::size_t n = 0;
+  for (const Entry& e : entries_)
+    if (e.live && !expired(e, now)) ++n;
+  return n;
+}
+
+std::size_t Nat::memory_bytes() const {
+  std::size_t n = sizeof(*this) + entries_.capacity() * sizeof(Entry) + filters_.capacity() * sizeof(FilterSlot) +
+                  (free_entries_.capacity() + free_filters_.capacity()) * sizeof(std::uint32_t);
+  if (by_port_) n += (by_port_->size() + by_internal_->size()) * 48 + by_port_->bucket_count() * 8 * 2;
+  return n;
+}
+
+}  // namespace p2psim::nat

@@ -1,0 +1,206 @@
+// Network: the packet-level topology and delivery.
+//
+// Two tiers, for scale (a million hosts behind NATs):
+//  - the core: routers joined by links in a Boost.Graph; routes are lowest-latency paths
+//    (boost::dijkstra_shortest_paths), cached per (source router, destination router);
+//  - attachments: hosts, servers and NAT boxes hang off a parent (a router, or a NAT for
+//    the hosts of a private network or the home NATs behind a carrier NAT) by an access
+//    link. A route is: access links up to the realm's router + cached core path + access
+//    links down.
+//
+// Addressing: each NAT creates a private realm behind it; addresses are looked up per realm.
+// A packet from a host goes to a sibling in the same realm directly (LAN), else to the
+// realm's NAT, which translates it (outbound) and routes it on in its own realm; a packet
+// to a NAT's external address enters that NAT (inbound) and, if its filter accepts it,
+// goes on to the inside host. A packet from inside to its own NAT's external address is
+// hairpinned (RFC 4787 section 6) when the NAT allows it.
+//
+// Each hop segment (host -> NAT, NAT -> NAT, ... -> host) is one event whose callback
+// captures only the network pointer and a slab index. Links model propagation latency,
+// serialization delay at their bandwidth (with the link busy until the previous packet is
+// sent: FIFO, reserved when the segment is sent), a loss probability and uniform jitter.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "models/nat/nat.hpp"
+#include "models/net/address.hpp"
+#include "models/net/host.hpp"
+#include "models/net/packet.hpp"
+#include "sim/random.hpp"
+#include "sim/simulator.hpp"
+
+namespace p2psim::net {
+
+inline constexpr NodeId kNoNode = UINT32_MAX;
+
+enum class NodeKind : std::uint8_t { router, host, nat };
+
+// One link (both directions alike).
+struct LinkSpec {
+  SimTime latency = SimTime::ms(1);  // one-way propagation delay
+  double bandwidth_bps = 0;          // bit/s; 0 = unlimited (no serialization delay)
+  double loss = 0;                   // drop probability per packet, [0, 1)
+  SimTime jitter = SimTime::zero();  // extra delay uniform in [0, jitter) per packet
+  bool operator==(const LinkSpec&) const = default;
+};
+
+enum class DropReason : std::uint8_t {
+  loss,          // random link loss
+  no_route,      // destination address unknown in the realm
+  nat_filtered,  // a NAT dropped it (see NatObserver for the rule)
+  no_socket,     // no socket bound at the destination port
+};
+const char* to_string(DropReason r);
+
+// Observer of packet movements (pcap writer, traces, byte counters).
+class NetObserver {
+ public:
+  virtual ~NetObserver() = default;
+  // A host handed a packet to the network.
+  virtual void on_send(const Packet&, NodeId /*from*/, SimTime) {}
+  // A segment: the packet (as it is on that segment, i.e. after any translation) leaves
+  // node `from` at `sent` and reaches node `to` at `arrive`.
+  virtual void on_hop(const Packet&, NodeId /*from*/, NodeId /*to*/, SimTime /*sent*/, SimTime /*arrive*/) {}
+  // A host's socket received the packet.
+  virtual void on_deliver(const Packet&, NodeId /*host*/, SimTime) {}
+  virtual void on_drop(const Packet&, NodeId /*at*/, DropReason, SimTime) {}
+};
+
+class Network {
+ public:
+  Network(Simulator& sim, std::uint64_t seed);
+  ~Network();
+  Network(const Network&) = delete;
+  Network& operator=(const Network&) = delete;
+
+  Simulator& sim() const { return *sim_; }
+
+  // --- topology
+  // A core router.
+  NodeId add_router(std::string_view name = {});
+  // A bidirectional core link between two routers.
+  void add_link(NodeId a, NodeId b, const LinkSpec& spec);
+  // A host (or server) attached to `parent` (a router: public address; a NAT: private
+  // address in that NAT's realm) by an access link. An unspecified `addr` is allocated
+  // (public: from 20.0.0.0 upward; behind a NAT: from its private prefix).
+  NodeId add_host(NodeId parent, const LinkSpec& access, Ipv4 addr = {});
+  // A NAT box attached to `parent` (a router, or another NAT for CGN chains). The config
+  // is copied into the network (equal configs are stored once).
+  NodeId add_nat(NodeId parent, const nat::NatConfig& config, const LinkSpec& access, Ipv4 external = {});
+  // Attaches a chain of NAT layers (outermost = last) under `parent`; returns the
+  // innermost NAT, or `parent` when `layers` is empty. `access` is the outermost NAT's
+  // uplink; inner layers use `inner`.
+  NodeId add_nat_chain(NodeId parent, const std::vector<nat::NatConfig>& layers, const LinkSpec& access,
+                       const LinkSpec& inner);
+
+  NodeKind kind(NodeId n) const { return nodes_[n].kind; }
+  NodeId parent(NodeId n) const { return nodes_[n].parent; }
+  std::size_t node_count() const { return nodes_.size(); }
+  Host& host(NodeId n);
+  nat::Nat& nat(NodeId n);
+  const std::string& router_name(NodeId n) const;
+  // The node owning `addr` in the public realm (routers excluded), or kNoNode.
+  NodeId find_public(Ipv4 addr) const;
+
+  // --- delivery
+  // Called by Host::send. `p.src` must be an address of host `from`.
+  void send(NodeId from, const Packet& p);
+  // One-way latency (propagation only) between two nodes' attachment points along the
+  // route a packet would take, ignoring NATs' processing (zero). For tests and estimates.
+  SimTime path_latency(NodeId a, NodeId b);
+  // Registers an extra address of a host (Host::add_address).
+  void register_address(NodeId host, Ipv4 addr);
+
+  void set_observer(NetObserver* o) { observer_ = o; }
+  // Sets the observer of every NAT (existing and future).
+  void set_nat_observer(nat::NatObserver* o);
+
+  // Retransmission timeout applied when a TCP segment is lost (it arrives this late
+  // instead of being dropped). Default 1 s: RFC 6298 section 2 initial RTO.
+  void set_tcp_rto(SimTime rto) { tcp_rto_ = rto; }
+
+  std::uint64_t packets_sent() const { return packets_sent_; }
+  std::uint64_t packets_dropped() const { return packets_dropped_; }
+  std::size_t in_flight() const { return flight_.size() - free_flight_.size(); }
+
+ private:
+  struct Node {
+    NodeKind kind;
+    NodeId parent;       // attachment parent (kNoNode for routers)
+    NodeId realm;        // NAT whose inside this node is in; kNoNode = public
+    NodeId router;       // core router of this node's realm chain (routers: itself)
+    std::uint32_t uplink;  // link index of the access link (routers: unused)
+    std::uint32_t index;   // into hosts_ / nats_ / router names
+  };
+  struct Link {
+    std::uint32_t spec;          // index into specs_
+    NodeId a;                    // the endpoint direction 0 leaves from (child, or first router)
+    SimTime busy_until[2];       // per direction: 0 = a->b (up), 1 = b->a (down)
+  };
+  struct NatBox {
+    std::unique_ptr<nat::Nat> nat;
+    std::uint32_t next_private = 0;  // next address number in the private realm
+  };
+  struct Flight {
+    Packet p;
+    NodeId from;
+    NodeId to;
+    bool to_inside;  // arriving at a NAT from its inside (outbound direction)
+  };
+  struct CorePath {
+    SimTime latency;
+    std::vector<std::uint32_t> links;  // link indices, with direction bit in the top bit
+  };
+  class Core;  // Boost.Graph wrapper
+
+  std::uint32_t add_link_index(const LinkSpec& spec, NodeId a);
+  std::uint32_t intern_spec(const LinkSpec& spec);
+  NodeId attach(NodeId parent, NodeKind kind, std::uint32_t index, const LinkSpec& access);
+  Ipv4 allocate_address(NodeId parent, NodeKind child);
+  NodeId lookup(NodeId realm, Ipv4 addr) const;
+  static std::uint64_t realm_key(NodeId realm, Ipv4 addr) {
+    return (std::uint64_t{realm} << 32) | addr.value;
+  }
+  const CorePath& core_path(NodeId ra, NodeId rb);
+  // Moves `p` from node `from` to node `to` (same realm, or `to` is `from`'s gateway or
+  // a child of it): computes arrival time over the links and schedules the arrival.
+  void transmit(const Packet& p, NodeId from, NodeId to, bool to_inside);
+  // Forwards `p` sitting at `at` (a host sending, or a NAT after translation) inside realm `realm`.
+  void route(const Packet& p, NodeId at, NodeId realm);
+  void arrive(std::uint32_t flight_index);
+  void drop(const Packet& p, NodeId at, DropReason r);
+  SimTime cross_link(std::uint32_t link, int dir, SimTime t, std::int64_t bytes, double& survive);
+
+  Simulator* sim_;
+  std::uint64_t seed_;
+  Rng rng_;
+  NetObserver* observer_ = nullptr;
+  nat::NatObserver* nat_observer_ = nullptr;
+  std::vector<Node> nodes_;
+  std::vector<Link> links_;
+  std::vector<LinkSpec> specs_;
+  std::deque<Host> hosts_;
+  std::vector<NatBox> nats_;
+  std::deque<nat::NatConfig> configs_;
+  std::vector<std::string> router_names_;
+  std::unique_ptr<Core> core_;
+  std::unordered_map<std::uint64_t, NodeId> addresses_;
+  std::unordered_map<std::uint64_t, CorePath> paths_;
+  std::unordered_map<std::uint64_t, SimTime> tcp_last_arrival_;  // in-order stream delivery
+  std::vector<Flight> flight_;
+  std::vector<std::uint32_t> free_flight_;
+  std::uint32_t next_public_ = Ipv4::of(20, 0, 0, 1).value;
+  std::uint64_t next_packet_id_ = 1;
+  std::uint64_t packets_sent_ = 0;
+  std::uint64_t packets_dropped_ = 0;
+  SimTime tcp_rto_ = SimTime::s(1);
+};
+
+}  // namespace p2psim::net
