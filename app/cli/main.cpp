@@ -1,1 +1,20 @@
-int main() { return 0; }
+// p2psim command line. Each subcommand lives in its own app/cli/<name>_command.cpp.
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "app/cli/commands.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"p2psim " P2PSIM_VERSION ": discrete-event simulator of peer-to-peer communication architectures"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "p2psim " P2PSIM_VERSION);
+  p2psim::cli::add_run_command(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  return p2psim::cli::exit_status();
+}

@@ -56,9 +56,11 @@ struct Override {
 // Reads and validates the whole run set. Throws scenario::ScenarioError (file:line:col)
 // on any problem; nothing is run or written in that case.
 LoadedScenario load_scenario(const std::string& path, const std::vector<Override>& overrides = {});
-// Same, from text already in memory (`display_name` is used in error messages).
+// Same, from text already in memory (`display_name` is used in error messages). `kinds`
+// replaces the registry of study kinds (tests use it); nullptr means study::study_kinds().
 LoadedScenario load_scenario_text(const std::string& text, const std::string& display_name,
-                                  const std::vector<Override>& overrides = {});
+                                  const std::vector<Override>& overrides = {},
+                                  const std::vector<study::StudyKind>* kinds = nullptr);
 
 struct RunOptions {
   int jobs = 1;                            // worker threads, >= 1

@@ -33,6 +33,14 @@ namespace p2psim::scenario {
 class Field {
  public:
   Field(YAML::Node node, std::string path, std::shared_ptr<const std::string> file);
+  Field(const Field&) = default;
+  // YAML::Node's own operator= overwrites the node it refers to; a Field rebinds instead.
+  Field& operator=(const Field& o) {
+    node_.reset(o.node_);
+    path_ = o.path_;
+    file_ = o.file_;
+    return *this;
+  }
 
   const std::string& path() const { return path_; }
   const YAML::Node& node() const { return node_; }

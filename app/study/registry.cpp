@@ -5,11 +5,13 @@
 namespace p2psim::study {
 
 // Declarations of the kinds (one per file in app/study/).
+StudyKind make_group_call_kind();
 
 const std::vector<StudyKind>& study_kinds() {
   static const std::vector<StudyKind> kinds = [] {
     std::vector<StudyKind> v;
     // v.push_back(make_<kind>_kind());
+    v.push_back(make_group_call_kind());
     return v;
   }();
   return kinds;

@@ -1,0 +1,89 @@
+// CallSpec: everything that defines one group call, as plain structs (filled by the
+// group-call study from YAML, or directly by other models and tests).
+//
+// Defaults are documented with units and sources in docs/models/media.md. Capacities of
+// +infinity mean "not a constraint".
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "models/media/media_profile.hpp"
+#include "sim/time.hpp"
+
+namespace p2psim::media {
+
+inline constexpr double kUnlimited = std::numeric_limits<double>::infinity();
+
+enum class TopologyKind { kMesh, kSfu, kMcu, kHybrid };
+const char* to_string(TopologyKind t);
+
+// A named kind of access network. Participants draw one with probability share / sum.
+struct AccessProfile {
+  std::string name;                   // "fibre", "lte", ...
+  double share = 1;                   // relative weight (> 0)
+  double uplink_bps = 10e6;           // bit/s
+  double downlink_bps = 50e6;         // bit/s
+  SimTime latency = SimTime::ms(10);  // one-way, participant to the edge of the core network
+};
+
+// A server (SFU, MCU or TURN relay): network capacity, CPU and delays.
+struct ServerSpec {
+  double ingress_bps = kUnlimited;    // bit/s into the server
+  double egress_bps = kUnlimited;     // bit/s out of the server
+  double cpu_cores = kUnlimited;      // cores available
+  SimTime latency = SimTime::ms(10);  // one-way, from a participant's core edge to the server
+  SimTime processing_delay = SimTime::ms(1);  // forwarding (SFU, TURN) or mixing (MCU) delay
+};
+
+// SFU CPU: cost proportional to packets forwarded (in + out), the unit SFU operators
+// size by (Jicofo's packet-rate limits; Jitsi Videobridge measurements).
+struct SfuCpuModel {
+  double packets_per_core_s = 70'000;  // packets/s one core forwards; derived from Jitsi Videobridge 2014
+};
+
+// MCU CPU: decode every incoming video, compose and encode one mix per participant.
+// Costs scale with pixel count relative to 720p (1280x720).
+struct McuCpuModel {
+  double decode_cores_720p = 0.15;     // cores per 720p30 VP8 decode
+  double encode_cores_720p = 0.85;     // cores per 720p30 VP8 real-time encode
+  double audio_decode_cores = 0.002;   // cores per Opus stream decoded
+  double audio_encode_cores = 0.005;   // cores per Opus mix encoded
+  int mix_height = 720;                // pixels: resolution of the composed stream
+  double mix_bitrate_bps = 0;          // bit/s of the mixed video; 0 = the ladder's top layer
+  bool per_participant_mix = true;     // N encodes (each excludes its viewer) vs one shared mix
+};
+
+// Connectivity hook for ICE/TURN results. Empty vectors mean "everything direct".
+enum class PeerPath : std::uint8_t { kDirect, kRelayed, kFailed };
+enum class ServerPath : std::uint8_t { kDirectUdp, kTurnUdp, kTurnTcp, kFailed };
+struct Connectivity {
+  // Mesh (and 2-party hybrid): size N*N or empty; peer[i*N + j] is the path of the
+  // stream i -> j (diagonal ignored). kRelayed goes through the TURN server (both access
+  // legs carry ChannelData; TURN ingress and egress are charged); kFailed delivers nothing.
+  std::vector<PeerPath> peer;
+  // SFU/MCU: size N or empty; how participant i reaches the media server.
+  std::vector<ServerPath> server;
+};
+
+struct CallSpec {
+  TopologyKind topology = TopologyKind::kSfu;
+  int group_size = 4;                        // participants, >= 2
+  SimTime duration = SimTime::s(60);         // simulated call length
+  int last_n = 0;                            // SFU: forward video of the N most recent speakers; 0 = all
+  SimTime speaker_turn_mean = SimTime::s(10);  // mean time between dominant-speaker changes (exponential)
+  SimTime core_latency = SimTime::ms(20);    // one-way between two participants' core edges (P2P paths)
+  MediaProfile media;
+  std::vector<AccessProfile> access = {AccessProfile{"default"}};
+  std::vector<int> access_assignment;        // optional: profile index per participant (overrides drawing)
+  ServerSpec sfu;
+  ServerSpec mcu{kUnlimited, kUnlimited, kUnlimited, SimTime::ms(10), SimTime::ms(100)};
+  ServerSpec turn;
+  SfuCpuModel sfu_cpu;
+  McuCpuModel mcu_cpu;
+  Connectivity connectivity;
+};
+
+}  // namespace p2psim::media

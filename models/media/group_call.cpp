@@ -1,0 +1,330 @@
+#include "models/media/group_call.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "models/media/max_min.hpp"
+#include "sim/random.hpp"
+#include "sim/simulator.hpp"
+#include "sim/stats.hpp"
+
+namespace p2psim::media {
+
+int draw_access_profile(const CallSpec& spec, std::uint64_t seed, int i) {
+  if (!spec.access_assignment.empty()) return spec.access_assignment[static_cast<std::size_t>(i)];
+  double total = 0;
+  for (const AccessProfile& a : spec.access) total += a.share;
+  Rng rng = Rng::stream(seed, "media/participant/" + std::to_string(i));
+  const double u = rng.uniform01() * total;
+  double acc = 0;
+  for (std::size_t k = 0; k < spec.access.size(); ++k) {
+    acc += spec.access[k].share;
+    if (u < acc) return static_cast<int>(k);
+  }
+  return static_cast<int>(spec.access.size() - 1);
+}
+
+namespace {
+
+// Quantile q of xs (Hyndman & Fan type 7, as p2psim::Samples) by selection, O(n).
+double quantile(std::vector<double>& xs, double q) {
+  const double h = q * static_cast<double>(xs.size() - 1);
+  const std::size_t lo = static_cast<std::size_t>(h);
+  std::nth_element(xs.begin(), xs.begin() + static_cast<std::ptrdiff_t>(lo), xs.end());
+  const double a = xs[lo];
+  if (lo + 1 >= xs.size()) return a;
+  const double b = *std::min_element(xs.begin() + static_cast<std::ptrdiff_t>(lo) + 1, xs.end());
+  return a + (h - static_cast<double>(lo)) * (b - a);
+}
+
+// The built-in observer: time-weighted metrics of the whole call.
+class Collector final : public CallObserver {
+ public:
+  Collector(int n, SimTime duration) : duration_(duration), p_(n), acc_(n) {}
+
+  void on_interval(SimTime from, SimTime to, const Allocation& a) override {
+    const double dt = (to - from).seconds();
+    const int n = a.ctx.n();
+    std::vector<double> up(n, 0), down(n, 0);
+    for (std::size_t f = 0; f < a.plan.flows.size(); ++f) {
+      const PlannedFlow& fl = a.plan.flows[f];
+      const double r = a.flow_rate[f];
+      if (fl.sender >= 0) {
+        Acc& s = acc_[fl.sender];
+        up[fl.sender] += r;
+        s.up_req += fl.nominal_bps * dt;
+        if (fl.demand_bps > 0) s.sent += dt;
+      }
+      if (fl.receiver >= 0) {
+        Acc& s = acc_[fl.receiver];
+        down[fl.receiver] += r;
+        s.down_req += fl.nominal_bps * dt;
+        if (fl.demand_bps > 0) s.recv += dt;
+      }
+      wire_bytes_ += r * dt / 8.0;
+      for (int k = 0; k < fl.nlinks; ++k) {
+        const std::uint32_t l = fl.links[k];
+        for (int s = 0; s < kServerCount; ++s) {
+          if (l == a.ctx.links.in(s)) srv_[s].in_req += fl.nominal_bps * dt;
+          if (l == a.ctx.links.out(s)) srv_[s].out_req += fl.nominal_bps * dt;
+        }
+      }
+    }
+    for (int i = 0; i < n; ++i) {
+      acc_[i].up_del += up[i] * dt;
+      acc_[i].down_del += down[i] * dt;
+      p_[i].uplink_saturated = p_[i].uplink_saturated || a.link_saturated[a.ctx.links.up(i)];
+      p_[i].downlink_saturated = p_[i].downlink_saturated || a.link_saturated[a.ctx.links.down(i)];
+      p_[i].trace.push_back(RateStep{from, up[i], down[i]});
+    }
+    for (int s = 0; s < kServerCount; ++s) {
+      Srv& v = srv_[s];
+      v.in += a.link_load[a.ctx.links.in(s)] * dt;
+      v.out += a.link_load[a.ctx.links.out(s)] * dt;
+      v.cpu += a.plan.cpu_cores[s] * dt;
+      v.cpu_max = std::max(v.cpu_max, a.plan.cpu_cores[s]);
+      if (a.link_saturated[a.ctx.links.in(s)] || a.link_saturated[a.ctx.links.out(s)]) v.sat += dt;
+    }
+    for (std::size_t k = 0; k < a.plan.streams.size(); ++k) {
+      const EndToEndStream& e = a.plan.streams[k];
+      Acc& r = acc_[e.receiver];
+      r.expected += dt;
+      expected_ += dt;
+      if (e.failed) failed_ += dt;
+      if (a.stream_full[k]) {
+        r.full += dt;
+        full_ += dt;
+      } else {
+        p_[e.receiver].all_full = false;
+      }
+      if (first_ && !e.failed && e.payload_bps > 0) latency_.push_back(e.latency.seconds());
+    }
+    first_ = false;
+  }
+
+  CallResult finish() {
+    CallResult r;
+    const double T = duration_.seconds();
+    bool all = true;
+    for (std::size_t i = 0; i < p_.size(); ++i) {
+      ParticipantResult& p = p_[i];
+      const Acc& s = acc_[i];
+      p.uplink_requested_bps = s.up_req / T;
+      p.uplink_delivered_bps = s.up_del / T;
+      p.downlink_requested_bps = s.down_req / T;
+      p.downlink_delivered_bps = s.down_del / T;
+      p.streams_sent = s.sent / T;
+      p.streams_received = s.recv / T;
+      p.full_rate_fraction = s.expected > 0 ? s.full / s.expected : 1.0;
+      all = all && p.all_full;
+    }
+    for (int s = 0; s < kServerCount; ++s) {
+      ServerResult& v = r.servers[s];
+      v.ingress_bps = srv_[s].in / T;
+      v.egress_bps = srv_[s].out / T;
+      v.ingress_requested_bps = srv_[s].in_req / T;
+      v.egress_requested_bps = srv_[s].out_req / T;
+      v.cpu_cores = srv_[s].cpu / T;
+      v.cpu_cores_max = srv_[s].cpu_max;
+      v.saturated_time_fraction = srv_[s].sat / T;
+    }
+    r.participants = std::move(p_);
+    r.wire_bytes = wire_bytes_;
+    if (!latency_.empty()) {
+      double sum = 0;
+      for (double x : latency_) sum += x;
+      r.latency_mean_s = sum / static_cast<double>(latency_.size());
+      r.latency_p95_s = quantile(latency_, 0.95);
+    }
+    r.full_rate_fraction = expected_ > 0 ? full_ / expected_ : 1.0;
+    r.failed_fraction = expected_ > 0 ? failed_ / expected_ : 0.0;
+    r.all_full = all;
+    return r;
+  }
+
+ private:
+  struct Acc {
+    double up_req = 0, up_del = 0, down_req = 0, down_del = 0, sent = 0, recv = 0, full = 0, expected = 0;
+  };
+  struct Srv {
+    double in = 0, out = 0, in_req = 0, out_req = 0, cpu = 0, cpu_max = 0, sat = 0;
+  };
+  SimTime duration_;
+  std::vector<ParticipantResult> p_;
+  std::vector<Acc> acc_;
+  Srv srv_[kServerCount];
+  double wire_bytes_ = 0, expected_ = 0, full_ = 0, failed_ = 0;
+  std::vector<double> latency_;
+  bool first_ = true;
+};
+
+class CallRun {
+ public:
+  CallRun(const CallSpec& spec, std::uint64_t seed, std::span<CallObserver* const> observers)
+      : spec_(spec),
+        participants_(draw(spec, seed)),
+        ctx_{spec, participants_, LinkMap{spec.group_size}},
+        topology_(make_topology(spec.topology)),
+        speakers_(Rng::stream(seed, "media/speakers")),
+        observers_(observers.begin(), observers.end()) {
+    const int n = spec.group_size;
+    capacity_.assign(ctx_.links.count(), kUnlimited);
+    for (int i = 0; i < n; ++i) {
+      capacity_[ctx_.links.up(i)] = participants_[i].uplink_bps;
+      capacity_[ctx_.links.down(i)] = participants_[i].downlink_bps;
+    }
+    const ServerSpec* servers[kServerCount] = {&spec.sfu, &spec.mcu, &spec.turn};
+    for (int s = 0; s < kServerCount; ++s) {
+      capacity_[ctx_.links.in(s)] = servers[s]->ingress_bps;
+      capacity_[ctx_.links.out(s)] = servers[s]->egress_bps;
+      cpu_capacity_[s] = servers[s]->cpu_cores;
+    }
+    // Initial speaker order: a uniform random permutation (Fisher-Yates).
+    recency_.resize(n);
+    for (int i = 0; i < n; ++i) recency_[i] = i;
+    for (int i = n - 1; i > 0; --i) std::swap(recency_[i], recency_[speakers_.below(static_cast<std::uint64_t>(i) + 1)]);
+  }
+
+  void run() {
+    allocate();
+    if (topology_->depends_on_speakers(ctx_) && spec_.group_size > 2) schedule_turn();
+    sim_.run_until(spec_.duration);
+    emit(spec_.duration);
+  }
+
+  int replans() const { return replans_; }
+
+ private:
+  static std::vector<Participant> draw(const CallSpec& spec, std::uint64_t seed) {
+    std::vector<Participant> v(spec.group_size);
+    for (int i = 0; i < spec.group_size; ++i) {
+      const int k = draw_access_profile(spec, seed, i);
+      const AccessProfile& a = spec.access[k];
+      v[i] = Participant{k, a.uplink_bps, a.downlink_bps, a.latency};
+    }
+    return v;
+  }
+
+  void schedule_turn() {
+    const double mean = spec_.speaker_turn_mean.seconds();
+    sim_.schedule_after(SimTime::from_seconds(speakers_.exponential(mean)), [this] { on_turn(); });
+  }
+
+  void on_turn() {
+    // The next dominant speaker: uniform among everyone but the current one.
+    const int n = spec_.group_size;
+    const std::size_t k = 1 + speakers_.below(static_cast<std::uint64_t>(n - 1));
+    std::rotate(recency_.begin(), recency_.begin() + static_cast<std::ptrdiff_t>(k),
+                recency_.begin() + static_cast<std::ptrdiff_t>(k) + 1);
+    emit(sim_.now());
+    allocate();
+    schedule_turn();
+  }
+
+  void emit(SimTime to) {
+    if (to < last_) return;
+    Allocation a{ctx_, plan_, rate_, fraction_, full_, load_, capacity_, saturated_};
+    for (CallObserver* o : observers_) o->on_interval(last_, to, a);
+    last_ = to;
+  }
+
+  void allocate() {
+    ++replans_;
+    plan_.clear();
+    topology_->plan(ctx_, recency_, plan_);
+    const std::size_t F = plan_.flows.size(), L = capacity_.size();
+    double factor[kServerCount];
+    for (int s = 0; s < kServerCount; ++s)
+      factor[s] = plan_.cpu_cores[s] > cpu_capacity_[s] ? cpu_capacity_[s] / plan_.cpu_cores[s] : 1.0;
+    auto demand = [&](const PlannedFlow& f) {
+      return f.origin_server >= 0 ? f.demand_bps * factor[f.origin_server] : f.demand_bps;
+    };
+    auto links = [](const PlannedFlow& f) { return std::span<const std::uint32_t>(f.links, f.nlinks); };
+
+    rate_.assign(F, 0.0);
+    set_.clear();
+    index_.clear();
+    for (std::size_t f = 0; f < F; ++f) {
+      if (plan_.flows[f].parent >= 0) continue;
+      set_.add(demand(plan_.flows[f]), links(plan_.flows[f]));
+      index_.push_back(static_cast<std::uint32_t>(f));
+    }
+    const MaxMinResult r1 = max_min_fair(capacity_, set_);
+    for (std::size_t k = 0; k < index_.size(); ++k) rate_[index_[k]] = r1.rate[k];
+
+    std::vector<double> cap2(L);
+    for (std::size_t l = 0; l < L; ++l) cap2[l] = std::max(0.0, capacity_[l] - r1.load[l]);
+    set_.clear();
+    index_.clear();
+    for (std::size_t f = 0; f < F; ++f) {
+      const PlannedFlow& fl = plan_.flows[f];
+      if (fl.parent < 0) continue;
+      const PlannedFlow& parent = plan_.flows[fl.parent];
+      const double frac = parent.demand_bps > 0 ? std::min(1.0, rate_[fl.parent] / parent.demand_bps) : 0.0;
+      set_.add(demand(fl) * frac, links(fl));
+      index_.push_back(static_cast<std::uint32_t>(f));
+    }
+    const MaxMinResult r2 = max_min_fair(cap2, set_);
+    for (std::size_t k = 0; k < index_.size(); ++k) rate_[index_[k]] = r2.rate[k];
+
+    load_.assign(L, 0.0);
+    saturated_.assign(L, 0);
+    for (std::size_t l = 0; l < L; ++l) {
+      load_[l] = r1.load[l] + r2.load[l];
+      saturated_[l] = r1.saturated[l] || r2.saturated[l] ||
+                      (std::isfinite(capacity_[l]) && load_[l] > 0 && load_[l] >= capacity_[l] * (1 - 1e-9));
+    }
+
+    const std::size_t S = plan_.streams.size();
+    fraction_.assign(S, 0.0);
+    full_.assign(S, 0);
+    for (std::size_t k = 0; k < S; ++k) {
+      const EndToEndStream& e = plan_.streams[k];
+      if (e.failed || e.payload_bps <= 0) continue;
+      double frac = 1.0;
+      for (std::int32_t leg : e.legs) {
+        if (leg < 0) continue;
+        const double d = plan_.flows[leg].demand_bps;
+        frac = std::min(frac, d > 0 ? rate_[leg] / d : 0.0);
+      }
+      fraction_[k] = frac;
+      full_[k] = e.payload_bps >= e.nominal_payload_bps * (1 - 1e-9) && frac >= 1 - 1e-6;
+    }
+  }
+
+  const CallSpec& spec_;
+  std::vector<Participant> participants_;
+  CallContext ctx_;
+  std::unique_ptr<Topology> topology_;
+  Rng speakers_;
+  std::vector<CallObserver*> observers_;
+  Simulator sim_;
+  std::vector<int> recency_;
+  std::vector<double> capacity_;
+  double cpu_capacity_[kServerCount] = {};
+  StreamPlan plan_;
+  FlowSet set_;
+  std::vector<std::uint32_t> index_;
+  std::vector<double> rate_, fraction_, load_;
+  std::vector<char> full_, saturated_;
+  SimTime last_;
+  int replans_ = 0;
+};
+
+}  // namespace
+
+CallResult simulate_group_call(const CallSpec& spec, std::uint64_t seed, std::span<CallObserver* const> observers) {
+  Collector collector(spec.group_size, spec.duration);
+  std::vector<CallObserver*> all{&collector};
+  all.insert(all.end(), observers.begin(), observers.end());
+  CallRun run(spec, seed, all);
+  run.run();
+  CallResult r = collector.finish();
+  for (std::size_t i = 0; i < r.participants.size(); ++i)
+    r.participants[i].profile = draw_access_profile(spec, seed, static_cast<int>(i));
+  r.replans = run.replans();
+  return r;
+}
+
+}  // namespace p2psim::media

@@ -1,0 +1,105 @@
+#include "models/media/topology/topology.hpp"
+
+namespace p2psim::media {
+
+const char* to_string(TopologyKind t) {
+  switch (t) {
+    case TopologyKind::kMesh: return "mesh";
+    case TopologyKind::kSfu: return "sfu";
+    case TopologyKind::kMcu: return "mcu";
+    case TopologyKind::kHybrid: return "hybrid";
+  }
+  return "?";
+}
+
+const char* server_name(int s) {
+  switch (s) {
+    case kSfuServer: return "sfu";
+    case kMcuServer: return "mcu";
+    case kTurnServer: return "turn";
+  }
+  return "?";
+}
+
+void StreamPlan::clear() {
+  flows.clear();
+  streams.clear();
+  for (double& c : cpu_cores) c = 0;
+}
+
+PeerPath CallContext::peer_path(int from, int to) const {
+  const auto& p = spec.connectivity.peer;
+  if (p.empty()) return PeerPath::kDirect;
+  return p[static_cast<std::size_t>(from) * static_cast<std::size_t>(n()) + static_cast<std::size_t>(to)];
+}
+
+ServerPath CallContext::server_path(int i) const {
+  const auto& s = spec.connectivity.server;
+  return s.empty() ? ServerPath::kDirectUdp : s[static_cast<std::size_t>(i)];
+}
+
+namespace {
+const ServerSpec& server_spec(const CallSpec& spec, int s) {
+  return s == kSfuServer ? spec.sfu : s == kMcuServer ? spec.mcu : spec.turn;
+}
+}  // namespace
+
+ServerLeg upload_leg(const CallContext& ctx, int i, int server) {
+  ServerLeg leg;
+  const ServerPath path = ctx.server_path(i);
+  const ServerSpec& srv = server_spec(ctx.spec, server);
+  leg.latency = ctx.participants[i].latency + srv.latency;
+  leg.links[leg.nlinks++] = ctx.links.up(i);
+  if (path == ServerPath::kTurnUdp || path == ServerPath::kTurnTcp) {
+    leg.transport = path == ServerPath::kTurnUdp ? LegTransport::kTurnUdp : LegTransport::kTurnTcp;
+    leg.links[leg.nlinks++] = ctx.links.in(kTurnServer);
+    leg.links[leg.nlinks++] = ctx.links.out(kTurnServer);
+    leg.latency += ctx.spec.turn.latency + ctx.spec.turn.processing_delay;
+  }
+  leg.links[leg.nlinks++] = ctx.links.in(server);
+  return leg;
+}
+
+ServerLeg download_leg(const CallContext& ctx, int i, int server) {
+  ServerLeg leg;
+  const ServerPath path = ctx.server_path(i);
+  const ServerSpec& srv = server_spec(ctx.spec, server);
+  leg.latency = ctx.participants[i].latency + srv.latency;
+  leg.links[leg.nlinks++] = ctx.links.out(server);
+  if (path == ServerPath::kTurnUdp || path == ServerPath::kTurnTcp) {
+    leg.transport = path == ServerPath::kTurnUdp ? LegTransport::kTurnUdp : LegTransport::kTurnTcp;
+    leg.links[leg.nlinks++] = ctx.links.in(kTurnServer);
+    leg.links[leg.nlinks++] = ctx.links.out(kTurnServer);
+    leg.latency += ctx.spec.turn.latency + ctx.spec.turn.processing_delay;
+  }
+  leg.links[leg.nlinks++] = ctx.links.down(i);
+  return leg;
+}
+
+std::int32_t add_flow(StreamPlan& plan, const ServerLeg& leg, double demand, double nominal, double pps,
+                      std::int32_t sender, std::int32_t receiver, std::int8_t origin_server, std::int32_t parent) {
+  PlannedFlow f;
+  f.demand_bps = demand;
+  f.nominal_bps = nominal;
+  f.packets_per_s = pps;
+  f.sender = sender;
+  f.receiver = receiver;
+  f.origin_server = origin_server;
+  f.parent = parent;
+  f.nlinks = leg.nlinks;
+  for (int k = 0; k < leg.nlinks; ++k) f.links[k] = leg.links[k];
+  plan.flows.push_back(f);
+  return static_cast<std::int32_t>(plan.flows.size() - 1);
+}
+
+std::unique_ptr<Topology> make_topology(TopologyKind kind) {
+  switch (kind) {
+    case TopologyKind::kMesh: return make_mesh_topology();
+    case TopologyKind::kSfu: return make_sfu_topology();
+    case TopologyKind::kMcu: return make_mcu_topology();
+    case TopologyKind::kHybrid: return make_hybrid_topology();
+  }
+  return make_sfu_topology();
+}
+
+}  // namespace p2psim::media

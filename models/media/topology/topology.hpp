@@ -1,0 +1,121 @@
+// Topology: how a group call's media travels (mesh, SFU, MCU, hybrid), one file each
+// behind this interface.
+//
+// A topology turns the call's current state (who spoke most recently) into a StreamPlan:
+//  - flows: transport streams over links, each with the rate it offers (demand) and the
+//    rate it would offer with unlimited capacity (nominal, the "requested" rate);
+//  - end-to-end streams: (sender, receiver, audio|video) pairs, each made of one or two
+//    flows (legs), with a one-way latency; these define "delivered at full rate";
+//  - server CPU cores the plan needs.
+// The call model (group_call.hpp) then shares link capacities max-min fairly.
+//
+// Links: participant i has uplink 2i and downlink 2i+1; server s has ingress 2N+2s and
+// egress 2N+2s+1 (LinkMap).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "models/media/call_spec.hpp"
+
+namespace p2psim::media {
+
+enum class MediaKind : std::uint8_t { kAudio, kVideo };
+enum ServerId : int { kSfuServer = 0, kMcuServer = 1, kTurnServer = 2, kServerCount = 3 };
+const char* server_name(int s);
+
+struct Participant {
+  int profile = 0;  // index into CallSpec::access
+  double uplink_bps = 0, downlink_bps = 0;
+  SimTime latency;  // one-way access latency
+};
+
+struct LinkMap {
+  int n = 0;
+  std::uint32_t up(int i) const { return static_cast<std::uint32_t>(2 * i); }
+  std::uint32_t down(int i) const { return static_cast<std::uint32_t>(2 * i + 1); }
+  std::uint32_t in(int s) const { return static_cast<std::uint32_t>(2 * n + 2 * s); }
+  std::uint32_t out(int s) const { return static_cast<std::uint32_t>(2 * n + 2 * s + 1); }
+  std::size_t count() const { return static_cast<std::size_t>(2 * n + 2 * kServerCount); }
+};
+
+struct PlannedFlow {
+  double demand_bps = 0;     // offered wire rate after sender/server adaptation
+  double nominal_bps = 0;    // wire rate with unlimited capacity ("requested")
+  double packets_per_s = 0;  // at demand
+  std::int32_t parent = -1;  // flow this one forwards (SFU): limited to the parent's delivered fraction
+  std::int8_t origin_server = -1;  // server emitting it: its CPU overload throttles the flow
+  std::int32_t sender = -1;        // participant whose uplink it leaves (-1: a server)
+  std::int32_t receiver = -1;      // participant whose downlink it enters (-1: a server)
+  std::uint8_t nlinks = 0;
+  std::uint32_t links[4] = {};
+};
+
+struct EndToEndStream {
+  std::int32_t sender = -1, receiver = -1;
+  MediaKind kind = MediaKind::kAudio;
+  double nominal_payload_bps = 0;  // full rate: what the receiver gets with unlimited capacity
+  double payload_bps = 0;          // planned (selected simulcast layer); 0 = not forwarded
+  std::int32_t legs[2] = {-1, -1};
+  SimTime latency;
+  bool failed = false;             // no connectivity (ICE failure): counts against connectivity
+};
+
+struct StreamPlan {
+  std::vector<PlannedFlow> flows;
+  std::vector<EndToEndStream> streams;
+  double cpu_cores[kServerCount] = {};
+  void clear();
+};
+
+struct CallContext {
+  const CallSpec& spec;
+  const std::vector<Participant>& participants;
+  LinkMap links;
+  int n() const { return links.n; }
+  PeerPath peer_path(int from, int to) const;
+  ServerPath server_path(int i) const;
+};
+
+class Topology {
+ public:
+  virtual ~Topology() = default;
+  virtual TopologyKind kind() const = 0;
+  // Whether plan() depends on the speaker order (then the call replans at every change).
+  virtual bool depends_on_speakers(const CallContext&) const { return false; }
+  // `recency`: every participant once, most recent speaker first.
+  virtual void plan(const CallContext& ctx, std::span<const int> recency, StreamPlan& out) const = 0;
+};
+
+std::unique_ptr<Topology> make_mesh_topology();
+std::unique_ptr<Topology> make_sfu_topology();
+std::unique_ptr<Topology> make_mcu_topology();
+std::unique_ptr<Topology> make_hybrid_topology();
+std::unique_ptr<Topology> make_topology(TopologyKind kind);
+
+// --- helpers shared by the topologies (topology.cpp)
+
+// One leg between a participant and a media server, direct or through TURN.
+struct ServerLeg {
+  LegTransport transport = LegTransport::kUdp;
+  std::uint8_t nlinks = 0;
+  std::uint32_t links[4] = {};
+  SimTime latency;  // participant access + path to the server (+ TURN hop and delay)
+};
+// Upload: participant i -> server s. Download: server s -> participant i.
+// Precondition: ctx.server_path(i) != kFailed.
+ServerLeg upload_leg(const CallContext& ctx, int i, int server);
+ServerLeg download_leg(const CallContext& ctx, int i, int server);
+
+// Appends a flow over `leg`; returns its index.
+std::int32_t add_flow(StreamPlan& plan, const ServerLeg& leg, double demand, double nominal, double pps,
+                      std::int32_t sender, std::int32_t receiver, std::int8_t origin_server = -1,
+                      std::int32_t parent = -1);
+
+// The plans of the mesh and of the SFU (used by hybrid).
+void plan_mesh(const CallContext& ctx, StreamPlan& out);
+void plan_sfu(const CallContext& ctx, std::span<const int> recency, StreamPlan& out);
+
+}  // namespace p2psim::media

@@ -1,0 +1,125 @@
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+
+#include "app/study/study.hpp"
+
+using namespace p2psim;
+
+namespace {
+
+scenario::Field field_of(const std::string& text, const std::string& file = "x.yaml") {
+  return scenario::Field(YAML::Load(text), "", std::make_shared<const std::string>(file));
+}
+
+const study::StudyKind& kind() {
+  const study::StudyKind* k = study::find_study_kind("group-call");
+  REQUIRE(k != nullptr);
+  return *k;
+}
+
+double metric(const study::RunResult& r, const std::string& name) {
+  for (const auto& m : r.metrics)
+    if (m.name == name) return m.value;
+  FAIL("no metric " << name);
+  return 0;
+}
+
+}  // namespace
+
+TEST_CASE("group-call: bad group size names file, line and column", "[app][group_call]") {
+  const std::string text =
+      "study: group-call\n"
+      "call:\n"
+      "  topology: mesh\n"
+      "  group_size: many\n";
+  try {
+    kind().parse(field_of(text));
+    FAIL("expected a ScenarioError");
+  } catch (const scenario::ScenarioError& e) {
+    CHECK(e.pos().line == 4);
+    CHECK(e.pos().column == 15);
+    CHECK(std::string(e.what()) == "x.yaml:4:15: call.group_size: expected an integer in [2, 2000], got \"many\"");
+  }
+}
+
+TEST_CASE("group-call: unknown keys, bad units and bad topologies are errors", "[app][group_call]") {
+  try {
+    kind().parse(field_of("access:\n  lte: {uplnk: 6Mbps, downlink: 13Mbps}\n"));
+    FAIL("expected a ScenarioError");
+  } catch (const scenario::ScenarioError& e) {
+    CHECK(e.pos().line == 2);
+    CHECK(e.pos().column == 9);
+    CHECK(e.path() == "access.lte.uplnk");
+    CHECK(e.message() == "unknown key; expected one of: share, uplink, downlink, latency");
+  }
+  try {
+    kind().parse(field_of("access:\n  lte:\n    uplink: 6 parsecs\n    downlink: 13Mbps\n"));
+    FAIL("expected a ScenarioError");
+  } catch (const scenario::ScenarioError& e) {
+    CHECK(e.pos().line == 3);
+    CHECK(e.pos().column == 13);
+    CHECK(e.path() == "access.lte.uplink");
+  }
+  try {
+    kind().parse(field_of("call:\n  topology: star\n"));
+    FAIL("expected a ScenarioError");
+  } catch (const scenario::ScenarioError& e) {
+    CHECK(e.message() == "expected one of mesh, sfu, mcu or hybrid, got \"star\"");
+    CHECK(e.pos().line == 2);
+    CHECK(e.pos().column == 13);
+  }
+  try {
+    kind().parse(field_of("servers:\n  sfu: {egress: lots}\n"));
+    FAIL("expected a ScenarioError");
+  } catch (const scenario::ScenarioError& e) {
+    CHECK(e.path() == "servers.sfu.egress");
+    CHECK(e.pos().line == 2);
+  }
+}
+
+TEST_CASE("group-call: the default scenario parses and one point runs", "[app][group_call]") {
+  std::ifstream in(std::string(P2PSIM_SOURCE_DIR) + "/scenarios/mesh-vs-sfu.yaml");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  YAML::Node doc = YAML::Load(ss.str());
+  doc["call"]["topology"] = "mesh";
+  doc["call"]["group_size"] = "4";
+  const auto study = kind().parse(scenario::Field(doc, "", std::make_shared<const std::string>("mesh-vs-sfu.yaml")));
+  const study::RunResult a = study->run(1), b = study->run(1);
+  REQUIRE(a.metrics.size() == b.metrics.size());
+  for (std::size_t i = 0; i < a.metrics.size(); ++i) CHECK(a.metrics[i].value == b.metrics[i].value);
+  CHECK(metric(a, "group_size") == 4);
+  // Mesh: everyone requests 3 x (audio + 720p video) up, whatever their access.
+  const double audio = 32'000 + 50 * 8 * 50.0, video = 2'500'000 + 270 * 8 * 50.0;
+  CHECK(metric(a, "uplink_requested_mean_bps") == Approx(3 * (audio + video)));
+  // Everyone on LTE (6 Mbit/s up) cannot upload 3 x 2.66 Mbit/s; on fibre they can.
+  CHECK(metric(a, "fits_lte") == 0);
+  CHECK(metric(a, "fits_fibre") == 1);
+}
+
+TEST_CASE("group-call: summary shows per-topology rows and the largest N that fits", "[app][group_call]") {
+  study::RunSetSummary s;
+  s.scenario_name = "t";
+  s.sweep_paths = {"call.topology", "call.group_size"};
+  for (const char* t : {"mesh", "sfu"})
+    for (int n : {2, 4, 8}) {
+      study::PointSummary p;
+      p.params = {{"call.topology", t}, {"call.group_size", std::to_string(n)}};
+      const bool fits = std::string(t) == "sfu" || n <= 4;
+      p.stats = {{"group_size", double(n), 0, 1}, {"uplink_requested_mean_bps", 1e6, 0, 1},
+                 {"all_full", fits ? 1.0 : 0.0, 0, 1}, {"fits_lte", fits ? 1.0 : 0.0, 0, 1}};
+      s.points.push_back(p);
+    }
+  std::ostringstream os;
+  kind().summarize(s, os);
+  const std::string out = os.str();
+  INFO(out);
+  CHECK(out.find("call.topology=mesh") != std::string::npos);
+  CHECK(out.find("call.topology=mesh       4    4\n") != std::string::npos);
+  CHECK(out.find("call.topology=sfu       8+   8+\n") != std::string::npos);
+  CHECK(out.find("nan") == std::string::npos);
+}

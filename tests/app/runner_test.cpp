@@ -1,0 +1,166 @@
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "app/runner/runner.hpp"
+#include "sim/random.hpp"
+
+using namespace p2psim;
+using runner::load_scenario_text;
+using scenario::ScenarioError;
+
+namespace {
+
+// A toy study: metric "value" = toy.a * 10 + toy.b, "noise" = a uniform draw from the seed.
+struct ToyStudy : study::Study {
+  std::int64_t a = 0;
+  double b = 0;
+  study::RunResult run(std::uint64_t seed) const override {
+    Rng rng(seed);
+    study::RunResult r;
+    r.metrics.push_back({"value", static_cast<double>(a) * 10 + b});
+    r.metrics.push_back({"noise", rng.uniform01()});
+    if (a == 1) r.series.push_back({"s", "u", {0.0, 1.0}, {2.0, 3.0}});
+    return r;
+  }
+};
+
+const std::vector<study::StudyKind>& toy_kinds() {
+  static const std::vector<study::StudyKind> kinds = [] {
+    study::StudyKind k;
+    k.name = "toy";
+    k.sections = {"toy"};
+    k.parse = [](const scenario::Field& root) {
+      auto s = std::make_unique<ToyStudy>();
+      const auto toy = root.require("toy");
+      toy.allow_only({"a", "b", "delay"});
+      s->a = toy.get_int("a", 0, 0, 100);
+      s->b = toy.get_double("b", 0, 0, 1);
+      toy.get_time("delay", SimTime::zero(), SimTime::zero(), SimTime::s(10));
+      return std::unique_ptr<study::Study>(std::move(s));
+    };
+    return std::vector<study::StudyKind>{k};
+  }();
+  return kinds;
+}
+
+runner::LoadedScenario load(const std::string& text, std::vector<runner::Override> o = {}) {
+  return load_scenario_text(text, "x.yaml", o, &toy_kinds());
+}
+
+std::string error_of(const std::string& text, std::vector<runner::Override> o = {}) {
+  try {
+    load(text, o);
+  } catch (const ScenarioError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+}  // namespace
+
+TEST_CASE("a sweep is the cartesian product in written order, last path fastest", "[app][runner]") {
+  const auto s = load("name: t\nstudy: toy\nsweep:\n  toy.a: [1, 2]\n  toy.b: [0.25, 0.5, 0.75]\ntoy:\n  a: 0\n");
+  REQUIRE(s.points.size() == 6);
+  CHECK(s.points[0].params == std::vector<std::pair<std::string, std::string>>{{"toy.a", "1"}, {"toy.b", "0.25"}});
+  CHECK(s.points[1].params[1].second == "0.5");
+  CHECK(s.points[3].params[0].second == "2");
+  const auto r = runner::run_scenario(s, {});
+  CHECK(r.summary.points[4].find("value")->mean == 20.5);  // a=2, b=0.5
+}
+
+TEST_CASE("replications share seeds across sweep points and results do not depend on jobs", "[app][runner]") {
+  const auto s = load("name: t\nstudy: toy\nseed: 9\nreplications: 4\nsweep:\n  toy.a: [1, 2, 3]\ntoy: {}\n");
+  runner::RunOptions one, four;
+  four.jobs = 4;
+  const auto r1 = runner::run_scenario(s, one), r4 = runner::run_scenario(s, four);
+  CHECK(runner::results_json(r1).dump() == runner::results_json(r4).dump());
+  CHECK(r1.runs[0].seed == derive_seed(9, std::uint64_t{0}));
+  CHECK(r1.runs[0].seed == r1.runs[4].seed);  // replication 0 of points 0 and 1
+  CHECK(r1.runs[0].seed != r1.runs[1].seed);
+  const auto* noise = r1.summary.points[0].find("noise");
+  REQUIRE(noise != nullptr);
+  CHECK(noise->n == 4);
+  CHECK(noise->half_width > 0);
+}
+
+TEST_CASE("command-line overrides (--set) replace a key before validation", "[app][runner]") {
+  const auto s = load("name: t\nstudy: toy\ntoy:\n  a: 1\n", {{"toy.a", "7"}});
+  CHECK(runner::run_scenario(s, {}).summary.points[0].find("value")->mean == 70);
+  CHECK_THAT(error_of("name: t\nstudy: toy\ntoy:\n  a: 1\n", {{"toy.a", "many"}}),
+             Catch::Contains("toy.a: expected an integer in [0, 100], got \"many\""));
+  CHECK_THAT(error_of("name: t\nstudy: toy\ntoy: {}\n", {{"nope.x", "1"}}), Catch::Contains("names no key"));
+}
+
+TEST_CASE("every loader error class names file:line:column, the key path and what was expected", "[app][runner][errors]") {
+  CHECK(error_of("name: t\nstudy: toy\ntoy:\n  a: many\n") ==
+        "x.yaml:4:6: toy.a: expected an integer in [0, 100], got \"many\"");
+  CHECK(error_of("name: t\nstudy: toy\ntoy:\n  a: 1\n  colour: red\n") ==
+        "x.yaml:5:3: toy.colour: unknown key; expected one of: a, b, delay");
+  CHECK(error_of("name: t\nstudy: toy\ntoy:\n  b: 2\n") == "x.yaml:4:6: toy.b: expected a number in [0, 1], got \"2\"");
+  CHECK(error_of("name: t\nstudy: toy\ntoy:\n  delay: 20\n") ==
+        "x.yaml:4:10: toy.delay: expected a duration with a unit (ns, us, ms, s, min, h) in [0s, 10s], got \"20\"");
+  CHECK(error_of("name: t\nstudy: toy\ntoy:\n  delay: 20 parsecs\n") ==
+        "x.yaml:4:10: toy.delay: expected a duration with a unit (ns, us, ms, s, min, h) in [0s, 10s], got \"20 parsecs\"");
+  CHECK(error_of("name: t\nstudy: toy\ntoy:\n  a: 99999999999999999999999\n") ==
+        "x.yaml:4:6: toy.a: expected an integer in [0, 100], got \"99999999999999999999999\"");
+  CHECK(error_of("name: t\nstudy: toys\ntoy: {}\n") == "x.yaml:2:8: study: expected a study kind (one of: toy), got \"toys\"");
+  CHECK(error_of("study: toy\ntoy: {}\n") == "x.yaml:1:1: missing required key \"name\"");
+  CHECK(error_of("name: t\nstudy: toy\nextra: 1\ntoy: {}\n") ==
+        "x.yaml:3:1: extra: unknown key; expected one of: name, description, study, seed, replications, sweep, toy");
+  CHECK(error_of("name: t\nstudy: toy\ntoy: {}\ntoy: {}\n") == "x.yaml:4:1: toy: duplicate key");
+  CHECK(error_of("name: t\nstudy: toy\nsweep:\n  toy.a: [1, x]\ntoy: {}\n") ==
+        "x.yaml:4:14: toy.a: expected an integer in [0, 100], got \"x\"");
+  CHECK(error_of("name: t\nstudy: toy\nsweep:\n  seed: [1, 2]\ntoy: {}\n") ==
+        "x.yaml:4:9: sweep.seed: a sweep path must name a key inside one of this study's sections (toy)");
+  CHECK(error_of("name: t\nstudy: toy\nsweep:\n  toy.a: []\ntoy: {}\n") ==
+        "x.yaml:4:10: sweep.toy.a: expected a non-empty list of values, got a sequence");
+  CHECK(error_of("name: t\nstudy: toy\nreplications: 0\ntoy: {}\n") ==
+        "x.yaml:3:15: replications: expected an integer in [1, 100000], got \"0\"");
+  CHECK(error_of("name: t\nstudy: toy\ntoy: [1, 2]\n") == "x.yaml:3:6: toy: expected a mapping, got a sequence");
+}
+
+TEST_CASE("empty, non-YAML and hostile files are errors, never crashes", "[app][runner][errors]") {
+  CHECK(error_of("") == "x.yaml:1:1: the scenario is empty");
+  CHECK(error_of("# only a comment\n") == "x.yaml:1:1: the scenario is empty");
+  CHECK_THAT(error_of("name: [unclosed\n"), Catch::StartsWith("x.yaml:2:1: invalid YAML"));
+  CHECK(error_of(std::string("\x7f" "ELF\0\x01\x02", 7)) == "x.yaml: not a YAML text file (it contains NUL bytes)");
+  CHECK(error_of("just a string") == "x.yaml:1:1: expected a mapping, got \"just a string\"");
+  CHECK_THAT(error_of(std::string(5000, '[')), Catch::Contains("invalid YAML"));
+  // Alias bombs expand exponentially if walked naively.
+  std::string bomb = "name: t\nstudy: toy\ntoy:\n  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
+  for (int i = 1; i < 10; ++i) {
+    bomb += "  a" + std::to_string(i) + ": &a" + std::to_string(i) + " [";
+    for (int k = 0; k < 10; ++k) bomb += (k ? ", *a" : "*a") + std::to_string(i - 1);
+    bomb += "]\n";
+  }
+  CHECK_THAT(error_of(bomb), Catch::Contains("too large"));
+}
+
+TEST_CASE("results are written atomically as JSON, tidy CSV and time series", "[app][runner][report]") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / "p2psim_runner_test";
+  fs::remove_all(dir);
+  const auto s = load("name: t\nstudy: toy\nreplications: 2\nsweep:\n  toy.a: [1, 2]\ntoy: {}\n");
+  const auto r = runner::run_scenario(s, {});
+  runner::write_results(r, dir.string());
+  CHECK(fs::exists(dir / "results.json"));
+  CHECK(fs::exists(dir / "timeseries.csv"));
+  for (const auto& e : fs::directory_iterator(dir)) CHECK(e.path().extension() != ".tmp");
+  std::ifstream csv(dir / "results.csv");
+  std::string header, row;
+  std::getline(csv, header);
+  std::getline(csv, row);
+  CHECK(header == "point,toy.a,metric,mean,ci95_half_width,ci95_low,ci95_high,n");
+  CHECK(row.rfind("0,1,value,10,0,10,10,2", 0) == 0);
+  std::ifstream js(dir / "results.json");
+  const auto j = nlohmann::json::parse(js);
+  CHECK(j["scenario"]["name"] == "t");
+  CHECK(j["points"][1]["params"]["toy.a"] == "2");
+  CHECK(j["points"][1]["summary"]["value"]["mean"] == 20.0);
+  CHECK(j["points"][1]["runs"].size() == 2);
+  CHECK(j["input"]["toy"].is_object());
+  fs::remove_all(dir);
+}
