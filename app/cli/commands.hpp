@@ -13,4 +13,5 @@ namespace p2psim::cli {
 int& exit_status();
 
 void add_run_command(CLI::App& app);       // run, validate, kinds
+void add_discover_command(CLI::App& app);  // discover (RFC 5780 NAT classification)
 }  // namespace p2psim::cli

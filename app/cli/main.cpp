@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "p2psim " P2PSIM_VERSION);
   p2psim::cli::add_run_command(app);
+  p2psim::cli::add_discover_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
