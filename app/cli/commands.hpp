@@ -15,6 +15,6 @@ int& exit_status();
 void add_run_command(CLI::App& app);       // run, validate, kinds
 void add_plan_command(CLI::App& app);      // plan (capacity: smallest fleet under a blocking target)
 void add_matrix_command(CLI::App& app);    // matrix (app/cli/matrix_command.cpp)
-void add_discover_command(CLI::App& app);  // discover (app/cli/discover_command.cpp)
+void add_discover_command(CLI::App& app);  // discover (RFC 5780 NAT classification)
 void add_explain_command(CLI::App& app);   // explain
 }  // namespace p2psim::cli
