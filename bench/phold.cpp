@@ -35,6 +35,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <queue>
 #include <string>
 #include <vector>
@@ -58,7 +59,8 @@ struct Config {
 struct Result {
   std::uint64_t events = 0;
   std::uint64_t checksum = 0;
-  double seconds = 0;
+  double seconds = 0;      // CPU time of the run phase
+  double wall_seconds = 0;
   std::uint64_t pending = 0;
   std::uint64_t queue_bytes = 0;  // container memory at the end of the run (peak for both)
   std::int64_t rss_growth_kb = 0; // peak RSS of the run minus RSS before it
@@ -101,6 +103,13 @@ long current_rss_kb() {
   return resident * (sysconf(_SC_PAGESIZE) / 1024);
 }
 
+// CPU time of this (single-threaded) process: on a shared machine, wall-clock time mostly
+// measures the other tenants; CPU time measures our work (cache contention remains).
+double cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
 using Clock = std::chrono::steady_clock;
 
 // ---- engine loop ----------------------------------------------------------------------
@@ -129,13 +138,16 @@ Result run_engine(const Config& cfg) {
   for (std::uint32_t lp = 0; lp < cfg.n; ++lp)
     for (std::uint32_t j = 0; j < cfg.m; ++j)
       r->sim.schedule_at(SimTime::ns(static_cast<std::int64_t>(r->model.delay())), Hop{r.get(), lp});
+  const double c0 = cpu_seconds();
   const auto t0 = Clock::now();
   r->sim.run_until(SimTime::ns(static_cast<std::int64_t>(cfg.end_ns)));
   const auto t1 = Clock::now();
+  const double c1 = cpu_seconds();
   Result res;
   res.events = r->sim.events_executed();
   res.checksum = r->model.checksum;
-  res.seconds = std::chrono::duration<double>(t1 - t0).count();
+  res.seconds = c1 - c0;
+  res.wall_seconds = std::chrono::duration<double>(t1 - t0).count();
   res.pending = r->sim.pending();
   res.queue_bytes = r->sim.queue().memory_bytes();
   res.rss_growth_kb = max_rss_kb() - rss0;
@@ -164,6 +176,7 @@ Result run_baseline(const Config& cfg) {
   for (std::uint32_t lp = 0; lp < cfg.n; ++lp)
     for (std::uint32_t j = 0; j < cfg.m; ++j) heap.push(Ev{model.delay(), seq++, lp});
   std::uint64_t events = 0;
+  const double c0 = cpu_seconds();
   const auto t0 = Clock::now();
   while (!heap.empty() && heap.top().time <= cfg.end_ns) {
     const Ev e = heap.top();
@@ -175,10 +188,12 @@ Result run_baseline(const Config& cfg) {
     heap.push(Ev{e.time + d, seq++, target});
   }
   const auto t1 = Clock::now();
+  const double c1 = cpu_seconds();
   Result res;
   res.events = events;
   res.checksum = model.checksum;
-  res.seconds = std::chrono::duration<double>(t1 - t0).count();
+  res.seconds = c1 - c0;
+  res.wall_seconds = std::chrono::duration<double>(t1 - t0).count();
   res.pending = heap.size();
   res.queue_bytes = heap.capacity_bytes();
   res.rss_growth_kb = max_rss_kb() - rss0;
@@ -242,10 +257,11 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   std::printf("PHOLD: time unit 1 ns, delay Exp(mean %.0f ns) truncated to ns, seed %" PRIu64
-              ", best of %d, run phase timed\n",
+              ", best of %d;\n"
+              "ev/s = events / CPU seconds of the run phase; ratio = engine / pq (wall: same on wall-clock)\n",
               mean_ns, seed, reps);
-  std::printf("%8s %5s %9s %11s %11s | %12s %12s %6s | %9s %9s | %9s %9s | %s\n", "N", "M", "pending", "end",
-              "events", "engine ev/s", "pq ev/s", "ratio", "eng B/ev", "pq B/ev", "eng RSS/ev", "pq RSS/ev",
+  std::printf("%8s %5s %9s %11s %11s | %12s %12s %6s %6s | %9s %9s | %9s %9s | %s\n", "N", "M", "pending", "end",
+              "events", "engine ev/s", "pq ev/s", "ratio", "wall", "eng B/ev", "pq B/ev", "eng RSS/ev", "pq RSS/ev",
               "checksum");
   bool ok = true;
   for (const std::uint32_t n : sizes) {
@@ -274,9 +290,10 @@ int main(int argc, char** argv) {
     const double ev_e = static_cast<double>(best_e.events) / best_e.seconds;
     const double ev_b = static_cast<double>(best_b.events) / best_b.seconds;
     const double pend = static_cast<double>(best_e.pending);
-    std::printf("%8u %5u %9.0f %9.3fms %11" PRIu64 " | %12.3e %12.3e %5.2fx | %9.1f %9.1f | %9.1f %9.1f | %016" PRIx64
+    const double wall_ratio = best_b.wall_seconds / best_e.wall_seconds;
+    std::printf("%8u %5u %9.0f %9.3fms %11" PRIu64 " | %12.3e %12.3e %5.2fx %5.2fx | %9.1f %9.1f | %9.1f %9.1f | %016" PRIx64
                 "\n",
-                n, m, pend, static_cast<double>(cfg.end_ns) * 1e-6, best_e.events, ev_e, ev_b, ev_e / ev_b,
+                n, m, pend, static_cast<double>(cfg.end_ns) * 1e-6, best_e.events, ev_e, ev_b, ev_e / ev_b, wall_ratio,
                 static_cast<double>(best_e.queue_bytes) / pend, static_cast<double>(best_b.queue_bytes) / pend,
                 static_cast<double>(best_e.rss_growth_kb) * 1024.0 / pend,
                 static_cast<double>(best_b.rss_growth_kb) * 1024.0 / pend, best_e.checksum);
