@@ -53,6 +53,7 @@ struct Config {
   double mean_ns = 1e6;        // mean of the exponential delay
   std::uint64_t end_ns = 0;    // run all events with time <= end_ns
   std::uint64_t seed = 1;
+  std::uint64_t events_hint = 0;  // events of the work-only loop
 };
 
 // What one measured run reports back to the parent process.
@@ -200,6 +201,27 @@ Result run_baseline(const Config& cfg) {
   return res;
 }
 
+// ---- the per-event work alone --------------------------------------------------------
+// The same draws and counter updates for `cfg.events_hint` events, with no queue: its
+// time per event, subtracted from a loop's, leaves that loop's queue cost.
+Result run_work_only(const Config& cfg) {
+  Model model(cfg);
+  std::uint64_t now = 0;
+  std::uint32_t lp = 0;
+  const double c0 = cpu_seconds();
+  for (std::uint64_t i = 0; i < cfg.events_hint; ++i) {
+    std::uint64_t d = 0;
+    model.on_event(now, lp, d, lp);
+    now += d >> 10;
+  }
+  const double c1 = cpu_seconds();
+  Result res;
+  res.events = cfg.events_hint;
+  res.checksum = model.checksum;
+  res.seconds = c1 - c0;
+  return res;
+}
+
 // Runs `fn(cfg)` in a forked child (own peak RSS) and returns its result.
 template <class Fn>
 Result in_child(Fn fn, const Config& cfg, bool fork_each) {
@@ -256,13 +278,10 @@ int main(int argc, char** argv) {
   app.add_flag("--no-fork", no_fork, "measure in this process (peak RSS then not per run)");
   CLI11_PARSE(app, argc, argv);
 
-  std::printf("PHOLD: time unit 1 ns, delay Exp(mean %.0f ns) truncated to ns, seed %" PRIu64
-              ", best of %d;\n"
-              "ev/s = events / CPU seconds of the run phase; ratio = engine / pq (wall: same on wall-clock)\n",
+  std::printf("PHOLD: time unit 1 ns; delay Exp(mean %.0f ns) truncated to ns; seed %" PRIu64
+              "; best of %d runs, each in a fresh process.\n"
+              "ev/s and ns/event use CPU time of the run phase; queue ns = ns/event minus the work-only loop.\n",
               mean_ns, seed, reps);
-  std::printf("%8s %5s %9s %11s %11s | %12s %12s %6s %6s | %9s %9s | %9s %9s | %s\n", "N", "M", "pending", "end",
-              "events", "engine ev/s", "pq ev/s", "ratio", "wall", "eng B/ev", "pq B/ev", "eng RSS/ev", "pq RSS/ev",
-              "checksum");
   bool ok = true;
   for (const std::uint32_t n : sizes) {
     if (n == 0) continue;
@@ -273,10 +292,13 @@ int main(int argc, char** argv) {
     cfg.seed = seed;
     const double pending = static_cast<double>(n) * m;
     cfg.end_ns = static_cast<std::uint64_t>(events_target * mean_ns / pending);
-    Result best_e, best_b;
+    Result best_e, best_b, best_w;
     for (int i = 0; i < reps; ++i) {
       const Result e = in_child(run_engine, cfg, !no_fork);
       const Result b = in_child(run_baseline, cfg, !no_fork);
+      cfg.events_hint = e.events;
+      const Result w = in_child(run_work_only, cfg, !no_fork);
+      if (i == 0 || w.seconds < best_w.seconds) best_w = w;
       if (e.events != b.events || e.checksum != b.checksum || e.pending != b.pending) {
         std::fprintf(stderr,
                      "MISMATCH at N=%u: engine %" PRIu64 " events checksum %016" PRIx64 ", baseline %" PRIu64
@@ -287,16 +309,21 @@ int main(int argc, char** argv) {
       if (i == 0 || e.seconds < best_e.seconds) best_e = e;
       if (i == 0 || b.seconds < best_b.seconds) best_b = b;
     }
-    const double ev_e = static_cast<double>(best_e.events) / best_e.seconds;
-    const double ev_b = static_cast<double>(best_b.events) / best_b.seconds;
     const double pend = static_cast<double>(best_e.pending);
-    const double wall_ratio = best_b.wall_seconds / best_e.wall_seconds;
-    std::printf("%8u %5u %9.0f %9.3fms %11" PRIu64 " | %12.3e %12.3e %5.2fx %5.2fx | %9.1f %9.1f | %9.1f %9.1f | %016" PRIx64
-                "\n",
-                n, m, pend, static_cast<double>(cfg.end_ns) * 1e-6, best_e.events, ev_e, ev_b, ev_e / ev_b, wall_ratio,
-                static_cast<double>(best_e.queue_bytes) / pend, static_cast<double>(best_b.queue_bytes) / pend,
-                static_cast<double>(best_e.rss_growth_kb) * 1024.0 / pend,
-                static_cast<double>(best_b.rss_growth_kb) * 1024.0 / pend, best_e.checksum);
+    const auto ns_per = [](const Result& r) { return r.seconds * 1e9 / static_cast<double>(r.events); };
+    const double ns_e = ns_per(best_e), ns_b = ns_per(best_b), ns_w = ns_per(best_w);
+    std::printf("\nN = %u processes x M = %u = %.0f pending; end %.3f ms; %" PRIu64
+                " events in each loop; checksum %016" PRIx64 " (%s)\n",
+                n, m, pend, static_cast<double>(cfg.end_ns) * 1e-6, best_e.events, best_e.checksum,
+                best_e.checksum == best_b.checksum && best_e.events == best_b.events ? "equal" : "DIFFERENT");
+    std::printf("  %-22s %12s %9s %9s %14s %14s\n", "loop", "events/s", "ns/event", "queue ns", "B/pending", "RSS B/pending");
+    std::printf("  %-22s %12.4g %9.1f %9.1f %14.1f %14.1f\n", "p2psim::Simulator", 1e9 / ns_e, ns_e, ns_e - ns_w,
+                static_cast<double>(best_e.queue_bytes) / pend, static_cast<double>(best_e.rss_growth_kb) * 1024.0 / pend);
+    std::printf("  %-22s %12.4g %9.1f %9.1f %14.1f %14.1f\n", "std::priority_queue", 1e9 / ns_b, ns_b, ns_b - ns_w,
+                static_cast<double>(best_b.queue_bytes) / pend, static_cast<double>(best_b.rss_growth_kb) * 1024.0 / pend);
+    std::printf("  %-22s %12.4g %9.1f\n", "work only (no queue)", 1e9 / ns_w, ns_w);
+    std::printf("  RATIO engine / priority_queue: %.2fx (CPU time), %.2fx (wall clock)\n", ns_b / ns_e,
+                best_b.wall_seconds / best_e.wall_seconds);
     std::fflush(stdout);
   }
   if (!ok) {
