@@ -11,14 +11,10 @@ EventQueue::EventQueue() {
 EventQueue::~EventQueue() {
   // Destroy every callback still held (pending or cancelled), then free the chunks.
   for (Bucket& b : buckets_) {
-    std::uint32_t pos = b.head_pos;
     for (Chunk* c = b.head; c != nullptr;) {
-      const std::uint32_t n = c == b.tail ? b.tail_count : kChunkRecords;
-      for (; pos < n; ++pos) {
-        Record& r = c->records[pos];
-        invokers_[call_index(r.seq_call)](r.storage, false);
-      }
-      pos = 0;
+      Record* from = c == b.head && b.read != nullptr ? b.read : c->records;
+      Record* to = c == b.tail ? b.cur : c->records + kChunkRecords;
+      for (Record* r = from; r < to; ++r) invokers_[call_index(r->seq_call)](r->storage, false);
       Chunk* next = c->next;
       delete c;
       c = next;
@@ -81,9 +77,9 @@ std::uint32_t EventQueue::intern_slow(Invoker f) {
 void EventQueue::grow(unsigned bucket) {
   Bucket& b = buckets_[bucket];
   Chunk* c = new_chunk();
-  if (b.tail == nullptr) {
+  if (b.head == nullptr) {
     b.head = c;
-    b.head_pos = 0;
+    b.read = bucket < kDigits ? c->records : nullptr;  // level 0 pops at once
     const unsigned level = bucket / kDigits;
     level_mask_ |= 1u << level;
     digit_mask_[level] |= std::uint64_t{1} << (bucket % kDigits);
@@ -91,7 +87,8 @@ void EventQueue::grow(unsigned bucket) {
     b.tail->next = c;
   }
   b.tail = c;
-  b.tail_count = 0;
+  b.cur = c->records;
+  b.end = c->records + kChunkRecords;
 }
 
 void EventQueue::mark_empty(unsigned bucket) {
@@ -106,52 +103,51 @@ void EventQueue::mark_empty(unsigned bucket) {
 // largest seq. Returns the hole to write it in.
 EventQueue::Record* EventQueue::insert_slot(unsigned bucket, std::uint64_t time) {
   Bucket& b = buckets_[bucket];
-  Chunk* c = b.head;
-  if (b.tail_count == kChunkRecords) {
-    if (b.head_pos == 0) {
+  Record* first = b.head->records;
+  if (b.cur == b.end) {
+    if (b.read == first) {
       // Full: back to plain FIFO order, which is all a redistribution needs (equal
       // times stay in sequence order, and the new record comes last).
-      b.sorted = false;
-      b.min = c->records[0].time;
+      b.read = nullptr;
+      b.min = first->time;
       return append_slot(bucket, time);
     }
-    std::memmove(&c->records[0], &c->records[b.head_pos], (b.tail_count - b.head_pos) * sizeof(Record));
-    b.tail_count = static_cast<std::uint16_t>(b.tail_count - b.head_pos);
-    b.head_pos = 0;
+    const std::ptrdiff_t n = b.cur - b.read;
+    std::memmove(first, b.read, static_cast<std::size_t>(n) * sizeof(Record));
+    b.read = first;
+    b.cur = first + n;
   }
-  std::uint32_t i = b.tail_count;
-  while (i > b.head_pos && c->records[i - 1].time > time) {
-    c->records[i] = c->records[i - 1];
-    --i;
+  Record* p = b.cur;
+  while (p > b.read && (p - 1)->time > time) {
+    *p = *(p - 1);
+    --p;
   }
-  ++b.tail_count;
-  return &c->records[i];
+  ++b.cur;
+  return p;
 }
 
-// Empties bucket `bucket` (level >= 1, not sorted) into lower levels, relative to its
-// minimum; those levels are empty, so every record goes to an unsorted bucket.
+// Empties bucket `bucket` (level >= 1, FIFO) into lower levels, relative to its minimum;
+// those levels are empty, so every record goes to a FIFO bucket in chain order.
 void EventQueue::redistribute(unsigned bucket) {
   const Bucket src = buckets_[bucket];
   mark_empty(bucket);
   last_ = src.min;
   const std::uint64_t last = last_;
-  std::uint32_t i = src.head_pos;
   for (Chunk* c = src.head; c != nullptr;) {
     Chunk* next = c->next;
     if (next != nullptr) __builtin_prefetch(next);
-    const std::uint32_t n = c == src.tail ? src.tail_count : kChunkRecords;
-    for (; i < n; ++i) {
-      const Record& r = c->records[i];
-      *append_slot(bucket_of(r.time, last), r.time) = r;
-    }
+    const Record* to = c == src.tail ? src.cur : c->records + kChunkRecords;
+    for (const Record* r = c->records; r < to; ++r) *append_slot(bucket_of(r->time, last), r->time) = *r;
     free_chunk(c);  // every record is copied out: the chunk may serve the next appends
     c = next;
-    i = 0;
   }
 }
 
-// The first non-empty bucket is unsorted and of level >= 1. Returns false if its
-// minimum is later than `limit`; otherwise sorts it (one chunk) or redistributes it.
+// The first non-empty bucket is a FIFO bucket of level >= 1. Returns false if its
+// minimum is later than `limit`; otherwise redistributes it or, when it is a single
+// chunk, sorts it in place by time (insertion sort: stable, and chain order is sequence
+// order for equal times) to be popped at its head: cheaper than moving every record
+// again.
 bool EventQueue::prepare(unsigned bucket, std::uint64_t limit) {
   Bucket& b = buckets_[bucket];
   if (b.min > limit) return false;
@@ -159,19 +155,17 @@ bool EventQueue::prepare(unsigned bucket, std::uint64_t limit) {
     redistribute(bucket);
     return true;
   }
-  // Few records: sort them in place by time (insertion sort; stable, and chain order is
-  // sequence order for equal times) and pop them from the head.
-  Record* rec = b.head->records;
-  for (std::uint32_t j = b.head_pos + 1; j < b.tail_count; ++j) {
-    const Record x = rec[j];
-    std::uint32_t k = j;
-    while (k > b.head_pos && rec[k - 1].time > x.time) {
-      rec[k] = rec[k - 1];
+  Record* first = b.head->records;
+  for (Record* j = first + 1; j < b.cur; ++j) {
+    const Record x = *j;
+    Record* k = j;
+    while (k > first && (k - 1)->time > x.time) {
+      *k = *(k - 1);
       --k;
     }
-    rec[k] = x;
+    *k = x;
   }
-  b.sorted = true;
+  b.read = first;
   return true;
 }
 
@@ -179,12 +173,12 @@ bool EventQueue::prepare(unsigned bucket, std::uint64_t limit) {
 void EventQueue::head_exhausted(unsigned bucket) {
   Bucket& b = buckets_[bucket];
   Chunk* c = b.head;
-  if (c == b.tail) {
+  if (b.read == b.cur) {
     free_chunk(c);
     mark_empty(bucket);
   } else {
     b.head = c->next;
-    b.head_pos = 0;
+    b.read = b.head->records;
     free_chunk(c);
   }
 }

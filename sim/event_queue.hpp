@@ -89,14 +89,17 @@ class EventQueue {
     Record records[kChunkRecords];
     Chunk* next;
   };
-  // A FIFO chain: records are appended at the tail and taken from head[head_pos].
+  // A chain of chunks. Records are appended at `cur` (tail chunk) and, once the bucket
+  // is popped, taken at `read` (head chunk): a level-0 bucket always has `read` set and
+  // pops first-in-first-out; a level >= 1 bucket has it set only once it is a single
+  // sorted chunk (see prepare()), and otherwise keeps FIFO order for redistribution.
   struct Bucket {
+    Record* cur = nullptr;   // next free slot of the tail chunk (nullptr: empty bucket)
+    Record* end = nullptr;   // one past the tail chunk's last slot
+    Record* read = nullptr;  // next record to pop, or nullptr (see above)
     Chunk* head = nullptr;
     Chunk* tail = nullptr;
-    std::uint64_t min = ~std::uint64_t{0};  // smallest time in the bucket
-    std::uint32_t head_pos = 0;
-    std::uint16_t tail_count = 0;           // records used in the tail chunk
-    bool sorted = false;                    // one chunk, in (time, seq) order: pop the head
+    std::uint64_t min = ~std::uint64_t{0};  // smallest time appended (FIFO buckets)
   };
 
   static unsigned bucket_of(std::uint64_t time, std::uint64_t last) {
@@ -109,13 +112,13 @@ class EventQueue {
   static std::uint32_t call_index(std::uint64_t seq_call) {
     return static_cast<std::uint32_t>(seq_call & ((1u << kCallBits) - 1));
   }
-  // The slot for a new record of time `time` at the end of unsorted bucket `bucket`.
+  // The slot for a new record of time `time` at the end of FIFO bucket `bucket`.
   Record* append_slot(unsigned bucket, std::uint64_t time) {
     Bucket& b = buckets_[bucket];
-    if (b.tail == nullptr || b.tail_count == kChunkRecords) [[unlikely]]
+    if (b.cur == b.end) [[unlikely]]
       grow(bucket);
-    if (time < b.min) b.min = time;
-    return &b.tail->records[b.tail_count++];
+    b.min = time < b.min ? time : b.min;
+    return b.cur++;
   }
   void grow(unsigned bucket);                            // adds a tail chunk
   Record* insert_slot(unsigned bucket, std::uint64_t time);  // slot in a sorted bucket
@@ -151,7 +154,8 @@ inline void EventQueue::push(const Entry& e) {
     throw_seq_overflow();
   const std::uint32_t call = e.call == cached_call_ ? cached_index_ : intern_slow(e.call);
   const unsigned bucket = bucket_of(e.time, last_);
-  Record* r = buckets_[bucket].sorted ? insert_slot(bucket, e.time) : append_slot(bucket, e.time);
+  Record* r = buckets_[bucket].read != nullptr && bucket >= kDigits ? insert_slot(bucket, e.time)
+                                                                    : append_slot(bucket, e.time);
   r->time = e.time;
   r->seq_call = e.seq << kCallBits | call;
   std::memcpy(r->storage, e.storage, sizeof r->storage);
@@ -164,20 +168,20 @@ inline bool EventQueue::pop_until(std::uint64_t limit, Entry& out) {
     const unsigned level = static_cast<unsigned>(__builtin_ctz(level_mask_));
     const unsigned bucket = level * kDigits + static_cast<unsigned>(__builtin_ctzll(digit_mask_[level]));
     Bucket& b = buckets_[bucket];
-    // The first non-empty bucket holds the minimum. A level-0 bucket (one time, in
-    // sequence order) or a sorted one is popped at its head; others are prepared first.
-    if (level != 0 && !b.sorted) [[unlikely]] {
+    // The first non-empty bucket holds the minimum: pop it at `read` (a level-0 bucket,
+    // one time in sequence order, or a sorted one), or prepare it first.
+    Record* rd = b.read;
+    if (rd == nullptr) [[unlikely]] {
       if (!prepare(bucket, limit)) return false;
       continue;
     }
-    Chunk* c = b.head;
-    const Record& r = c->records[b.head_pos];
-    if (r.time > limit) return false;
-    out.time = r.time;
-    out.seq = r.seq_call >> kCallBits;
-    out.call = invokers_[call_index(r.seq_call)];
-    std::memcpy(out.storage, r.storage, sizeof out.storage);
-    if (++b.head_pos == (c == b.tail ? b.tail_count : kChunkRecords)) [[unlikely]]
+    if (rd->time > limit) return false;
+    out.time = rd->time;
+    out.seq = rd->seq_call >> kCallBits;
+    out.call = invokers_[call_index(rd->seq_call)];
+    std::memcpy(out.storage, rd->storage, sizeof out.storage);
+    b.read = ++rd;
+    if (rd == b.cur || rd == b.head->records + kChunkRecords) [[unlikely]]
       head_exhausted(bucket);
     --size_;
     if (!cancelled_.empty()) [[unlikely]] {
