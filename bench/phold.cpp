@@ -15,12 +15,16 @@
 // exact same event sequence: the event counts and order-sensitive checksums must be
 // equal, and the program exits with status 1 if they are not.
 //
+// A third loop runs the per-event work alone (same draws, no queue), so that each
+// loop's queue cost can be estimated as its time per event minus the work's.
+//
 // Each measurement runs in a forked child so that its peak RSS (getrusage) is its own.
-// Reported: events/s of the run phase (initial scheduling excluded), best of --reps;
-// the ratio engine / baseline; bytes per pending event from the queue's memory_bytes()
-// (engine) or the heap vector's capacity (baseline), and the peak RSS growth of the
-// child divided by the pending count (everything the run allocated, including the
-// model's per-LP counters).
+// Reported, best of --reps: events per CPU second of the run phase (initial scheduling
+// excluded; CPU time because the machine is shared), the ratio engine / baseline (also
+// on wall-clock time), bytes per pending event from the queue's memory_bytes() (engine)
+// or the heap vector's capacity (baseline), and the peak RSS growth of the child divided
+// by the pending count (everything the run allocated, including the per-LP counters).
+// How to read the figures: bench/README.md.
 //
 //   ./build/bench_phold                         # N = 1,000 and 100,000, M = 10
 //   ./build/bench_phold --n 1000 --m 10 --events 2e7 --reps 5
@@ -262,7 +266,7 @@ int main(int argc, char** argv) {
   CLI::App app{"PHOLD benchmark: p2psim::Simulator vs a bare std::priority_queue loop"};
   std::vector<std::uint32_t> sizes{1000, 100000};
   std::uint32_t m = 10;
-  double events_target = 1e7;
+  double events_target = 5e6;
   double mean_ns = 1e6;
   std::uint64_t seed = 1;
   int reps = 3;
