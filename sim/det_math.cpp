@@ -1,6 +1,8 @@
 #include "sim/det_math.hpp"
 
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 
 namespace p2psim::det {
@@ -10,18 +12,9 @@ constexpr double kLn2Hi = 6.93147180369123816490e-01;
 constexpr double kLn2Lo = 1.90821492927058770002e-10;
 constexpr double kInvLn2 = 1.44269504088896338700e+00;
 constexpr double kSqrtHalf = 0.70710678118654752440;
-}  // namespace
 
-double log(double x) {
-  if (std::isnan(x) || x < 0) return std::numeric_limits<double>::quiet_NaN();
-  if (x == 0) return -std::numeric_limits<double>::infinity();
-  if (std::isinf(x)) return x;
-  int e = 0;
-  double m = std::frexp(x, &e);  // exact: x = m * 2^e, m in [0.5, 1)
-  if (m < kSqrtHalf) {
-    m *= 2;
-    --e;
-  }
+// log(m * 2^e) for m in [sqrt(1/2), sqrt(2)): the series shared by both paths below.
+inline double log_reduced(double m, int e) {
   // log(m) = 2 atanh(s), s = (m-1)/(m+1), |s| <= 0.1716.
   const double f = m - 1.0;
   const double s = f / (2.0 + f);
@@ -32,6 +25,38 @@ double log(double x) {
   const double log_m = 2.0 * s * p;
   const double de = static_cast<double>(e);
   return (de * kLn2Hi + log_m) + de * kLn2Lo;
+}
+
+// Zero, subnormals, negatives, infinities and NaN.
+double log_special(double x) {
+  if (std::isnan(x) || x < 0) return std::numeric_limits<double>::quiet_NaN();
+  if (x == 0) return -std::numeric_limits<double>::infinity();
+  if (std::isinf(x)) return x;
+  int e = 0;
+  double m = std::frexp(x, &e);  // exact: x = m * 2^e, m in [0.5, 1)
+  if (m < kSqrtHalf) {
+    m *= 2;
+    --e;
+  }
+  return log_reduced(m, e);
+}
+}  // namespace
+
+double log(double x) {
+  // Positive normal numbers (every draw of Rng::uniform_open0): the reduction of
+  // log_special done on the bits, without branches; the result is bit-identical.
+  const auto bits = std::bit_cast<std::uint64_t>(x);
+  const std::uint64_t biased = bits >> 52;  // exponent field, sign bit above it
+  if (biased - 1 >= 2046) [[unlikely]]
+    return log_special(x);
+  constexpr std::uint64_t kMantissa = (std::uint64_t{1} << 52) - 1;
+  const std::uint64_t mant = bits & kMantissa;
+  // m = x scaled into [0.5, 1) (exponent field 1022); below sqrt(1/2) it is doubled
+  // (exponent field 1023), exactly as frexp followed by `m *= 2` does.
+  const std::uint64_t low = mant < (std::bit_cast<std::uint64_t>(kSqrtHalf) & kMantissa) ? 1 : 0;
+  const double m = std::bit_cast<double>(mant | ((1022 + low) << 52));
+  const int e = static_cast<int>(biased) - 1022 - static_cast<int>(low);
+  return log_reduced(m, e);
 }
 
 double exp(double x) {
