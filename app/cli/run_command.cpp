@@ -1,3 +1,5 @@
+#include <unistd.h>
+
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -53,7 +55,7 @@ int do_run(const RunArgs& a, bool validate_only) {
     opt.jobs = a.jobs;
     if (a.seed_set) opt.seed = a.seed;
     if (a.replications > 0) opt.replications = a.replications;
-    opt.progress = !a.quiet;
+    opt.progress = !a.quiet && isatty(STDERR_FILENO);
     const auto result = runner::run_scenario(loaded, opt);
     const std::string out_dir = a.out.empty() ? "results/" + loaded.name : a.out;
     if (!a.no_write) runner::write_results(result, out_dir);

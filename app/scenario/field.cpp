@@ -80,7 +80,7 @@ void Field::allow_only(const std::vector<std::string>& keys) const {
   expect_map();
   std::set<std::string> seen;
   for (auto it = node_.begin(); it != node_.end(); ++it) {
-    const YAML::Node& k = it->first;
+    const YAML::Node k = it->first;  // a copy: it->first lives in a temporary
     if (!k.IsScalar()) Field(k, path_, file_).fail_expected("a plain key");
     const std::string& name = k.Scalar();
     Field kf(k, path_.empty() ? name : path_ + "." + name, file_);

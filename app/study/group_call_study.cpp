@@ -58,7 +58,7 @@ struct Params {
 };
 
 void parse_call(const Field& call, Params& p) {
-  call.allow_only({"topology", "group_size", "duration", "last_n", "speaker_turn_mean", "core_latency"});
+  call.allow_only({"topology", "group_size", "duration", "last_n", "audio_last_n", "speaker_turn_mean", "core_latency"});
   CallSpec& s = p.spec;
   s.topology = call.get_enum<media::TopologyKind>("topology", s.topology,
                                                   {{"mesh", media::TopologyKind::kMesh},
@@ -68,6 +68,7 @@ void parse_call(const Field& call, Params& p) {
   s.group_size = static_cast<int>(call.get_int("group_size", s.group_size, 2, kMaxGroupSize));
   s.duration = call.get_time("duration", s.duration, SimTime::s(1), SimTime::h(24));
   s.last_n = static_cast<int>(call.get_int("last_n", s.last_n, 0, kMaxGroupSize));
+  s.audio_last_n = static_cast<int>(call.get_int("audio_last_n", s.audio_last_n, 0, kMaxGroupSize));
   s.speaker_turn_mean = call.get_time("speaker_turn_mean", s.speaker_turn_mean, SimTime::ms(100), SimTime::h(24));
   s.core_latency = call.get_time("core_latency", s.core_latency, SimTime::zero(), SimTime::s(10));
 }
@@ -322,6 +323,31 @@ class GroupCallStudy final : public Study {
   Params p_;
 };
 
+// The model keeps every end-to-end stream in memory (~200 B each with its flows); refuse
+// calls beyond kMaxStreams rather than exhaust memory.
+constexpr double kMaxStreams = 2'000'000;
+
+void check_size(const Field& root, const CallSpec& s) {
+  const double n = s.group_size;
+  const double kinds = (s.media.audio.enabled ? 1 : 0) + (s.media.video.enabled ? 1 : 0);
+  double streams = n * (n - 1) * kinds;
+  const bool sfu = s.topology == media::TopologyKind::kSfu || (s.topology == media::TopologyKind::kHybrid && n > 2);
+  if (sfu) {
+    auto senders = [&](int limit) { return limit > 0 ? std::min<double>(limit, n - 1) : n - 1; };
+    streams = n * ((s.media.audio.enabled ? senders(s.audio_last_n) : 0) + (s.media.video.enabled ? senders(s.last_n) : 0));
+  }
+  if (streams <= kMaxStreams) return;
+  const Field where = root.has("call") && root.require("call").has("group_size")
+                          ? root.require("call").require("group_size")
+                          : root;
+  char msg[256];
+  std::snprintf(msg, sizeof msg,
+                "a %s call of %d participants has %.0f end-to-end streams; at most %.0f are supported "
+                "(use fewer participants, last_n / audio_last_n, or disable a medium)",
+                media::to_string(s.topology), s.group_size, streams, kMaxStreams);
+  where.fail(msg);
+}
+
 std::unique_ptr<Study> parse_group_call(const Field& root) {
   Params p;
   if (auto f = root.get("call")) parse_call(*f, p);
@@ -329,6 +355,7 @@ std::unique_ptr<Study> parse_group_call(const Field& root) {
   if (auto f = root.get("media")) parse_media(*f, p);
   if (auto f = root.get("servers")) parse_servers(*f, p);
   if (auto f = root.get("connectivity")) parse_connectivity(*f, p);
+  check_size(root, p.spec);
   return std::make_unique<GroupCallStudy>(std::move(p));
 }
 

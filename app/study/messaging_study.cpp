@@ -69,7 +69,17 @@ messaging::MessagingSpec parse_spec(const Field& root) {
   const SimTime kMaxRun = SimTime::h(24 * 60);
 
   if (auto m = root.get("messaging")) {
-    m->allow_only({"users", "deadline", "hop_latency"});
+    m->allow_only({"users", "deadline", "hop_latency", "radio"});
+    enum class Radio { kNone, kLte, kUmts, kWifi };
+    const Radio radio = m->get_enum<Radio>(
+        "radio", Radio::kNone, {{"none", Radio::kNone}, {"lte", Radio::kLte}, {"umts", Radio::kUmts}, {"wifi", Radio::kWifi}});
+    if (radio != Radio::kNone) {
+      energy::RadioSpec rs;  // the energy model's default parameters (docs/models/energy.md)
+      rs.kind = radio == Radio::kLte ? energy::RadioKind::kLte
+                : radio == Radio::kUmts ? energy::RadioKind::kUmts
+                                        : energy::RadioKind::kWifi;
+      s.radio = rs;
+    }
     s.users = static_cast<int>(m->get_int("users", s.users, 2, 100000));
     s.deadline = m->get_time("deadline", s.deadline, SimTime::s(1), kMaxRun);
     s.hop_latency = m->get_time("hop_latency", s.hop_latency, SimTime::zero(), SimTime::s(10));
@@ -188,7 +198,10 @@ class MessagingStudy final : public Study {
     add("server_copies_per_message", r.server_copies_per_message);
     add("user_online_fraction", r.user_online_fraction);
     add("wakeups_per_online_hour", r.wakeups_per_online_hour);
-    if (r.has_energy) add("energy_j_per_user_day", r.energy_j_per_user_day);
+    if (r.has_energy) {
+      add("energy_j_per_user_day", r.energy_j_per_user_day);
+      add("reachability_mw_online", r.reachability_mw_online);
+    }
     return out;
   }
 

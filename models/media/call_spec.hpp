@@ -73,6 +73,8 @@ struct CallSpec {
   int group_size = 4;                        // participants, >= 2
   SimTime duration = SimTime::s(60);         // simulated call length
   int last_n = 0;                            // SFU: forward video of the N most recent speakers; 0 = all
+  int audio_last_n = 0;                      // SFU: forward audio of the N most recent speakers; 0 = all
+                                             // (Jitsi Videobridge loudest.num-loudest = 3 when enabled)
   SimTime speaker_turn_mean = SimTime::s(10);  // mean time between dominant-speaker changes (exponential)
   SimTime core_latency = SimTime::ms(20);    // one-way between two participants' core edges (P2P paths)
   MediaProfile media;

@@ -223,7 +223,8 @@ class CallRun {
   }
 
   void emit(SimTime to) {
-    if (to < last_) return;
+    if (to < last_ || (emitted_ && to == last_)) return;  // nothing new to report
+    emitted_ = true;
     Allocation a{ctx_, plan_, rate_, fraction_, full_, load_, capacity_, saturated_};
     for (CallObserver* o : observers_) o->on_interval(last_, to, a);
     last_ = to;
@@ -309,6 +310,7 @@ class CallRun {
   std::vector<double> rate_, fraction_, load_;
   std::vector<char> full_, saturated_;
   SimTime last_;
+  bool emitted_ = false;
   int replans_ = 0;
 };
 

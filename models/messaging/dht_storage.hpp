@@ -31,7 +31,7 @@ class DhtStorage final : public Architecture {
   DhtStorage(World& world, const DhtSpec& spec);
   const char* name() const override { return "dht"; }
   void send(std::uint32_t m) override;
-  ReachabilityProfile reachability() const override { return {spec_.poll_interval, 300}; }
+  ReachabilityProfile reachability() const override { return heartbeat_profile(spec_.poll_interval); }
 
   // The peers chosen to hold message m (for tests); empty before m is sent.
   const std::vector<std::uint32_t>& holders(std::uint32_t m) const { return holders_[m]; }

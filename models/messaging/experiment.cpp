@@ -69,11 +69,17 @@ MessagingResult run_messaging(const MessagingSpec& spec, std::uint64_t seed, con
   r.user_online_fraction = online.seconds() / user_time;
   const ReachabilityProfile prof = arch->reachability();
   r.wakeups_per_online_hour = 3600.0 / prof.wakeup_interval.seconds();
+  std::optional<RadioReachabilityEnergy> radio_energy;
+  if (!energy && spec.radio) {
+    radio_energy.emplace(*spec.radio);
+    energy = &*radio_energy;
+  }
   if (energy) {
     // Average device over one day at the measured online fraction.
     const SimTime per_day = SimTime::from_seconds(86400.0 * r.user_online_fraction);
     r.has_energy = true;
     r.energy_j_per_user_day = energy->joules(per_day, prof);
+    if (per_day > SimTime::zero()) r.reachability_mw_online = r.energy_j_per_user_day / per_day.seconds() * 1000.0;
   }
   return r;
 }

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "models/messaging/architecture.hpp"
@@ -12,6 +13,7 @@
 #include "models/messaging/federation.hpp"
 #include "models/messaging/metrics.hpp"
 #include "models/messaging/pure_p2p.hpp"
+#include "models/messaging/radio_reachability.hpp"
 #include "models/messaging/reachability.hpp"
 #include "models/messaging/relay_network.hpp"
 #include "models/messaging/store_and_forward.hpp"
@@ -38,6 +40,8 @@ struct MessagingSpec {
   FederationSpec federation;
   RelaySpec relay;
   DhtSpec dht;
+  // Radio that prices reachability (energy_j_per_user_day); none: not computed.
+  std::optional<energy::RadioSpec> radio;
 };
 
 // Number of infrastructure nodes (World::nodes) the spec's architecture uses.
@@ -48,7 +52,8 @@ std::unique_ptr<Architecture> make_architecture(const MessagingSpec& spec, World
 // Schedules arch.send(m) at every message's send time.
 void schedule_sends(Simulator& sim, Architecture& arch, const Workload& workload);
 
-// The whole run. Deterministic in `seed`. `energy` (optional) prices reachability.
+// The whole run. Deterministic in `seed`. `energy` prices reachability; when null and
+// spec.radio is set, a RadioReachabilityEnergy with that radio is used.
 MessagingResult run_messaging(const MessagingSpec& spec, std::uint64_t seed,
                               const ReachabilityEnergyModel* energy = nullptr);
 

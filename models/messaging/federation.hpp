@@ -35,7 +35,7 @@ class Federation final : public Architecture {
   Federation(World& world, const FederationSpec& spec);
   const char* name() const override { return "federation"; }
   void send(std::uint32_t m) override;
-  ReachabilityProfile reachability() const override { return {spec_.sync_interval, 200}; }
+  ReachabilityProfile reachability() const override { return heartbeat_profile(spec_.sync_interval); }
 
   std::uint32_t home(std::uint32_t user) const { return user % static_cast<std::uint32_t>(spec_.servers); }
 

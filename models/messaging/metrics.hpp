@@ -32,7 +32,8 @@ struct MessagingResult {
   double user_online_fraction = 0;        // users' online time / total time, sending window
   double wakeups_per_online_hour = 0;     // reachability wake-ups per online hour per user
   bool has_energy = false;
-  double energy_j_per_user_day = 0;       // only when a ReachabilityEnergyModel was given
+  double energy_j_per_user_day = 0;       // reachability energy of an average user per day
+  double reachability_mw_online = 0;      // the same as a mean power while online (mW)
 };
 
 class MessagingMetrics final : public Observer {

@@ -23,7 +23,7 @@ class PureP2p final : public Architecture {
   PureP2p(World& world, const PureP2pSpec& spec) : Architecture(world), spec_(spec) {}
   const char* name() const override { return "p2p"; }
   void send(std::uint32_t m) override;
-  ReachabilityProfile reachability() const override { return {spec_.keepalive, 100}; }
+  ReachabilityProfile reachability() const override { return nat_keepalive_profile(spec_.keepalive); }
 
  private:
   PureP2pSpec spec_;

@@ -36,7 +36,7 @@ class RelayNetwork final : public Architecture {
   RelayNetwork(World& world, const RelaySpec& spec);
   const char* name() const override { return "relay"; }
   void send(std::uint32_t m) override;
-  ReachabilityProfile reachability() const override { return {spec_.keepalive, 100}; }
+  ReachabilityProfile reachability() const override { return heartbeat_profile(spec_.keepalive); }
 
   // Mesh adjacency (for tests): neighbours of relay v.
   const std::vector<std::uint32_t>& mesh_peers(std::uint32_t v) const { return adj_[v]; }

@@ -25,7 +25,7 @@ class StoreAndForward final : public Architecture {
   StoreAndForward(World& world, const StoreAndForwardSpec& spec);
   const char* name() const override { return "store-and-forward"; }
   void send(std::uint32_t m) override;
-  ReachabilityProfile reachability() const override { return {spec_.sync_interval, 200}; }
+  ReachabilityProfile reachability() const override { return heartbeat_profile(spec_.sync_interval); }
 
  private:
   void arrive(std::uint32_t m);

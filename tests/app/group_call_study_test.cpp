@@ -81,6 +81,19 @@ TEST_CASE("group-call: unknown keys, bad units and bad topologies are errors", "
   }
 }
 
+TEST_CASE("group-call: calls too large to hold in memory are refused at load", "[app][group_call]") {
+  try {
+    kind().parse(field_of("call:\n  topology: mesh\n  group_size: 2000\n"));
+    FAIL("expected a ScenarioError");
+  } catch (const scenario::ScenarioError& e) {
+    CHECK(e.pos().line == 3);
+    CHECK(e.path() == "call.group_size");
+    CHECK(e.message().find("7996000 end-to-end streams") != std::string::npos);
+  }
+  // With last-N the SFU holds N (N-1) audio + N * last_n video streams: 1000 x 999 + 5000 fits.
+  CHECK_NOTHROW(kind().parse(field_of("call:\n  topology: sfu\n  group_size: 1000\n  last_n: 5\n")));
+}
+
 TEST_CASE("group-call: the default scenario parses and one point runs", "[app][group_call]") {
   std::ifstream in(std::string(P2PSIM_SOURCE_DIR) + "/scenarios/mesh-vs-sfu.yaml");
   std::stringstream ss;

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -141,7 +143,7 @@ TEST_CASE("empty, non-YAML and hostile files are errors, never crashes", "[app][
 
 TEST_CASE("results are written atomically as JSON, tidy CSV and time series", "[app][runner][report]") {
   namespace fs = std::filesystem;
-  const fs::path dir = fs::temp_directory_path() / "p2psim_runner_test";
+  const fs::path dir = fs::temp_directory_path() / ("p2psim_runner_test_" + std::to_string(::getpid()));
   fs::remove_all(dir);
   const auto s = load("name: t\nstudy: toy\nreplications: 2\nsweep:\n  toy.a: [1, 2]\ntoy: {}\n");
   const auto r = runner::run_scenario(s, {});

@@ -2,6 +2,8 @@
 // output files on good and bad input; byte-identical results for a seed.
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -15,6 +17,11 @@ using namespace p2psim;
 namespace {
 
 const fs::path kSource = P2PSIM_SOURCE_DIR;
+
+// A scratch directory unique to this process: test runs may execute concurrently.
+fs::path scratch(const std::string& name) {
+  return fs::temp_directory_path() / ("p2psim_" + name + "_" + std::to_string(::getpid()));
+}
 
 std::string slurp(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -30,7 +37,7 @@ std::string p2psim_bin() {
 
 // Runs the p2psim binary with `args`; returns its exit status, stderr in `err`.
 int run_cli(const std::string& args, std::string* err = nullptr) {
-  const fs::path err_file = fs::temp_directory_path() / "p2psim_cli_stderr.txt";
+  const fs::path err_file = scratch("cli_stderr.txt");
   const std::string cmd = "cd '" + kSource.string() + "' && '" + p2psim_bin() + "' " + args + " >/dev/null 2>'" +
                           err_file.string() + "'";
   const int rc = std::system(cmd.c_str());
@@ -64,7 +71,7 @@ TEST_CASE("every file in scenarios/ loads and runs", "[app][scenarios]") {
 }
 
 TEST_CASE("a bad scenario exits with status 2, names file:line:column and writes nothing", "[app][cli]") {
-  const fs::path dir = fs::temp_directory_path() / "p2psim_cli_bad";
+  const fs::path dir = scratch("cli_bad");
   fs::remove_all(dir);
   fs::create_directories(dir);
   const fs::path bad = dir / "bad.yaml";
@@ -85,7 +92,7 @@ TEST_CASE("a bad scenario exits with status 2, names file:line:column and writes
 }
 
 TEST_CASE("the default scenario gives byte-identical results.json twice and with another --jobs", "[app][determinism]") {
-  const fs::path dir = fs::temp_directory_path() / "p2psim_determinism";
+  const fs::path dir = scratch("determinism");
   fs::remove_all(dir);
   const std::string scenario = "scenarios/mesh-vs-sfu.yaml";
   REQUIRE(run_cli("run " + scenario + " --quiet --jobs 1 --out '" + (dir / "a").string() + "'") == 0);

@@ -9,7 +9,7 @@ class Hybrid final : public Topology {
  public:
   TopologyKind kind() const override { return TopologyKind::kHybrid; }
   bool depends_on_speakers(const CallContext& ctx) const override {
-    return ctx.n() > 2 && ctx.spec.media.video.enabled;
+    return ctx.n() > 2 && (ctx.spec.media.video.enabled || ctx.spec.audio_last_n > 0);
   }
   void plan(const CallContext& ctx, std::span<const int> recency, StreamPlan& out) const override {
     if (ctx.n() == 2) plan_mesh(ctx, out);

@@ -7,8 +7,12 @@
 // Receiver side (Jitsi Videobridge BandwidthAllocator): audio is always forwarded; the
 // video budget (downlink minus audio) is allocated in speaker-priority order, first the
 // lowest layer to each sender that still fits, then one layer up per sender per round,
-// until no upgrade fits. Last-N: only the last_n most recent speakers' video is forwarded.
+// until no upgrade fits. Last-N: only the last_n most recent speakers' video is forwarded;
+// audio_last_n likewise limits audio to the most recent speakers (Jitsi Videobridge's
+// "route loudest only", videobridge.loudest.num-loudest).
 // SFU CPU = packets in and out per second / packets one core forwards per second.
+#include <algorithm>
+
 #include "models/media/topology/topology.hpp"
 
 namespace p2psim::media {
@@ -59,7 +63,7 @@ void plan_sfu(const CallContext& ctx, std::span<const int> recency, StreamPlan& 
   }
 
   // Downloads.
-  std::vector<int> senders;
+  std::vector<int> senders, audio_senders;
   std::vector<int> sel;
   for (int j = 0; j < n; ++j) {
     // Video senders for j: most recent speakers first, at most last_n of them.
@@ -75,8 +79,14 @@ void plan_sfu(const CallContext& ctx, std::span<const int> recency, StreamPlan& 
     double budget = ctx.participants[j].downlink_bps;
 
     if (m.audio.enabled) {
-      for (int i = 0; i < n; ++i) {
-        if (i == j) continue;
+      audio_senders.clear();
+      for (int s : recency) {
+        if (s == j) continue;
+        if (spec.audio_last_n > 0 && static_cast<int>(audio_senders.size()) >= spec.audio_last_n) break;
+        audio_senders.push_back(s);
+      }
+      if (spec.audio_last_n <= 0) std::sort(audio_senders.begin(), audio_senders.end());
+      for (int i : audio_senders) {
         EndToEndStream e;
         e.sender = i;
         e.receiver = j;
@@ -159,7 +169,9 @@ namespace {
 class Sfu final : public Topology {
  public:
   TopologyKind kind() const override { return TopologyKind::kSfu; }
-  bool depends_on_speakers(const CallContext& ctx) const override { return ctx.spec.media.video.enabled; }
+  bool depends_on_speakers(const CallContext& ctx) const override {
+    return ctx.spec.media.video.enabled || ctx.spec.audio_last_n > 0;
+  }
   void plan(const CallContext& ctx, std::span<const int> recency, StreamPlan& out) const override {
     plan_sfu(ctx, recency, out);
   }

@@ -115,6 +115,18 @@ TEST_CASE("SFU last-N: video only from the N most recent speakers, audio from al
   CHECK(r.replans > 1);  // speaker changes were simulated
 }
 
+TEST_CASE("SFU audio last-N: audio only from the K most recent speakers", "[media][group_call]") {
+  const int n = 50, k = 3;
+  CallSpec s = big_pipes(TopologyKind::kSfu, n);
+  s.media.video.enabled = false;
+  s.audio_last_n = k;
+  const CallResult r = simulate_group_call(s, 4);
+  // Egress: every receiver gets K audio streams: N K a (not N (N-1) a).
+  CHECK_THAT(r.servers[kSfuServer].egress_bps, WithinRel(n * k * kAudioWire, 1e-9));
+  CHECK_THAT(r.servers[kSfuServer].ingress_bps, WithinRel(n * kAudioWire, 1e-9));
+  CHECK(r.replans > 1);
+}
+
 TEST_CASE("MCU: downlink is one mixed stream whatever N", "[media][group_call]") {
   for (int n : {3, 10, 40}) {
     const CallResult r = simulate_group_call(big_pipes(TopologyKind::kMcu, n), 5);
@@ -214,4 +226,28 @@ TEST_CASE("a seed gives identical results; the trace feeds other models", "[medi
     CHECK_THAT(area / s.duration.seconds(), WithinRel(x.participants[i].downlink_delivered_bps, 1e-9));
   }
   CHECK(x.wire_bytes == y.wire_bytes);
+}
+
+TEST_CASE("observers see every interval of the call, back to back", "[media][group_call]") {
+  struct Recorder final : CallObserver {
+    SimTime covered, last_end;
+    int intervals = 0;
+    bool contiguous = true;
+    void on_interval(SimTime from, SimTime to, const Allocation& a) override {
+      contiguous = contiguous && from == last_end;
+      covered += to - from;
+      last_end = to;
+      ++intervals;
+      // Link loads never exceed capacities.
+      for (std::size_t l = 0; l < a.link_load.size(); ++l) CHECK(a.link_load[l] <= a.link_capacity[l] * (1 + 1e-9));
+    }
+  } rec;
+  CallSpec s;
+  s.group_size = 6;
+  s.access = {AccessProfile{"lte", 1, 6e6, 13e6, SimTime::ms(35)}};
+  CallObserver* obs[] = {&rec};
+  const CallResult r = simulate_group_call(s, 9, obs);
+  CHECK(rec.contiguous);
+  CHECK(rec.covered == s.duration);
+  CHECK(rec.intervals == r.replans);
 }
