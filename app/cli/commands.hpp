@@ -13,6 +13,6 @@ namespace p2psim::cli {
 int& exit_status();
 
 void add_run_command(CLI::App& app);       // run, validate, kinds
-void add_matrix_command(CLI::App& app);    // matrix (app/cli/matrix_command.cpp)
-void add_discover_command(CLI::App& app);  // discover (app/cli/discover_command.cpp)
+void add_discover_command(CLI::App& app);  // discover (RFC 5780 NAT classification)
+void add_matrix_command(CLI::App& app);    // matrix (ICE outcome per NAT preset pair)
 }  // namespace p2psim::cli

@@ -132,19 +132,21 @@ void Nat::expire(std::uint32_t idx, SimTime now) {
   }
   for (std::uint32_t f = e.first_filter; f != UINT32_MAX;) {
     const std::uint32_t next = filters_[f].next;
-    free_filters_.push_back(f);
+    filters_[f].next = free_filter_;
+    free_filter_ = f;
     f = next;
   }
-  if (by_port_) {
-    auto range = by_port_->equal_range(port_index_key(e.transport, e.external_port));
+  if (index_) {
+    auto range = index_->by_port.equal_range(port_index_key(e.transport, e.external_port));
     for (auto it = range.first; it != range.second; ++it)
-      if (it->second == idx) { by_port_->erase(it); break; }
-    auto r2 = by_internal_->equal_range(internal_index_key(e.transport, e.internal));
+      if (it->second == idx) { index_->by_port.erase(it); break; }
+    auto r2 = index_->by_internal.equal_range(internal_index_key(e.transport, e.internal));
     for (auto it = r2.first; it != r2.second; ++it)
-      if (it->second == idx) { by_internal_->erase(it); break; }
+      if (it->second == idx) { index_->by_internal.erase(it); break; }
   }
   e = Entry{};
-  free_entries_.push_back(idx);
+  e.first_filter = free_entry_;
+  free_entry_ = idx;
   --live_;
 }
 
@@ -159,8 +161,8 @@ std::uint32_t Nat::find_mapping(Transport t, Endpoint internal, Endpoint key_rem
     return e.live && e.transport == t && e.internal == internal && e.remote_key == key_remote;
   };
   std::uint32_t found = UINT32_MAX;
-  if (by_internal_) {
-    auto range = by_internal_->equal_range(internal_index_key(t, internal));
+  if (index_) {
+    auto range = index_->by_internal.equal_range(internal_index_key(t, internal));
     for (auto it = range.first; it != range.second; ++it)
       if (matches(it->second)) { found = it->second; break; }
   } else {
@@ -180,8 +182,8 @@ bool Nat::port_in_use(Transport t, std::uint16_t port, Endpoint remote, SimTime 
     return e.live && e.transport == t && e.external_port == port && !expired(e, now) &&
            (!per_dest || e.remote_key == remote);
   };
-  if (by_port_) {
-    auto range = by_port_->equal_range(port_index_key(t, port));
+  if (index_) {
+    auto range = index_->by_port.equal_range(port_index_key(t, port));
     for (auto it = range.first; it != range.second; ++it)
       if (uses(entries_[it->second])) return true;
     return false;
@@ -253,9 +255,9 @@ void Nat::add_filter(std::uint32_t idx, Endpoint remote) {
   for (std::uint32_t f = e.first_filter; f != UINT32_MAX; f = filters_[f].next)
     if (filters_[f].remote == key) return;
   std::uint32_t f;
-  if (!free_filters_.empty()) {
-    f = free_filters_.back();
-    free_filters_.pop_back();
+  if (free_filter_ != UINT32_MAX) {
+    f = free_filter_;
+    free_filter_ = filters_[f].next;
   } else {
     f = static_cast<std::uint32_t>(filters_.size());
     filters_.emplace_back();
@@ -323,9 +325,9 @@ FilterRule Nat::outbound(net::Packet& p, SimTime now) {
     MappingRule rule = MappingRule::random;
     const std::uint16_t port = choose_port(t, p.src.port, p.dst, now, rule);
     if (port == 0) return report_drop(FilterRule::drop_pool_exhausted);
-    if (!free_entries_.empty()) {
-      idx = free_entries_.back();
-      free_entries_.pop_back();
+    if (free_entry_ != UINT32_MAX) {
+      idx = free_entry_;
+      free_entry_ = entries_[idx].first_filter;
     } else {
       idx = static_cast<std::uint32_t>(entries_.size());
       entries_.emplace_back();
@@ -339,16 +341,15 @@ FilterRule Nat::outbound(net::Packet& p, SimTime now) {
     e.live = true;
     e.last_active = now;
     ++live_;
-    if (by_port_) {
-      by_port_->emplace(port_index_key(t, port), idx);
-      by_internal_->emplace(internal_index_key(t, p.src), idx);
+    if (index_) {
+      index_->by_port.emplace(port_index_key(t, port), idx);
+      index_->by_internal.emplace(internal_index_key(t, p.src), idx);
     } else if (live_ >= kIndexAt) {
-      by_port_ = std::make_unique<std::unordered_multimap<std::uint32_t, std::uint32_t>>();
-      by_internal_ = std::make_unique<std::unordered_multimap<std::uint64_t, std::uint32_t>>();
+      index_ = std::make_unique<Index>();
       for (std::uint32_t i = 0; i < entries_.size(); ++i)
         if (entries_[i].live) {
-          by_port_->emplace(port_index_key(entries_[i].transport, entries_[i].external_port), i);
-          by_internal_->emplace(internal_index_key(entries_[i].transport, entries_[i].internal), i);
+          index_->by_port.emplace(port_index_key(entries_[i].transport, entries_[i].external_port), i);
+          index_->by_internal.emplace(internal_index_key(entries_[i].transport, entries_[i].internal), i);
         }
     }
     if (observer_)
@@ -380,10 +381,10 @@ FilterRule Nat::inbound(net::Packet& p, SimTime now) {
       best_rule = r;
     }
   };
-  if (by_port_) {
+  if (index_) {
     std::uint32_t cand[16];
     std::size_t n = 0;
-    auto range = by_port_->equal_range(port_index_key(t, port));
+    auto range = index_->by_port.equal_range(port_index_key(t, port));
     for (auto it = range.first; it != range.second && n < 16; ++it) cand[n++] = it->second;
     for (std::size_t k = 0; k < n; ++k) consider(cand[k]);
   } else {
@@ -429,9 +430,10 @@ std::size_t Nat::active_mappings(SimTime now) const {
 }
 
 std::size_t Nat::memory_bytes() const {
-  std::size_t n = sizeof(*this) + entries_.capacity() * sizeof(Entry) + filters_.capacity() * sizeof(FilterSlot) +
-                  (free_entries_.capacity() + free_filters_.capacity()) * sizeof(std::uint32_t);
-  if (by_port_) n += (by_port_->size() + by_internal_->size()) * 48 + by_port_->bucket_count() * 8 * 2;
+  std::size_t n = sizeof(*this) + entries_.capacity() * sizeof(Entry) + filters_.capacity() * sizeof(FilterSlot);
+  if (index_)
+    n += (index_->by_port.size() + index_->by_internal.size()) * 48 +
+         (index_->by_port.bucket_count() + index_->by_internal.bucket_count()) * 8;
   return n;
 }
 

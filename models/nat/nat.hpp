@@ -214,15 +214,18 @@ class Nat {
   Rng rng_;
   std::uint16_t next_seq_port_ = 0;
   std::vector<Entry> entries_;
-  std::vector<std::uint32_t> free_entries_;
+  std::uint32_t free_entry_ = UINT32_MAX;   // free entry slots, chained through first_filter
   std::vector<FilterSlot> filters_;
-  std::vector<std::uint32_t> free_filters_;
+  std::uint32_t free_filter_ = UINT32_MAX;  // free filter slots, chained through next
   std::uint32_t live_ = 0;
   SimTime next_sweep_;
   // Indices for large NATs (CGN): external port / internal endpoint -> entries. Built past kIndexAt.
   static constexpr std::uint32_t kIndexAt = 32;
-  std::unique_ptr<std::unordered_multimap<std::uint32_t, std::uint32_t>> by_port_;
-  std::unique_ptr<std::unordered_multimap<std::uint64_t, std::uint32_t>> by_internal_;
+  struct Index {
+    std::unordered_multimap<std::uint32_t, std::uint32_t> by_port;
+    std::unordered_multimap<std::uint64_t, std::uint32_t> by_internal;
+  };
+  std::unique_ptr<Index> index_;
 };
 
 }  // namespace p2psim::nat

@@ -142,14 +142,12 @@ const std::string& Network::router_name(NodeId n) const { return router_names_[n
 
 void Network::register_address(NodeId node, Ipv4 addr) {
   const NodeId realm = nodes_[node].realm;
-  auto [it, fresh] = addresses_.emplace(realm_key(realm, addr), node);
-  if (!fresh && it->second != node)
+  if (addresses_.insert(realm_key(realm, addr), node) != node)
     throw std::invalid_argument("address " + addr.to_string() + " is already in use in its realm");
 }
 
 NodeId Network::lookup(NodeId realm, Ipv4 addr) const {
-  auto it = addresses_.find(realm_key(realm, addr));
-  return it == addresses_.end() ? kNoNode : it->second;
+  return addresses_.find(realm_key(realm, addr), kNoNode);
 }
 
 NodeId Network::find_public(Ipv4 addr) const { return lookup(kNoNode, addr); }

@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "models/nat/nat.hpp"
+#include "models/net/flat_map.hpp"
 #include "models/net/address.hpp"
 #include "models/net/host.hpp"
 #include "models/net/packet.hpp"
@@ -191,7 +192,7 @@ class Network {
   std::deque<nat::NatConfig> configs_;
   std::vector<std::string> router_names_;
   std::unique_ptr<Core> core_;
-  std::unordered_map<std::uint64_t, NodeId> addresses_;
+  FlatMap64 addresses_;  // realm_key -> node
   std::unordered_map<std::uint64_t, CorePath> paths_;
   std::unordered_map<std::uint64_t, SimTime> tcp_last_arrival_;  // in-order stream delivery
   std::vector<Flight> flight_;

@@ -136,7 +136,7 @@ std::size_t Message::value_length(Attr a) const {
     case kIceControlled: return 8;
     case kLifetime: return 4;                // RFC 8656 section 18.2
     case kChannelNumber: return 4;           // 18.1: number + RFFU
-    case kRequestedTransport: return 4;      // 18.7
+    case kRequestedTransport: return 4;      // 18.8
     case kUsername: return username_len;
     case kRealm: return realm_len;
     case kNonce: return nonce_len;

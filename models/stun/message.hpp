@@ -121,7 +121,7 @@ extern const std::array<AttrInfo, 23> kAttributeOrder;
 inline constexpr std::uint32_t kChangeIp = 0x4;
 inline constexpr std::uint32_t kChangePort = 0x2;
 
-// REQUESTED-TRANSPORT protocol numbers (RFC 8656 section 18.7).
+// REQUESTED-TRANSPORT protocol numbers (RFC 8656 section 18.8).
 inline constexpr std::uint8_t kProtoUdp = 17;
 inline constexpr std::uint8_t kProtoTcp = 6;
 

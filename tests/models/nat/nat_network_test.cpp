@@ -173,3 +173,42 @@ TEST_CASE("UDP-blocking firewall: UDP dropped, TCP/TLS to 443 connects, other TC
   CHECK(rh.failed == 1);     // TCP 80: SYNs dropped until the retries run out
   CHECK(net.host(h).is_connected(5001, {net.host(srv).address(), 443}));
 }
+
+TEST_CASE("observers see each hop with the packet as it is on that segment, and the NAT's decisions", "[nat]") {
+  struct Hops : NetObserver {
+    std::vector<std::pair<NodeId, NodeId>> hops;
+    std::vector<Endpoint> srcs;
+    void on_hop(const Packet& p, NodeId from, NodeId to, SimTime, SimTime) override {
+      hops.emplace_back(from, to);
+      srcs.push_back(p.src);
+    }
+  } hops;
+  struct Decisions : nat::NatObserver {
+    int created = 0;
+    std::vector<nat::FilterRule> filters;
+    void on_mapping_created(const nat::Nat&, const nat::MappingEvent& e) override {
+      ++created;
+      CHECK(e.rule == nat::MappingRule::port_preserved);
+    }
+    void on_filter(const nat::Nat&, const nat::FilterEvent& e) override { filters.push_back(e.rule); }
+  } decisions;
+  Simulator sim;
+  Network net(sim, 1);
+  net.set_observer(&hops);
+  net.set_nat_observer(&decisions);
+  const NodeId r = net.add_router();
+  const NodeId srv = net.add_host(r, kWan);
+  const NodeId gw = net.add_nat(r, nat::preset("port-restricted-cone").layers[0], kWan);
+  const NodeId h = net.add_host(gw, kLan);
+  Echo echo(sim);
+  net.host(srv).bind(7, &echo.rec);
+  net.host(h).bind(5000, nullptr);
+  net.host(h).send(test::udp({net.host(h).address(), 5000}, {net.host(srv).address(), 7}));
+  sim.run();
+  using P = std::pair<NodeId, NodeId>;
+  CHECK(hops.hops == std::vector<P>{P{h, gw}, P{gw, srv}, P{srv, gw}, P{gw, h}});
+  CHECK(hops.srcs[0].addr == net.host(h).address());
+  CHECK(hops.srcs[1].addr == net.nat(gw).external_address());
+  CHECK(decisions.created == 1);
+  CHECK(decisions.filters == std::vector<nat::FilterRule>{nat::FilterRule::accept_known_endpoint});
+}
