@@ -1,0 +1,49 @@
+// The ICE/NAT study kinds: bad input names file:line:column; small runs report
+// consistent fractions.
+#include <catch2/catch.hpp>
+
+#include "app/runner/runner.hpp"
+#include "app/scenario/scenario_error.hpp"
+
+using namespace p2psim;
+
+namespace {
+std::string error_of(const std::string& text) {
+  try {
+    runner::load_scenario_text(text, "n.yaml");
+  } catch (const scenario::ScenarioError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+}  // namespace
+
+TEST_CASE("nat study kinds reject bad input with file:line:column", "[app][ice]") {
+  CHECK_THAT(error_of("name: t\nstudy: nat-population\nnat_mix:\n  fancy-nat: 1\n"),
+             Catch::Contains("n.yaml:4:14") && Catch::Contains("unknown NAT preset \"fancy-nat\""));
+  CHECK_THAT(error_of("name: t\nstudy: nat-population\nnat_mix: {none: 1}\npopulation:\n  sesions: 3\n"),
+             Catch::Contains("n.yaml:5:3") && Catch::Contains("sesions"));
+  CHECK_THAT(error_of("name: t\nstudy: nat-matrix\nmatrix:\n  presets: [none, cone]\n"),
+             Catch::Contains("n.yaml:4:19") && Catch::Contains("cone"));
+  CHECK_THAT(error_of("name: t\nstudy: nat-population\nnat_mix: {none: 1}\nice:\n  keepalive_interval: 5s\n"),
+             Catch::Contains("n.yaml:5:23") && Catch::Contains("RFC 8445"));
+  CHECK_THAT(error_of("name: t\nstudy: rustdesk\nnat_mix: {none: 1}\nrustdesk:\n  punch_timeout: soon\n"),
+             Catch::Contains("n.yaml:5:18"));
+  CHECK_THAT(error_of("name: t\nstudy: group-call\nconnectivity:\n  relayed_fraction: 0.1\n  nat_mix: {none: 1}\n"),
+             Catch::Contains("n.yaml:5:12") && Catch::Contains("excludes"));
+}
+
+TEST_CASE("nat-population: fractions sum to one; public hosts always connect directly", "[app][ice]") {
+  const auto s = runner::load_scenario_text(
+      "name: t\nstudy: nat-population\npopulation: {sessions: 50, arrival_window: 1s}\nnat_mix: {none: 1}\n", "p.yaml");
+  const auto r = runner::run_scenario(s, {});
+  auto metric = [&](const std::string& n) {
+    for (const auto& m : r.runs.at(0).result.metrics)
+      if (m.name == n) return m.value;
+    FAIL("missing metric " << n);
+    return 0.0;
+  };
+  CHECK(metric("direct_fraction") == 1.0);
+  CHECK(metric("relayed_fraction") + metric("failed_fraction") == 0.0);
+  CHECK(metric("sessions") == 50);
+}
