@@ -308,14 +308,11 @@ CapacityScenario parse_capacity(const Field& root) {
   parse_fleet(root, "relays", false, s, s.relays);
   parse_fleet(root, "sfus", true, s, s.sfus);
   capacity::InterimIceParams ice;
+  out.use_ice = true;  // default: connection set-up simulated by the packet-level ICE model
   if (auto c = root.get("connectivity")) {
     c->allow_only({"model", "relay_over_tcp", "signalling", "pacing"});
     enum class M { kInterim, kIce };
-    if (c->get_enum<M>("model", M::kInterim, {{"interim-rfc4787", M::kInterim}, {"ice", M::kIce}}) == M::kIce) {
-      if (!capacity::kIceConnectivityAvailable)
-        c->require("model").fail("the ICE model (models/ice) is not in this build; use interim-rfc4787");
-      out.use_ice = true;
-    }
+    out.use_ice = c->get_enum<M>("model", M::kIce, {{"interim-rfc4787", M::kInterim}, {"ice", M::kIce}}) == M::kIce;
     ice.relay_over_tcp = c->get_bool("relay_over_tcp", true);
     ice.signalling = c->get_time("signalling", SimTime::ms(100), SimTime::zero(), SimTime::s(60));
     ice.pacing = c->get_time("pacing", SimTime::ms(50), SimTime::ms(5), SimTime::s(1));

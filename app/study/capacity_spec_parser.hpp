@@ -13,7 +13,7 @@ namespace p2psim::study {
 struct CapacityScenario {
   capacity::CapacitySpec spec;
   std::unique_ptr<capacity::Connectivity> connectivity;  // the interim model
-  bool use_ice = false;  // connectivity.model: ice (an IceConnectivity per run)
+  bool use_ice = true;  // connectivity.model: ice (default; an IceConnectivity per run)
 };
 
 // Reads the sections regions, population, traffic, relays, sfus, connectivity, report of

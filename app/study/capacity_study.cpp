@@ -78,13 +78,11 @@ class CapacityStudy final : public Study {
 
  private:
   capacity::CapacityResult run_model(std::uint64_t seed) const {
-#if P2PSIM_HAS_ICE_MODEL
     if (sc_.use_ice) {
       // Packet-level ICE once per kind of pair, cached for this run only.
       const capacity::IceConnectivity ice(derive_seed(seed, "capacity/ice"), true);
       return capacity::run_capacity(sc_.spec, ice, seed);
     }
-#endif
     return capacity::run_capacity(sc_.spec, *sc_.connectivity, seed);
   }
 

@@ -1,9 +1,5 @@
 #include "models/capacity/ice_connectivity.hpp"
 
-// Compiled only when the ICE model (models/ice, branch `ice`) is in the tree; until then
-// kIceConnectivityAvailable is false and scenarios asking for `connectivity.model: ice`
-// are rejected at load time.
-#if P2PSIM_HAS_ICE_MODEL
 
 #include <algorithm>
 #include <string>
@@ -85,4 +81,3 @@ PairOutcome IceConnectivity::connect(const PairQuery& q, Rng&) const {
 
 }  // namespace p2psim::capacity
 
-#endif  // P2PSIM_HAS_ICE_MODEL

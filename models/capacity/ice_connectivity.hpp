@@ -7,7 +7,6 @@
 // caches its outcome and setup time; later calls are lookups. So connection set-up is
 // simulated packet by packet once per kind of pair, and a day of calls stays flow level.
 // The cache is per object: create one per run (Study::run), not shared across threads.
-// Available only when kIceConnectivityAvailable (the ICE model is in the tree).
 #pragma once
 
 #include <cstdint>
@@ -16,16 +15,7 @@
 
 #include "models/capacity/connectivity.hpp"
 
-#if __has_include("models/ice/pair_world.hpp") && __has_include("models/ice/turn_relay.hpp")
-#define P2PSIM_HAS_ICE_MODEL 1
-#else
-#define P2PSIM_HAS_ICE_MODEL 0
-#endif
-
 namespace p2psim::capacity {
-
-// Whether this build contains the ICE model, so that IceConnectivity can be used.
-inline constexpr bool kIceConnectivityAvailable = P2PSIM_HAS_ICE_MODEL;
 
 class IceConnectivity final : public Connectivity {
  public:
