@@ -7,10 +7,17 @@
 
 #include <CLI/CLI.hpp>
 
+#include <functional>
+
 namespace p2psim::cli {
 
 // Exit status a command sets for main() to return (commands run inside CLI11 callbacks).
 int& exit_status();
+
+// Runs a command's body under the exit-status convention: a ScenarioError, a CLI
+// validation error or a std::invalid_argument (bad input) prints "error: ..." and gives 2;
+// any other exception prints it and gives 1; otherwise the body's own status.
+int run_guarded(const std::function<int()>& body);
 
 void add_run_command(CLI::App& app);       // run, validate, kinds
 void add_plan_command(CLI::App& app);      // plan (capacity: smallest fleet under a blocking target)

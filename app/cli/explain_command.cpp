@@ -34,7 +34,7 @@ SimTime time_flag(const std::string& flag, const std::string& text) {
 }
 
 int do_explain(const ExplainArgs& x) {
-  try {
+  return run_guarded([&]() -> int {
     teach::ExplainSpec spec = x.scenario.empty() ? teach::ExplainSpec{} : teach::load_explain_file(x.scenario);
     for (const std::string* p : {&x.a, &x.b})
       if (!p->empty() && !nat::find_preset(*p)) {
@@ -74,19 +74,7 @@ int do_explain(const ExplainArgs& x) {
       std::cerr << "pcap: " << x.pcap << " (" << r.pcap_packets << " packets captured at " << teach::to_string(opt.capture)
                 << (r.pcap_skipped ? ", " + std::to_string(r.pcap_skipped) + " TCP/TLS segments not written" : "") << ")\n";
     return 0;
-  } catch (const scenario::ScenarioError& e) {
-    std::cerr << "error: " << e.what() << '\n';
-    return 2;
-  } catch (const CLI::ValidationError& e) {
-    std::cerr << "error: " << e.what() << '\n';
-    return 2;
-  } catch (const std::invalid_argument& e) {
-    std::cerr << "error: " << e.what() << '\n';
-    return 2;
-  } catch (const std::exception& e) {
-    std::cerr << "error: " << e.what() << '\n';
-    return 1;
-  }
+  });
 }
 
 }  // namespace

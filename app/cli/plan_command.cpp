@@ -59,7 +59,7 @@ std::vector<int> split(int n, const std::vector<Site>& sites) {
 }
 
 int do_plan(const PlanArgs& a) {
-  try {
+  return run_guarded([&]() -> int {
     std::vector<runner::Override> base;
     for (const auto& s : a.sets) {
       const auto eq = s.find('=');
@@ -147,16 +147,7 @@ int do_plan(const PlanArgs& a) {
     }
     std::cout << "no fleet of up to " << a.max_servers << " servers meets the target\n  " << line(r.servers) << "\n";
     return 1;
-  } catch (const scenario::ScenarioError& e) {
-    std::cerr << "error: " << e.what() << '\n';
-    return 2;
-  } catch (const CLI::ValidationError& e) {
-    std::cerr << "error: " << e.what() << '\n';
-    return 2;
-  } catch (const std::exception& e) {
-    std::cerr << "error: " << e.what() << '\n';
-    return 1;
-  }
+  });
 }
 
 }  // namespace

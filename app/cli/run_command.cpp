@@ -18,6 +18,24 @@ int& exit_status() {
   return status;
 }
 
+int run_guarded(const std::function<int()>& body) {
+  try {
+    return body();
+  } catch (const scenario::ScenarioError& e) {
+    std::cerr << "error: " << e.what() << '\n';
+    return 2;
+  } catch (const CLI::ValidationError& e) {
+    std::cerr << "error: " << e.what() << '\n';
+    return 2;
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "error: " << e.what() << '\n';
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << '\n';
+    return 1;
+  }
+}
+
 namespace {
 
 struct RunArgs {
@@ -43,7 +61,7 @@ std::vector<runner::Override> parse_sets(const std::vector<std::string>& sets) {
 }
 
 int do_run(const RunArgs& a, bool validate_only) {
-  try {
+  return run_guarded([&]() -> int {
     const auto loaded = runner::load_scenario(a.scenario, parse_sets(a.sets));
     if (validate_only) {
       std::cout << a.scenario << ": ok (" << loaded.kind->name << ", " << loaded.points.size() << " sweep point"
@@ -64,16 +82,7 @@ int do_run(const RunArgs& a, bool validate_only) {
       if (!a.no_write) std::cout << "\nresults: " << out_dir << "/results.json, results.csv\n";
     }
     return 0;
-  } catch (const scenario::ScenarioError& e) {
-    std::cerr << "error: " << e.what() << '\n';
-    return 2;
-  } catch (const CLI::ValidationError& e) {
-    std::cerr << "error: " << e.what() << '\n';
-    return 2;
-  } catch (const std::exception& e) {
-    std::cerr << "error: " << e.what() << '\n';
-    return 1;
-  }
+  });
 }
 
 void add_common(CLI::App* cmd, const std::shared_ptr<RunArgs>& a) {

@@ -7,7 +7,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "app/report/table.hpp"
+#include "app/report/summary_table.hpp"
 #include "app/runner/runner.hpp"
 
 namespace p2psim::runner {
@@ -163,23 +163,10 @@ void print_summary(const RunSetResult& r, std::ostream& os) {
     s.kind->summarize(r.summary, os);
     return;
   }
-  std::vector<std::string> header = s.sweep_paths;
   std::vector<std::string> metrics = s.kind->headline;
   if (metrics.empty() && !r.summary.points.empty())
     for (const auto& st : r.summary.points[0].stats) metrics.push_back(st.name);
-  header.insert(header.end(), metrics.begin(), metrics.end());
-  report::Table t(header);
-  for (const auto& p : r.summary.points) {
-    std::vector<std::string> row;
-    for (const auto& kv : p.params) row.push_back(kv.second);
-    for (const auto& m : metrics) {
-      const auto* st = p.find(m);
-      row.push_back(st ? report::format_mean_ci(st->mean, st->half_width) : "");
-    }
-    t.add_row(row);
-  }
-  t.print(os);
-  if (r.replications > 1) os << "\n  values: mean ± 95% CI half-width over " << r.replications << " replications\n";
+  report::print_metric_table(r.summary, metrics, os);
 }
 
 }  // namespace p2psim::runner

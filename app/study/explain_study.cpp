@@ -4,7 +4,7 @@
 #include <memory>
 #include <ostream>
 
-#include "app/report/table.hpp"
+#include "app/report/summary_table.hpp"
 
 #include "app/study/study.hpp"
 #include "app/teach/explain_scenario.hpp"
@@ -59,21 +59,7 @@ StudyKind make_explain_kind() {
           metrics.push_back(m);
           break;
         }
-    std::vector<std::string> header = s.sweep_paths;
-    header.insert(header.end(), metrics.begin(), metrics.end());
-    report::Table t(header);
-    for (const auto& p : s.points) {
-      std::vector<std::string> row;
-      for (const auto& kv : p.params) row.push_back(kv.second);
-      for (const auto& m : metrics) {
-        const auto* st = p.find(m);
-        row.push_back(st ? report::format_mean_ci(st->mean, st->half_width) : "");
-      }
-      t.add_row(row);
-    }
-    t.print(os);
-    if (!s.points.empty() && !s.points[0].stats.empty() && s.points[0].stats[0].n > 1)
-      os << "\n  values: mean ± 95% CI half-width over " << s.points[0].stats[0].n << " replications\n";
+    report::print_metric_table(s, metrics, os);
   };
   return k;
 }
