@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "app/scenario/video_layers_section.hpp"
 #include "app/study/study.hpp"
 #include "models/energy/exchange.hpp"
 #include "models/energy/flow_trace.hpp"
@@ -223,21 +224,7 @@ void parse_call(const Field& f, CallSpec& c) {
   m.speaker_turn_mean = f.get_time("speaker_turn_mean", m.speaker_turn_mean, SimTime::ms(100), SimTime::h(24));
   m.media.audio.bitrate_bps = f.get_rate("audio_bitrate", m.media.audio.bitrate_bps, 6e3, 510e3);
   m.media.video.enabled = f.get_bool("video", true);
-  if (auto layers = f.get("video_layers")) {
-    m.media.video.layers.clear();
-    double last = 0;
-    for (const Field& item : layers->items()) {
-      item.allow_only({"height", "bitrate"});
-      media::VideoLayer layer;
-      layer.height = static_cast<int>(item.require("height").as_int(16, 4320));
-      const Field br = item.require("bitrate");
-      layer.bitrate_bps = br.as_rate(1e3, 1e9);
-      if (layer.bitrate_bps <= last) br.fail("layers must be listed lowest bitrate first");
-      last = layer.bitrate_bps;
-      m.media.video.layers.push_back(layer);
-    }
-    if (m.media.video.layers.empty()) layers->fail_expected("at least one layer");
-  }
+  if (auto layers = f.get("video_layers")) m.media.video.layers = scenario::parse_video_layers(*layers);
   media::AccessProfile a;
   a.name = "host";
   a.uplink_bps = get_capacity(f, "uplink", media::kUnlimited);

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "app/scenario/video_layers_section.hpp"
 #include "app/study/ice_spec.hpp"
 #include "app/study/study.hpp"
 #include "models/ice/call_connectivity.hpp"
@@ -111,19 +112,7 @@ void parse_media(const Field& media, Params& p) {
       if (which == 1) m.video.layers = {m.video.layers.back()};
     }
     if (auto layers = v->get("layers")) {
-      m.video.layers.clear();
-      double last = 0;
-      for (const Field& item : layers->items()) {
-        item.allow_only({"height", "bitrate"});
-        media::VideoLayer layer;
-        layer.height = static_cast<int>(item.require("height").as_int(16, 4320));
-        const Field br = item.require("bitrate");
-        layer.bitrate_bps = br.as_rate(1e3, 1e9);
-        if (layer.bitrate_bps <= last) br.fail("layers must be listed lowest bitrate first");
-        last = layer.bitrate_bps;
-        m.video.layers.push_back(layer);
-      }
-      if (m.video.layers.empty()) layers->fail_expected("at least one layer");
+      m.video.layers = scenario::parse_video_layers(*layers);
     }
     m.video.fps = v->get_double("fps", m.video.fps, 1, 240);
     m.video.mtu_payload_bytes = v->get_size("mtu_payload", m.video.mtu_payload_bytes, 200, 9000);
