@@ -129,7 +129,7 @@ TEST_CASE("explain: a symmetric NAT against a restricted cone connects through a
   CHECK(text.find("accepts it (restricted-cone: address-dependent filtering") != std::string::npos);
 }
 
-TEST_CASE("explain: without keepalives a mapping expires and the path dies; keepalives keep it", "[explain]") {
+TEST_CASE("explain: without keepalives a mapping expires and the path dies, keepalives keep it", "[explain]") {
   teach::ExplainSpec s = pair("port-restricted-cone", "port-restricted-cone");
   s.a.udp_timeout = SimTime::s(30);
   s.b.udp_timeout = SimTime::s(30);

@@ -33,7 +33,7 @@ TEST_CASE("nat study kinds reject bad input with file:line:column", "[app][ice]"
              Catch::Contains("n.yaml:5:12") && Catch::Contains("excludes"));
 }
 
-TEST_CASE("nat-population: fractions sum to one; public hosts always connect directly", "[app][ice]") {
+TEST_CASE("nat-population: fractions sum to one, public hosts always connect directly", "[app][ice]") {
   const auto s = runner::load_scenario_text(
       "name: t\nstudy: nat-population\npopulation: {sessions: 50, arrival_window: 1s}\nnat_mix: {none: 1}\n", "p.yaml");
   const auto r = runner::run_scenario(s, {});

@@ -49,7 +49,7 @@ TEST_CASE("interim connectivity follows RFC 4787 mapping and filtering", "[capac
     for (auto b : {kOpen, kFullCone, kRestricted, kPortRestricted, kSymmetric, kAdmEif}) CHECK(path(a, b) == path(b, a));
 }
 
-TEST_CASE("the UDP-blocked side holds the allocation; relayed set-up is slower", "[capacity]") {
+TEST_CASE("the UDP-blocked side holds the allocation, relayed set-up is slower", "[capacity]") {
   NatBehaviour blocked = kFullCone;
   blocked.udp_blocked = true;
   Rng rng(1);

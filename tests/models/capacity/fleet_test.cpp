@@ -34,7 +34,7 @@ TEST_CASE("nearest placement prefers the user's region and spills over when full
   CHECK(fleet.used_slots() == 6);
 }
 
-TEST_CASE("round-robin and least-loaded placement; bandwidth and CPU limits", "[capacity]") {
+TEST_CASE("round-robin and least-loaded placement, bandwidth and CPU limits", "[capacity]") {
   const NetworkSpec net = two_regions();
   FleetSpec f;
   f.placement = Placement::kRoundRobin;
@@ -151,7 +151,7 @@ TEST_CASE("sizing search finds the smallest fleet meeting the target", "[capacit
   CHECK_FALSE(first.has_below);
 }
 
-TEST_CASE("nearest placement keeps relayed paths short; round-robin detours", "[capacity]") {
+TEST_CASE("nearest placement keeps relayed paths short, round-robin detours", "[capacity]") {
   CapacitySpec s;
   s.network.regions = {{"eu", 1, 0}, {"us", 1, 0}};
   s.network.rtt = {SimTime::ms(10), SimTime::ms(100), SimTime::ms(100), SimTime::ms(10)};

@@ -79,7 +79,7 @@ TEST_CASE("consent is lost 30 s after the peer stops answering (RFC 7675 5.1)", 
   CHECK(a.consent_lost_at() - silent_from <= hi);
 }
 
-TEST_CASE("NAT mapping expiry breaks an idle session; keepalives keep it", "[ice][agent][keepalive]") {
+TEST_CASE("NAT mapping expiry breaks an idle session, keepalives keep it", "[ice][agent][keepalive]") {
   for (bool keepalive : {false, true}) {
     PairSpec spec = cone_pair();
     spec.session.ice.consent_interval = SimTime::zero();  // isolate the keepalive mechanism

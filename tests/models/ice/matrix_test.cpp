@@ -138,7 +138,7 @@ TEST_CASE("outcome matrix without TURN equals RFC 4787 semantics", "[ice][matrix
     }
 }
 
-TEST_CASE("named cases: port-restricted vs symmetric fails; symmetric vs restricted-cone uses prflx", "[ice][matrix]") {
+TEST_CASE("named cases: port-restricted vs symmetric fails, symmetric vs restricted-cone uses prflx", "[ice][matrix]") {
   CHECK_FALSE(direct_possible("port-restricted-cone", "symmetric"));
   CHECK(run("port-restricted-cone", "symmetric").outcome == Outcome::kFailed);
   CHECK(run("symmetric", "port-restricted-cone").outcome == Outcome::kFailed);

@@ -137,7 +137,7 @@ TEST_CASE("check pacing, RTO and retransmission schedule (RFC 8445 14.3, RFC 848
   CHECK(cl.pair(0).state == PairState::kFailed);
 }
 
-TEST_CASE("triggered checks go first; a check on a failed pair retries it", "[ice]") {
+TEST_CASE("triggered checks go first, a check on a failed pair retries it", "[ice]") {
   std::vector<CandidateKey> local{key(CandidateType::kHost, 1)};
   std::vector<CandidateKey> remote{key(CandidateType::kHost, 10), key(CandidateType::kServerReflexive, 11)};
   CheckList cl;

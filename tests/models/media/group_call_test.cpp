@@ -81,7 +81,7 @@ TEST_CASE("SFU: egress = N(N-1)b and ingress = Nb with one layer", "[media][grou
   }
 }
 
-TEST_CASE("SFU: simulcast upload carries every layer; a thin downlink gets a lower layer", "[media][group_call]") {
+TEST_CASE("SFU: simulcast upload carries every layer, a thin downlink gets a lower layer", "[media][group_call]") {
   const int n = 4;
   CallSpec s = big_pipes(TopologyKind::kSfu, n);
   s.media.audio.enabled = false;
@@ -168,7 +168,7 @@ TEST_CASE("mesh: a saturated uplink is shared equally among the peers", "[media]
   CHECK_THAT(r.full_rate_fraction, WithinRel((n * (n - 1) - (n - 1)) / double(n * (n - 1)), 1e-12));
 }
 
-TEST_CASE("connectivity: relayed pairs pay ChannelData and load TURN; failed pairs count", "[media][group_call]") {
+TEST_CASE("connectivity: relayed pairs pay ChannelData and load TURN, failed pairs count", "[media][group_call]") {
   const int n = 3;
   CallSpec s = big_pipes(TopologyKind::kMesh, n);
   s.media.video.enabled = false;
@@ -206,7 +206,7 @@ TEST_CASE("server CPU shortage throttles what the server emits", "[media][group_
   CHECK_FALSE(r.all_full);
 }
 
-TEST_CASE("a seed gives identical results; the trace feeds other models", "[media][group_call]") {
+TEST_CASE("a seed gives identical results, the trace feeds other models", "[media][group_call]") {
   CallSpec s;
   s.group_size = 9;
   s.last_n = 3;

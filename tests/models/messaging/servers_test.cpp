@@ -152,7 +152,7 @@ TEST_CASE("federation batches a backlog into transactions of at most 50 PDUs aft
   }
 }
 
-TEST_CASE("relay mesh: gossip copies follow the flooding rule; stores serve offline recipients until retention ends", "[messaging][relay]") {
+TEST_CASE("relay mesh: gossip copies follow the flooding rule, stores serve offline recipients until retention ends", "[messaging][relay]") {
   const int R = 20;
   std::vector<Timeline> relays(R, Timeline::always_up());
   Timeline late;  // recipient offline until 5 h
@@ -192,7 +192,7 @@ TEST_CASE("relay mesh: gossip copies follow the flooding rule; stores serve offl
   CHECK(rec.control == 1);  // one store query
 }
 
-TEST_CASE("DHT storage: k closest online peers hold the record; churned-out holders delay delivery", "[messaging][dht]") {
+TEST_CASE("DHT storage: k closest online peers hold the record, churned-out holders delay delivery", "[messaging][dht]") {
   const int P = 50;
   Timeline gap;  // peers up for the put, then away until 3 h
   gap.add(SimTime::zero(), SimTime::h(1));

@@ -29,7 +29,7 @@ struct Echo {
 };
 }  // namespace
 
-TEST_CASE("a host behind a NAT reaches a public server and gets the reply; the server sees the NAT address",
+TEST_CASE("a host behind a NAT reaches a public server and gets the reply, the server sees the NAT address",
           "[nat]") {
   Simulator sim;
   Network net(sim, 1);
@@ -86,7 +86,7 @@ TEST_CASE("hairpinning: two hosts behind one NAT reach each other's external map
   }
 }
 
-TEST_CASE("double NAT (CGN): the public server sees the carrier's address; replies traverse both layers", "[nat]") {
+TEST_CASE("double NAT (CGN): the public server sees the carrier's address, replies traverse both layers", "[nat]") {
   Simulator sim;
   Network net(sim, 1);
   const NodeId r = net.add_router();
@@ -117,7 +117,7 @@ TEST_CASE("double NAT (CGN): the public server sees the carrier's address; repli
   CHECK(r1.got[0].at == SimTime::ms(2 * (1 + 3 + 10 + 10)));
 }
 
-TEST_CASE("mapping expiry: silence longer than the timeout breaks a flow; keepalives keep it", "[nat]") {
+TEST_CASE("mapping expiry: silence longer than the timeout breaks a flow, keepalives keep it", "[nat]") {
   // A public peer sends to the host's mapped endpoint at t = 200 s. The NAT's timeout is
   // 120 s (RFC 4787 REQ-5). Without traffic since t = 0 the mapping is gone; with a
   // keepalive every 15 s (RFC 8445 section 11 Tr) it is alive.

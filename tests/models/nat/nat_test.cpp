@@ -199,7 +199,7 @@ TEST_CASE("port assignment: preserve, fallback when taken, sequential with delta
   }
 }
 
-TEST_CASE("linux-masquerade: ports preserved and shared across destinations; a colliding 5-tuple gets a random port",
+TEST_CASE("linux-masquerade: ports preserved and shared across destinations, a colliding 5-tuple gets a random port",
           "[nat]") {
   const Preset lm = preset("linux-masquerade");
   REQUIRE(lm.layers.size() == 1);

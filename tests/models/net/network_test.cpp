@@ -102,7 +102,7 @@ TEST_CASE("link loss drops packets with the configured probability", "[net]") {
   CHECK(net.packets_dropped() == static_cast<std::uint64_t>(n) - rec.got.size());
 }
 
-TEST_CASE("jitter adds a delay in [0, jitter)", "[net]") {
+TEST_CASE("jitter adds a delay between 0 and the jitter bound", "[net]") {
   Simulator sim;
   Network net(sim, 3);
   const NodeId r = net.add_router();

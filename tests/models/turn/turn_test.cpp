@@ -205,7 +205,7 @@ TEST_CASE("lifetimes: allocation and permission lapse without refresh, survive w
   }
 }
 
-TEST_CASE("Refresh with lifetime 0 deletes the allocation; requests without one get 437", "[turn]") {
+TEST_CASE("Refresh with lifetime 0 deletes the allocation, requests without one get 437", "[turn]") {
   World w;
   Listener l;
   l.sim = &w.sim;
