@@ -6,6 +6,7 @@
 #include <memory>
 #include <ostream>
 
+#include "app/report/summary_table.hpp"
 #include "app/report/table.hpp"
 #include "app/study/ice_spec.hpp"
 #include "app/study/study.hpp"
@@ -118,20 +119,15 @@ std::unique_ptr<Study> parse(const Field& root) {
 }
 
 void summarize(const RunSetSummary& sum, std::ostream& os) {
-  report::Table t({"point", "sessions", "direct", "relayed", "failed", "setup p50 s", "setup p95 s", "ctl B/session"});
-  std::size_t k = 0;
-  for (const PointSummary& p : sum.points) {
-    auto v = [&](const char* n) {
-      const auto* s = p.find(n);
-      return s ? report::format_mean_ci(s->mean, s->half_width, 3) : std::string("-");
-    };
-    std::string label;
-    for (const auto& [path, val] : p.params) label += (label.empty() ? "" : " ") + path + "=" + val;
-    t.add_row({label.empty() ? std::to_string(k) : label, v("sessions"), v("direct_fraction"), v("relayed_fraction"),
-               v("failed_fraction"), v("setup_time_p50_s"), v("setup_time_p95_s"), v("control_bytes_per_session")});
-    ++k;
-  }
-  t.print(os);
+  report::print_labelled_table(sum,
+                               {{"sessions", "sessions"},
+                                {"direct", "direct_fraction"},
+                                {"relayed", "relayed_fraction"},
+                                {"failed", "failed_fraction"},
+                                {"setup p50 s", "setup_time_p50_s"},
+                                {"setup p95 s", "setup_time_p95_s"},
+                                {"ctl B/session", "control_bytes_per_session"}},
+                               os);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <memory>
 #include <ostream>
 
+#include "app/report/summary_table.hpp"
 #include "app/report/table.hpp"
 #include "app/study/ice_spec.hpp"
 #include "app/study/study.hpp"
@@ -97,22 +98,16 @@ std::unique_ptr<Study> parse(const Field& root) {
 }
 
 void summarize(const RunSetSummary& sum, std::ostream& os) {
-  report::Table t({"point", "sessions", "LAN", "punched", "relayed", "failed", "connect p50 s", "connect p95 s",
-                   "relay bps"});
-  std::size_t k = 0;
-  for (const PointSummary& p : sum.points) {
-    auto v = [&](const char* n) {
-      const auto* s = p.find(n);
-      return s ? report::format_mean_ci(s->mean, s->half_width, 3) : std::string("-");
-    };
-    std::string label;
-    for (const auto& [path, val] : p.params) label += (label.empty() ? "" : " ") + path + "=" + val;
-    t.add_row({label.empty() ? std::to_string(k) : label, v("sessions"), v("lan_fraction"), v("punched_fraction"),
-               v("relayed_fraction"), v("failed_fraction"), v("connect_time_p50_s"), v("connect_time_p95_s"),
-               v("relay_bandwidth_bps")});
-    ++k;
-  }
-  t.print(os);
+  report::print_labelled_table(sum,
+                               {{"sessions", "sessions"},
+                                {"LAN", "lan_fraction"},
+                                {"punched", "punched_fraction"},
+                                {"relayed", "relayed_fraction"},
+                                {"failed", "failed_fraction"},
+                                {"connect p50 s", "connect_time_p50_s"},
+                                {"connect p95 s", "connect_time_p95_s"},
+                                {"relay bps", "relay_bandwidth_bps"}},
+                               os);
 }
 
 }  // namespace
