@@ -318,7 +318,7 @@ CapacityScenario parse_capacity(const Field& root) {
     ice.pacing = c->get_time("pacing", SimTime::ms(50), SimTime::ms(5), SimTime::s(1));
   }
   s.ice = ice;
-  out.connectivity = std::make_unique<capacity::Rfc4787Connectivity>(ice);
+  if (!out.use_ice) out.connectivity = std::make_unique<capacity::Rfc4787Connectivity>(ice);
   if (auto r = root.get("report")) {
     r->allow_only({"interval", "price_per_gb", "batches", "per_server"});
     s.report.interval = r->get_time("interval", SimTime::min(5), SimTime::s(1), SimTime::h(24 * 366));

@@ -12,7 +12,7 @@ namespace p2psim::study {
 
 struct CapacityScenario {
   capacity::CapacitySpec spec;
-  std::unique_ptr<capacity::Connectivity> connectivity;  // the interim model
+  std::unique_ptr<capacity::Connectivity> connectivity;  // the interim model; null when use_ice
   bool use_ice = true;  // connectivity.model: ice (default; an IceConnectivity per run)
 };
 
