@@ -140,13 +140,54 @@ nat::Nat& Network::nat(NodeId n) {
 
 const std::string& Network::router_name(NodeId n) const { return router_names_[n < nodes_.size() ? nodes_[n].index : 0]; }
 
+namespace {
+constexpr std::uint32_t kHostPrefix = Ipv4::of(192, 168, 0, 0).value + 2;
+constexpr std::uint32_t kNatPrefix = Ipv4::of(100, 64, 0, 0).value + 2;
+constexpr std::uint32_t kMaxDirect = 1u << 22;  // address numbers with a direct slot
+}  // namespace
+
+Network::AddrSlot* Network::addr_slot(NodeId realm, Ipv4 addr, bool grow) {
+  std::uint32_t n;
+  std::vector<AddrSlot>* v;
+  if (realm == kNoNode) {
+    n = addr.value - kPublicBase;  // wraps for addresses below the base
+    v = &public_slots_;
+  } else {
+    if (addr.value - kHostPrefix < kMaxDirect) {
+      n = addr.value - kHostPrefix;
+    } else if (addr.value - kNatPrefix < kMaxDirect) {
+      n = addr.value - kNatPrefix;
+    } else {
+      return nullptr;
+    }
+    NatBox& box = nats_[nodes_[realm].index];
+    if (n == 0) return &box.first;
+    --n;
+    v = &box.rest;
+  }
+  if (n >= kMaxDirect) return nullptr;
+  if (n >= v->size()) {
+    if (!grow) return nullptr;
+    v->resize(n + 1);
+  }
+  return &(*v)[n];
+}
+
 void Network::register_address(NodeId node, Ipv4 addr) {
   const NodeId realm = nodes_[node].realm;
-  if (addresses_.insert(realm_key(realm, addr), node) != node)
+  if (lookup(realm, addr) != kNoNode)
     throw std::invalid_argument("address " + addr.to_string() + " is already in use in its realm");
+  AddrSlot* slot = addr_slot(realm, addr, true);
+  if (slot && slot->node == kNoNode) {
+    *slot = AddrSlot{addr.value, node};
+  } else {
+    addresses_.insert(realm_key(realm, addr), node);
+  }
 }
 
 NodeId Network::lookup(NodeId realm, Ipv4 addr) const {
+  if (const AddrSlot* slot = addr_slot(realm, addr); slot && slot->addr == addr.value && slot->node != kNoNode)
+    return slot->node;
   return addresses_.find(realm_key(realm, addr), kNoNode);
 }
 
