@@ -34,7 +34,12 @@ class Collector : public SessionObserver {
     r_->control_packets += res.control_packets;
     r_->control_bytes += res.control_bytes;
     r_->signalling_messages += res.signalling_messages;
+    // The session's candidates and check lists are no longer needed: free them once the
+    // callbacks that reported this result have returned.
+    if (res.outcome == Outcome::kFailed || !keep_alive) sim->schedule_after(SimTime::zero(), [&s] { s.release_memory(); });
   }
+  Simulator* sim = nullptr;
+  bool keep_alive = false;
 
  private:
   PopulationResult* r_;
@@ -160,6 +165,8 @@ PopulationResult run_shard(const PopulationSpec& spec, std::int64_t n_sessions, 
   if (relay) relays.reserve(static_cast<std::size_t>(hosts));
   sessions.reserve(static_cast<std::size_t>(n_sessions));
   Collector collector(res);
+  collector.sim = &sim;
+  collector.keep_alive = spec.session.keep_alive;
   collector.pair_index.resize(static_cast<std::size_t>(n_sessions));
   for (std::int64_t h = 0; h < hosts; ++h) {
     net::Host& host = net.host(host_node[static_cast<std::size_t>(h)]);

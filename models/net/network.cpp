@@ -111,10 +111,8 @@ NodeId Network::add_nat(NodeId parent, const nat::NatConfig& config, const LinkS
   if (!stored) stored = &configs_.emplace_back(config);
   if (external.is_unspecified()) external = allocate_address(parent, NodeKind::nat);
   const NodeId id = attach(parent, NodeKind::nat, static_cast<std::uint32_t>(nats_.size()), access);
-  NatBox box;
-  box.nat = std::make_unique<nat::Nat>(*stored, external, derive_seed(seed_, std::uint64_t{id} ^ 0x4e4154ull << 40));
-  box.nat->set_observer(nat_observer_);
-  nats_.push_back(std::move(box));
+  NatBox& box = nats_.emplace_back(*stored, external, derive_seed(seed_, std::uint64_t{id} ^ 0x4e4154ull << 40));
+  box.nat.set_observer(nat_observer_);
   register_address(id, external);
   return id;
 }
@@ -135,7 +133,7 @@ Host& Network::host(NodeId n) {
 
 nat::Nat& Network::nat(NodeId n) {
   assert(kind(n) == NodeKind::nat);
-  return *nats_[nodes_[n].index].nat;
+  return nats_[nodes_[n].index].nat;
 }
 
 const std::string& Network::router_name(NodeId n) const { return router_names_[n < nodes_.size() ? nodes_[n].index : 0]; }
@@ -195,7 +193,7 @@ NodeId Network::find_public(Ipv4 addr) const { return lookup(kNoNode, addr); }
 
 void Network::set_nat_observer(nat::NatObserver* o) {
   nat_observer_ = o;
-  for (auto& b : nats_) b.nat->set_observer(o);
+  for (auto& b : nats_) b.nat.set_observer(o);
 }
 
 const Network::CorePath& Network::core_path(NodeId ra, NodeId rb) {
@@ -376,7 +374,7 @@ void Network::arrive(std::uint32_t idx) {
     drop(p, at, DropReason::no_route);
     return;
   }
-  nat::Nat& n = *nats_[node.index].nat;
+  nat::Nat& n = nats_[node.index].nat;
   const SimTime now = sim_->now();
   if (fl.to_inside) {
     if (p.dst.addr == n.external_address()) {

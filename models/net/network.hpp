@@ -152,8 +152,10 @@ class Network {
     std::uint32_t addr = 0;
     NodeId node = kNoNode;
   };
+  // The NAT and its realm's addresses in one place (one cache miss per NAT traversal).
   struct NatBox {
-    std::unique_ptr<nat::Nat> nat;
+    NatBox(const nat::NatConfig& c, Ipv4 external, std::uint64_t seed) : nat(c, external, seed) {}
+    nat::Nat nat;
     std::uint32_t next_private = 0;  // next address number in the private realm
     AddrSlot first;                  // address number 0 (a home NAT's only host)
     std::vector<AddrSlot> rest;      // numbers 1, 2, ...
@@ -203,7 +205,7 @@ class Network {
   std::vector<Link> links_;
   std::vector<LinkSpec> specs_;
   std::deque<Host> hosts_;
-  std::vector<NatBox> nats_;
+  std::deque<NatBox> nats_;
   std::deque<nat::NatConfig> configs_;
   std::vector<std::string> router_names_;
   std::unique_ptr<Core> core_;
