@@ -160,7 +160,7 @@ TEST_CASE("triggered checks go first, a check on a failed pair retries it", "[ic
   CHECK(cl.add_pair(0, local[0], 2, prflx, false) == i);
 }
 
-TEST_CASE("learned pairs stay within the pair limit; a nomination replaces a failed pair", "[ice]") {
+TEST_CASE("learned pairs stay within the pair limit, a nomination replaces a failed pair", "[ice]") {
   // RFC 8445 6.1.2.5 limits the pairs (hence the checks) of the checklist set; 7.3.1.4
   // adds a pair per new peer-reflexive candidate, 7.3.1.5 asks the controlled agent to
   // honour USE-CANDIDATE.
