@@ -47,3 +47,28 @@ TEST_CASE("nat-population: fractions sum to one, public hosts always connect dir
   CHECK(metric("relayed_fraction") + metric("failed_fraction") == 0.0);
   CHECK(metric("sessions") == 50);
 }
+
+TEST_CASE("nat-population: shards split the population, every session counted once", "[app][ice]") {
+  CHECK_THAT(error_of("name: t\nstudy: nat-population\nnat_mix: {none: 1}\npopulation:\n  shards: 0\n"),
+             Catch::Contains("n.yaml:5:11") && Catch::Contains("population.shards"));
+  const auto s = runner::load_scenario_text(
+      "name: t\nstudy: nat-population\npopulation: {sessions: 41, arrival_window: 1s, shards: 3}\n"
+      "nat_mix: {full-cone: 1, symmetric: 1}\nservers: {turn: {enabled: false}}\n",
+      "p.yaml");
+  const auto r = runner::run_scenario(s, {});
+  auto metric = [&](const std::string& n) {
+    for (const auto& m : r.runs.at(0).result.metrics)
+      if (m.name == n) return m.value;
+    FAIL("missing metric " << n);
+    return 0.0;
+  };
+  CHECK(metric("sessions") == 41);
+  CHECK(metric("direct_fraction") + metric("relayed_fraction") + metric("failed_fraction") == Approx(1.0));
+  // RFC 4787: APDM with random ports on both sides leaves no direct path; without TURN
+  // such sessions fail, and full cones on either side connect.
+  CHECK(metric("pair_symmetric__symmetric_failed_fraction") == 1.0);
+  CHECK(metric("pair_full_cone__full_cone_direct_fraction") == 1.0);
+  CHECK(metric("pair_full_cone__full_cone_sessions") + metric("pair_full_cone__symmetric_sessions") +
+            metric("pair_symmetric__symmetric_sessions") ==
+        41);
+}
