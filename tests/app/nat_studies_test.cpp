@@ -16,6 +16,14 @@ std::string error_of(const std::string& text) {
   }
   return "no error";
 }
+
+// Metric `name` of the first run of a run set (fails the test when absent).
+double first_run_metric(const runner::RunSetResult& r, const std::string& name) {
+  for (const auto& m : r.runs.at(0).result.metrics)
+    if (m.name == name) return m.value;
+  FAIL("missing metric " << name);
+  return 0.0;
+}
 }  // namespace
 
 TEST_CASE("nat study kinds reject bad input with file:line:column", "[app][ice]") {
@@ -37,12 +45,7 @@ TEST_CASE("nat-population: fractions sum to one, public hosts always connect dir
   const auto s = runner::load_scenario_text(
       "name: t\nstudy: nat-population\npopulation: {sessions: 50, arrival_window: 1s}\nnat_mix: {none: 1}\n", "p.yaml");
   const auto r = runner::run_scenario(s, {});
-  auto metric = [&](const std::string& n) {
-    for (const auto& m : r.runs.at(0).result.metrics)
-      if (m.name == n) return m.value;
-    FAIL("missing metric " << n);
-    return 0.0;
-  };
+  auto metric = [&](const std::string& n) { return first_run_metric(r, n); };
   CHECK(metric("direct_fraction") == 1.0);
   CHECK(metric("relayed_fraction") + metric("failed_fraction") == 0.0);
   CHECK(metric("sessions") == 50);
@@ -56,12 +59,7 @@ TEST_CASE("nat-population: shards split the population, every session counted on
       "nat_mix: {full-cone: 1, symmetric: 1}\nservers: {turn: {enabled: false}}\n",
       "p.yaml");
   const auto r = runner::run_scenario(s, {});
-  auto metric = [&](const std::string& n) {
-    for (const auto& m : r.runs.at(0).result.metrics)
-      if (m.name == n) return m.value;
-    FAIL("missing metric " << n);
-    return 0.0;
-  };
+  auto metric = [&](const std::string& n) { return first_run_metric(r, n); };
   CHECK(metric("sessions") == 41);
   CHECK(metric("direct_fraction") + metric("relayed_fraction") + metric("failed_fraction") == Approx(1.0));
   // RFC 4787: APDM with random ports on both sides leaves no direct path; without TURN
