@@ -1,6 +1,9 @@
 #include "sim/event_queue.hpp"
 
+#include <cstddef>
+#include <iterator>
 #include <stdexcept>
+#include <utility>
 
 namespace p2psim {
 
@@ -143,11 +146,45 @@ void EventQueue::redistribute(unsigned bucket) {
   }
 }
 
+namespace {
+// Batcher's odd-even merge sort network for 16 inputs (Knuth, TAOCP vol. 3, 5.3.4),
+// without the comparators on input 15, which always holds the padding maximum (a chunk
+// has 15 records): 56 comparators. The first 19 sort inputs 0..7 on their own.
+struct Comparator {
+  unsigned char a, b;
+};
+constexpr Comparator kNetwork[] = {
+    {0, 1},   {2, 3},   {4, 5},   {6, 7},   {0, 2},   {1, 3},   {4, 6},   {5, 7},   {1, 2},   {5, 6},
+    {0, 4},   {1, 5},   {2, 6},   {3, 7},   {2, 4},   {3, 5},   {1, 2},   {3, 4},   {5, 6},   // 0..7 sorted
+    {8, 9},   {10, 11}, {12, 13}, {8, 10},  {9, 11},  {12, 14}, {9, 10},  {13, 14}, {8, 12},  {9, 13},
+    {10, 14}, {10, 12}, {11, 13}, {9, 10},  {11, 12}, {13, 14}, {0, 8},   {1, 9},   {2, 10},  {3, 11},
+    {4, 12},  {5, 13},  {6, 14},  {4, 8},   {5, 9},   {6, 10},  {7, 11},  {2, 4},   {3, 5},   {6, 8},
+    {7, 9},   {10, 12}, {11, 13}, {1, 2},   {3, 4},   {5, 6},   {7, 8},   {9, 10},  {11, 12}, {13, 14}};
+constexpr std::size_t kNetwork8 = 19;
+
+// Compare-exchange without a branch (the compiler emits conditional moves).
+inline void compare_exchange(std::uint64_t* k, unsigned a, unsigned b) {
+  const std::uint64_t x = k[a], y = k[b];
+  k[a] = x < y ? x : y;
+  k[b] = x < y ? y : x;
+}
+template <std::size_t... I>
+inline void run_network(std::uint64_t* k, std::index_sequence<I...>) {
+  (compare_exchange(k, kNetwork[I].a, kNetwork[I].b), ...);
+}
+}  // namespace
+
 // The first non-empty bucket is a FIFO bucket of level >= 1. Returns false if its
 // minimum is later than `limit`; otherwise redistributes it or, when it is a single
-// chunk, sorts it in place by time (insertion sort: stable, and chain order is sequence
-// order for equal times) to be popped at its head: cheaper than moving every record
+// chunk, sorts it by time to be popped at its head: cheaper than moving every record
 // again.
+//
+// The sort has no data-dependent branch: every record of bucket (L, d) agrees with the
+// bucket's minimum on all bits from 5L up, so time - min < 2^(5L) <= 2^60 and
+// key = (time - min) << 4 | position is a unique 64-bit key whose order is (time, chain
+// position), i.e. (time, seq): the sort is stable by construction. The keys go through a
+// sorting network (19 comparators up to 8 records, 56 up to 15) and the records are
+// copied in key order into a fresh chunk.
 bool EventQueue::prepare(unsigned bucket, std::uint64_t limit) {
   Bucket& b = buckets_[bucket];
   if (b.min > limit) return false;
@@ -155,17 +192,29 @@ bool EventQueue::prepare(unsigned bucket, std::uint64_t limit) {
     redistribute(bucket);
     return true;
   }
-  Record* first = b.head->records;
-  for (Record* j = first + 1; j < b.cur; ++j) {
-    const Record x = *j;
-    Record* k = j;
-    while (k > first && (k - 1)->time > x.time) {
-      *k = *(k - 1);
-      --k;
+  Chunk* const src = b.head;
+  const Record* const first = src->records;
+  const auto n = static_cast<unsigned>(b.cur - first);
+  if (n > 1) {
+    std::uint64_t k[16];
+    const std::uint64_t base = b.min;
+    for (unsigned j = 0; j < 16; ++j) {
+      const std::uint64_t key = (first[j < n ? j : 0].time - base) << 4 | j;
+      k[j] = j < n ? key : ~std::uint64_t{0};
     }
-    *k = x;
+    if (n <= 8) {
+      run_network(k, std::make_index_sequence<kNetwork8>{});
+    } else {
+      run_network(k, std::make_index_sequence<std::size(kNetwork)>{});
+    }
+    Chunk* const dst = new_chunk();
+    for (unsigned j = 0; j < n; ++j) dst->records[j] = first[k[j] & 15];
+    free_chunk(src);
+    b.head = b.tail = dst;
+    b.cur = dst->records + n;
+    b.end = dst->records + kChunkRecords;
   }
-  b.read = first;
+  b.read = b.head->records;
   return true;
 }
 

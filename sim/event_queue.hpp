@@ -9,8 +9,9 @@
 // first non-empty bucket, found with two count-trailing-zeros on bitmaps, holds the
 // minimum. Popping it:
 //   - level 0: the bucket holds one exact time; pop its head (first in, first out);
-//   - level >= 1, one chunk (<= 15 entries): sort it once by time (stable insertion
-//     sort) and pop its head; a push into it is inserted in order;
+//   - level >= 1, one chunk (<= 15 entries): sort it once by (time, seq) with a
+//     branch-free sorting network on packed keys, and pop its head; a push into it
+//     is inserted in order;
 //   - level >= 1, more: redistribute it relative to its minimum into lower levels.
 // Push is O(1). An entry moves at most 12 times over its life, and for delays spanning
 // 2^k ns at most about k/5 times (PHOLD with millisecond delays: 1.7 moves per event at
@@ -19,7 +20,7 @@
 // FIFO without comparing sequence numbers: every bucket is a chain of chunks appended
 // at the tail. A push carries the largest sequence number so far, and a redistribution
 // empties one bucket, in chain order, into buckets that are all empty, so equal times
-// always sit in sequence order; the stable sort keeps it.
+// always sit in sequence order; the sort keeps it (its keys carry the chain position).
 //
 // Memory: the public Entry is 40 bytes; inside the queue an entry is stored as a
 // 32-byte record (time; sequence number and invoker index packed in 64 bits; 16 bytes

@@ -34,39 +34,16 @@ Rng::Rng(std::uint64_t seed) {
   }
 }
 
-static inline std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-
-std::uint64_t Rng::next_u64() {
-  const std::uint64_t result = rotl(s_[1] * 5, 7) * 9;
-  const std::uint64_t t = s_[1] << 17;
-  s_[2] ^= s_[0];
-  s_[3] ^= s_[1];
-  s_[1] ^= s_[2];
-  s_[0] ^= s_[3];
-  s_[2] ^= t;
-  s_[3] = rotl(s_[3], 45);
-  return result;
-}
-
-double Rng::uniform01() { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }
-double Rng::uniform_open0() { return static_cast<double>((next_u64() >> 11) + 1) * 0x1.0p-53; }
-
-std::uint64_t Rng::below(std::uint64_t n) {
-  unsigned __int128 m = static_cast<unsigned __int128>(next_u64()) * n;
-  auto low = static_cast<std::uint64_t>(m);
-  if (low < n) {
-    const std::uint64_t threshold = (0 - n) % n;
-    while (low < threshold) {
-      m = static_cast<unsigned __int128>(next_u64()) * n;
-      low = static_cast<std::uint64_t>(m);
-    }
-  }
+// Lemire's method, the rare branch (low half of the product below n): the draw is
+// rejected, and redrawn, only while the low half is below 2^64 mod n.
+std::uint64_t Rng::below_slow(std::uint64_t n, U128 m) {
+  const std::uint64_t threshold = (0 - n) % n;
+  while (static_cast<std::uint64_t>(m) < threshold) m = static_cast<U128>(next_u64()) * n;
   return static_cast<std::uint64_t>(m >> 64);
 }
 
 double Rng::uniform(double a, double b) { return a + (b - a) * uniform01(); }
 bool Rng::bernoulli(double p) { return uniform01() < p; }
-double Rng::exponential(double mean) { return -mean * det::log(uniform_open0()); }
 
 double Rng::normal(double mean, double stddev) {
   for (;;) {

@@ -12,6 +12,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "sim/det_math.hpp"
+
 namespace p2psim {
 
 // Mixes a 64-bit value (splitmix64 finaliser). Bijective.
@@ -50,7 +52,36 @@ class Rng {
   double pareto(double shape, double xm);
 
  private:
+  __extension__ typedef unsigned __int128 U128;
+  static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+  std::uint64_t below_slow(std::uint64_t n, U128 m);
   std::uint64_t s_[4];
 };
+
+// The generator and the draws used on hot paths are inline (one event typically draws
+// one or two numbers; a call per draw is a measurable share of a cheap event).
+inline std::uint64_t Rng::next_u64() {
+  const std::uint64_t result = rotl(s_[1] * 5, 7) * 9;
+  const std::uint64_t t = s_[1] << 17;
+  s_[2] ^= s_[0];
+  s_[3] ^= s_[1];
+  s_[1] ^= s_[2];
+  s_[0] ^= s_[3];
+  s_[2] ^= t;
+  s_[3] = rotl(s_[3], 45);
+  return result;
+}
+
+inline double Rng::uniform01() { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }
+inline double Rng::uniform_open0() { return static_cast<double>((next_u64() >> 11) + 1) * 0x1.0p-53; }
+
+inline std::uint64_t Rng::below(std::uint64_t n) {
+  const U128 m = static_cast<U128>(next_u64()) * n;
+  if (static_cast<std::uint64_t>(m) < n) [[unlikely]]
+    return below_slow(n, m);  // may reject (probability below n / 2^64)
+  return static_cast<std::uint64_t>(m >> 64);
+}
+
+inline double Rng::exponential(double mean) { return -mean * det::log(uniform_open0()); }
 
 }  // namespace p2psim

@@ -193,3 +193,55 @@ TEST_CASE("EventQueue keeps FIFO order for thousands of equal times pushed acros
   }
   CHECK(i == expect.size());
 }
+
+TEST_CASE("EventQueue sorts small buckets at every level, ties and level 12 included",
+          "[engine][event_queue]") {
+  // Bucket (L, d) relative to time 0 holds [d 2^(5L), (d + 1) 2^(5L)). Up to 15 entries
+  // there form one chunk, which is sorted (not redistributed) when it becomes the first
+  // bucket; pushes into it afterwards are inserted in order. Times repeat often (ties
+  // must stay first-in-first-out) and reach 2^64 - 1 at level 12.
+  Rng rng(2024);
+  for (unsigned level = 1; level <= 12; ++level) {
+    const unsigned digits = level == 12 ? 16 : 32;
+    for (int trial = 0; trial < 300; ++trial) {
+      INFO("level " << level << " trial " << trial);
+      EventQueue q;
+      std::priority_queue<Ref, std::vector<Ref>, std::greater<Ref>> ref;
+      const std::uint64_t width = std::uint64_t{1} << (5 * level);
+      const std::uint64_t lo = (1 + rng.below(digits - 1)) * width;
+      std::vector<std::uint64_t> times;
+      const auto draw = [&](std::uint64_t from) {
+        if (!times.empty() && rng.below(3) == 0) {
+          const std::uint64_t t = times[rng.below(times.size())];
+          if (t >= from) return t;  // a tie with an earlier push
+        }
+        const std::uint64_t t = from + rng.below(lo + (width - 1) - from + 1);
+        times.push_back(t);
+        return t;
+      };
+      std::uint64_t seq = 1;
+      const auto n = 1 + rng.below(15);
+      for (std::uint64_t i = 0; i < n; ++i) {
+        const std::uint64_t t = draw(lo);
+        q.push(make(t, seq));
+        ref.push(Ref{t, seq++});
+      }
+      std::uint64_t now = 0;
+      EventQueue::Entry out{};
+      while (q.pop_until(~std::uint64_t{0}, out)) {
+        REQUIRE(!ref.empty());
+        REQUIRE(out.time == ref.top().time);
+        REQUIRE(out.seq == ref.top().seq);
+        out.call(out.storage, true);
+        ref.pop();
+        now = out.time;
+        if (seq < 40 && rng.below(2) == 0) {  // a push into the bucket being popped
+          const std::uint64_t t = draw(now);
+          q.push(make(t, seq));
+          ref.push(Ref{t, seq++});
+        }
+      }
+      REQUIRE(ref.empty());
+    }
+  }
+}
