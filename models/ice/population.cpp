@@ -29,6 +29,7 @@ class Collector : public SessionObserver {
     r_->control_packets += res.control_packets;
     r_->control_bytes += res.control_bytes;
     r_->signalling_messages += res.signalling_messages;
+    if (res.relay_fallback) ++r_->relay_fallbacks;
   }
 
  private:
