@@ -2,6 +2,8 @@
 // consistent fractions.
 #include <catch2/catch.hpp>
 
+#include <map>
+
 #include "app/runner/runner.hpp"
 #include "app/scenario/scenario_error.hpp"
 
@@ -46,4 +48,30 @@ TEST_CASE("nat-population: fractions sum to one, public hosts always connect dir
   CHECK(metric("direct_fraction") == 1.0);
   CHECK(metric("relayed_fraction") + metric("failed_fraction") == 0.0);
   CHECK(metric("sessions") == 50);
+}
+
+TEST_CASE("nat-population: ice.relay_policy and ice.relay_fallback_after", "[app][ice][relaypolicy]") {
+  CHECK_THAT(error_of("name: t\nstudy: nat-population\nnat_mix: {none: 1}\nice:\n  relay_policy: sometimes\n"),
+             Catch::Contains("n.yaml:5:17") && Catch::Contains("on-failure"));
+  CHECK_THAT(error_of("name: t\nstudy: nat-population\nnat_mix: {none: 1}\nice:\n  relay_fallback_after: -1s\n"),
+             Catch::Contains("n.yaml:5:25"));
+  // Cones connect directly: under on-failure nobody allocates; under always everyone does.
+  auto metrics = [](const std::string& policy) {
+    const auto s = runner::load_scenario_text(
+        "name: t\nstudy: nat-population\npopulation: {sessions: 20, arrival_window: 1s}\n"
+        "nat_mix: {port-restricted-cone: 1}\nice: {relay_policy: " +
+            policy + ", relay_fallback_after: 3s}\n",
+        "p.yaml");
+    const auto r = runner::run_scenario(s, {});
+    std::map<std::string, double> m;
+    for (const auto& x : r.runs.at(0).result.metrics) m[x.name] = x.value;
+    return m;
+  };
+  auto on = metrics("on-failure"), al = metrics("always");
+  CHECK(on["direct_fraction"] == 1.0);
+  CHECK(on["turn_allocations"] == 0);
+  CHECK(on["relay_fallbacks"] == 0);
+  CHECK(al["direct_fraction"] == 1.0);
+  CHECK(al["turn_allocations"] == 40);
+  CHECK(al["relay_fallbacks"] == 0);
 }
