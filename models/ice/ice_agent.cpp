@@ -351,6 +351,18 @@ void IceAgent::close() {
   probe_pending_ = false;
 }
 
+void IceAgent::release_memory() {
+  if (!closed_) return;
+  local_ = {};
+  remote_ = {};
+  checks_ = CheckList(checks_.config());
+  early_ = {};
+  nominate_on_success_ = {};
+  valid_ = {};
+  retransmit_ = {};
+  failed_ = {};
+}
+
 void IceAgent::arm(SimTime t) {
   if (closed_ || outcome_ != Outcome::kPending) return;
   if (t < sim_->now()) t = sim_->now();

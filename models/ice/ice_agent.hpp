@@ -131,6 +131,10 @@ class IceAgent {
   void probe_selected();
   // Stops every timer (session torn down).
   void close();
+  // After close(): frees the candidates, the check list and the scratch state, keeping
+  // only the outcome, the selected pair's types and the counters (for populations of
+  // millions of sessions). Candidate and check-list accessors are empty afterwards.
+  void release_memory();
 
   Outcome outcome() const { return outcome_; }
   bool completed() const { return outcome_ == Outcome::kDirect || outcome_ == Outcome::kRelayed; }

@@ -170,6 +170,15 @@ void IceSession::finish(Outcome o) {
   if (observer_) observer_->on_session_done(*this, result_);
 }
 
+void IceSession::release_memory() {
+  agent_a_.release_memory();
+  agent_b_.release_memory();
+  if (restart_) {
+    restart_->a.release_memory();
+    restart_->b.release_memory();
+  }
+}
+
 void IceSession::close() {
   agent_a_.close();
   agent_b_.close();

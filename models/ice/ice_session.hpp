@@ -99,6 +99,9 @@ class IceSession : public GatherObserver, public signalling::SignallingPeer, pub
   void set_observer(SessionObserver* o) { observer_ = o; }
   void start();
   void close();
+  // After the session is done and closed: frees both agents' candidates and check lists
+  // (IceAgent::release_memory); the result stays. Not from inside a session callback.
+  void release_memory();
 
   bool done() const { return done_; }
   const SessionResult& result() const { return result_; }

@@ -36,6 +36,9 @@ class RelayFactory {
   virtual std::unique_ptr<ServerHandle> install_server(net::Network& net, net::Host& server_host) = 0;
   // A relay client for an endpoint on `host`.
   virtual std::unique_ptr<RelayClient> make_client(net::Network& net, net::Host& host) = 0;
+  // A fresh factory with the same configuration and none of this one's state (installed
+  // server, seed counter), for another simulation, e.g. on another thread.
+  virtual std::unique_ptr<RelayFactory> clone() const = 0;
 };
 
 struct PairSpec {

@@ -1,7 +1,12 @@
 #include "models/ice/population.hpp"
 
+#include <algorithm>
+#include <atomic>
+#include <exception>
 #include <memory>
+#include <mutex>
 #include <stdexcept>
+#include <thread>
 
 #include "models/net/network.hpp"
 #include "models/stun/server.hpp"
@@ -30,7 +35,12 @@ class Collector : public SessionObserver {
     r_->control_bytes += res.control_bytes;
     r_->signalling_messages += res.signalling_messages;
     if (res.relay_fallback) ++r_->relay_fallbacks;
+    // The session's candidates and check lists are no longer needed: free them once the
+    // callbacks that reported this result have returned.
+    if (res.outcome == Outcome::kFailed || !keep_alive) sim->schedule_after(SimTime::zero(), [&s] { s.release_memory(); });
   }
+  Simulator* sim = nullptr;
+  bool keep_alive = false;
 
  private:
   PopulationResult* r_;
@@ -41,47 +51,84 @@ class Collector : public SessionObserver {
 std::vector<net::NodeId> add_population_hosts(net::Network& net, net::NodeId core, const PopulationSpec& spec,
                                               std::int64_t hosts, Rng& rng, std::vector<std::uint32_t>& host_mix) {
   const std::size_t m = spec.mix.size();
+  const std::size_t n = static_cast<std::size_t>(hosts);
   double total_w = 0;
   for (const NatShare& s : spec.mix) total_w += s.weight;
-  struct Shared {
-    net::NodeId outer = net::kNoNode;
-    std::int64_t used = 0;
-  };
-  std::vector<Shared> shared(m);
-  host_mix.assign(static_cast<std::size_t>(hosts), 0);
-  std::vector<net::NodeId> host_node(static_cast<std::size_t>(hosts));
-  const net::LinkSpec lan{spec.lan_latency}, inner{spec.inner_latency};
-  const auto spread_ms = spec.access_spread.count_ns() / 1'000'000;
-  for (std::int64_t h = 0; h < hosts; ++h) {
-    // Draw the host's NAT preset by weight.
+  // Each host's NAT preset, by weight.
+  host_mix.assign(n, 0);
+  std::vector<std::int64_t> count(m, 0);
+  for (std::size_t h = 0; h < n; ++h) {
     double u = rng.uniform01() * total_w;
     std::uint32_t k = 0;
     while (k + 1 < m && u >= spec.mix[k].weight) u -= spec.mix[k++].weight;
-    host_mix[static_cast<std::size_t>(h)] = k;
+    host_mix[h] = k;
+    ++count[k];
+  }
+  // Carrier NATs (outer layers): ceil(count / cgn_subscribers) per preset with more than
+  // one layer; subscriber i of the preset gets carrier slot[i], a random permutation of
+  // cgn_subscribers places on each carrier NAT.
+  const net::LinkSpec lan{spec.lan_latency}, inner{spec.inner_latency};
+  const std::int64_t per = std::max<std::int64_t>(1, spec.cgn_subscribers);
+  std::vector<std::vector<net::NodeId>> carriers(m);
+  std::vector<std::vector<std::uint32_t>> slot(m);
+  for (std::size_t k = 0; k < m; ++k) {
+    if (spec.mix[k].layers.size() <= 1 || count[k] == 0) continue;
+    const std::vector<nat::NatConfig> outer(spec.mix[k].layers.begin() + 1, spec.mix[k].layers.end());
+    const std::int64_t groups = (count[k] + per - 1) / per;
+    for (std::int64_t g = 0; g < groups; ++g)
+      carriers[k].push_back(net.add_nat_chain(core, outer, net::LinkSpec{spec.access_latency}, inner));
+    std::vector<std::uint32_t>& sl = slot[k];
+    sl.resize(static_cast<std::size_t>(count[k]));
+    for (std::size_t i = 0; i < sl.size(); ++i) sl[i] = static_cast<std::uint32_t>(static_cast<std::int64_t>(i) / per);
+    for (std::size_t i = sl.size(); i > 1; --i) std::swap(sl[i - 1], sl[rng.below(i)]);
+  }
+  std::vector<std::size_t> next_slot(m, 0);
+  std::vector<net::NodeId> host_node(n);
+  const auto spread_ms = spec.access_spread.count_ns() / 1'000'000;
+  for (std::size_t h = 0; h < n; ++h) {
+    const std::uint32_t k = host_mix[h];
     const NatShare& share = spec.mix[k];
     net::LinkSpec access{spec.access_latency +
                          SimTime::ms(spread_ms > 0 ? static_cast<std::int64_t>(rng.below(static_cast<std::uint64_t>(spread_ms))) : 0)};
     net::NodeId parent = core;
     if (share.layers.size() > 1) {
-      // Outer layers shared by cgn_subscribers hosts.
-      Shared& sh = shared[k];
-      if (sh.outer == net::kNoNode || sh.used >= spec.cgn_subscribers) {
-        std::vector<nat::NatConfig> outer(share.layers.begin() + 1, share.layers.end());
-        sh.outer = net.add_nat_chain(core, outer, net::LinkSpec{spec.access_latency}, inner);
-        sh.used = 0;
-      }
-      ++sh.used;
-      parent = net.add_nat(sh.outer, share.layers.front(), inner);
+      parent = net.add_nat(carriers[k][slot[k][next_slot[k]++]], share.layers.front(), inner);
     } else if (share.layers.size() == 1) {
       parent = net.add_nat(core, share.layers.front(), access);
     }
-    host_node[static_cast<std::size_t>(h)] = net.add_host(parent, parent == core ? access : lan);
+    host_node[h] = net.add_host(parent, parent == core ? access : lan);
   }
   return host_node;
 }
 
-PopulationResult run_population(const PopulationSpec& spec, std::uint64_t seed) {
-  if (spec.mix.empty()) throw std::invalid_argument("population: empty NAT mix");
+namespace {
+
+void merge_into(PopulationResult& into, const PopulationResult& r) {
+  into.sessions += r.sessions;
+  into.direct += r.direct;
+  into.relayed += r.relayed;
+  into.failed += r.failed;
+  for (double x : r.setup_s.values()) into.setup_s.add(x);
+  into.control_packets += r.control_packets;
+  into.control_bytes += r.control_bytes;
+  into.signalling_messages += r.signalling_messages;
+  into.turn_allocations += r.turn_allocations;
+  into.relay_fallbacks += r.relay_fallbacks;
+  into.turn_sessions += r.turn_sessions;
+  for (std::size_t i = 0; i < into.by_pair.size(); ++i) {
+    into.by_pair[i].direct += r.by_pair[i].direct;
+    into.by_pair[i].relayed += r.by_pair[i].relayed;
+    into.by_pair[i].failed += r.by_pair[i].failed;
+  }
+  for (int t = 0; t < 4; ++t) into.selected_types[t] += r.selected_types[t];
+  into.hosts += r.hosts;
+  into.events += r.events;
+  into.sim_seconds = std::max(into.sim_seconds, r.sim_seconds);
+}
+
+// One shard: `n_sessions` sessions on a network of their own.
+PopulationResult run_shard(const PopulationSpec& spec, std::int64_t n_sessions, std::uint64_t seed,
+                           RelayFactory* relay) {
   PopulationResult res;
   const std::size_t m = spec.mix.size();
   res.by_pair.assign(m * m, {});
@@ -94,16 +141,20 @@ PopulationResult run_population(const PopulationSpec& spec, std::uint64_t seed) 
   const net::NodeId sig_node = net.add_host(core, net::LinkSpec{spec.signalling_latency});
   net::NodeId turn_node = net::kNoNode;
   std::unique_ptr<ServerHandle> turn_server;
-  if (spec.relay) {
+  if (relay) {
     turn_node = net.add_host(core, net::LinkSpec{spec.turn_latency});
-    turn_server = spec.relay->install_server(net, net.host(turn_node));
+    turn_server = relay->install_server(net, net.host(turn_node));
   }
   GatherConfig gather = spec.gather;
   if (spec.use_stun) gather.stun_server = stun_server.primary();
   signalling::SignallingServer sig(sim, spec.signalling);
 
   Rng rng = Rng::stream(seed, "population");
-  const std::int64_t hosts = 2 * spec.sessions;
+  // Start times first, in order: hosts are created in the order of their sessions.
+  std::vector<SimTime> start_at(static_cast<std::size_t>(n_sessions));
+  for (SimTime& t : start_at) t = SimTime::from_seconds(rng.uniform01() * spec.arrival_window.seconds());
+  std::sort(start_at.begin(), start_at.end());
+  const std::int64_t hosts = 2 * n_sessions;
   std::vector<std::uint32_t> host_mix;
   const std::vector<net::NodeId> host_node = add_population_hosts(net, core, spec, hosts, rng, host_mix);
   res.hosts = static_cast<std::uint64_t>(hosts);
@@ -113,20 +164,22 @@ PopulationResult run_population(const PopulationSpec& spec, std::uint64_t seed) 
   std::vector<std::unique_ptr<IceEndpoint>> eps;
   std::vector<std::unique_ptr<IceSession>> sessions;
   eps.reserve(static_cast<std::size_t>(hosts));
-  if (spec.relay) relays.reserve(static_cast<std::size_t>(hosts));
-  sessions.reserve(static_cast<std::size_t>(spec.sessions));
+  if (relay) relays.reserve(static_cast<std::size_t>(hosts));
+  sessions.reserve(static_cast<std::size_t>(n_sessions));
   Collector collector(res);
-  collector.pair_index.resize(static_cast<std::size_t>(spec.sessions));
+  collector.sim = &sim;
+  collector.keep_alive = spec.session.keep_alive;
+  collector.pair_index.resize(static_cast<std::size_t>(n_sessions));
   for (std::int64_t h = 0; h < hosts; ++h) {
     net::Host& host = net.host(host_node[static_cast<std::size_t>(h)]);
     RelayClient* rc = nullptr;
-    if (spec.relay) {
-      relays.push_back(spec.relay->make_client(net, host));
+    if (relay) {
+      relays.push_back(relay->make_client(net, host));
       rc = relays.back().get();
     }
     eps.push_back(std::make_unique<IceEndpoint>(host, gather, rc, derive_seed(seed, static_cast<std::uint64_t>(h))));
   }
-  for (std::int64_t s = 0; s < spec.sessions; ++s) {
+  for (std::int64_t s = 0; s < n_sessions; ++s) {
     const std::size_t a = static_cast<std::size_t>(2 * s), b = a + 1;
     const std::uint32_t sa = sig.attach(nullptr, net.path_latency(host_node[a], sig_node));
     const std::uint32_t sb = sig.attach(nullptr, net.path_latency(host_node[b], sig_node));
@@ -137,10 +190,9 @@ PopulationResult run_population(const PopulationSpec& spec, std::uint64_t seed) 
     std::uint32_t i = host_mix[a], j = host_mix[b];
     if (i > j) std::swap(i, j);
     collector.pair_index[static_cast<std::size_t>(s)] = static_cast<std::uint32_t>(i * m + j);
-    const SimTime at = SimTime::from_seconds(rng.uniform01() * spec.arrival_window.seconds());
-    sim.schedule_at(at, [sess] { sess->start(); });
+    sim.schedule_at(start_at[static_cast<std::size_t>(s)], [sess] { sess->start(); });
   }
-  res.sessions = static_cast<std::uint64_t>(spec.sessions);
+  res.sessions = static_cast<std::uint64_t>(n_sessions);
   const SimTime limit = spec.arrival_window + spec.run_limit;
   sim.run_until(limit);
   // Sessions still pending at the limit count as failed.
@@ -153,6 +205,49 @@ PopulationResult run_population(const PopulationSpec& spec, std::uint64_t seed) 
     if (e->relayed()) ++res.turn_allocations;
   res.events = sim.events_executed();
   res.sim_seconds = sim.now().seconds();
+  return res;
+}
+
+}  // namespace
+
+PopulationResult run_population(const PopulationSpec& spec, std::uint64_t seed, int threads) {
+  if (spec.mix.empty()) throw std::invalid_argument("population: empty NAT mix");
+  if (spec.shards < 1) throw std::invalid_argument("population: shards must be >= 1");
+  const std::int64_t shards = std::min<std::int64_t>(spec.shards, std::max<std::int64_t>(1, spec.sessions));
+  std::vector<PopulationResult> parts(static_cast<std::size_t>(shards));
+  std::vector<std::unique_ptr<RelayFactory>> relays(static_cast<std::size_t>(shards));
+  if (spec.relay)
+    for (auto& r : relays) r = spec.relay->clone();
+  auto run_one = [&](std::int64_t k) {
+    const std::int64_t first = k * spec.sessions / shards, last = (k + 1) * spec.sessions / shards;
+    const std::uint64_t shard_seed = shards == 1 ? seed : derive_seed(derive_seed(seed, "population-shard"), static_cast<std::uint64_t>(k));
+    parts[static_cast<std::size_t>(k)] = run_shard(spec, last - first, shard_seed, relays[static_cast<std::size_t>(k)].get());
+  };
+  const int t = static_cast<int>(std::clamp<std::int64_t>(threads, 1, shards));
+  if (t == 1) {
+    for (std::int64_t k = 0; k < shards; ++k) run_one(k);
+  } else {
+    std::atomic<std::int64_t> next{0};
+    std::exception_ptr error;
+    std::mutex error_mutex;
+    std::vector<std::thread> pool;
+    for (int i = 0; i < t; ++i)
+      pool.emplace_back([&] {
+        for (std::int64_t k; (k = next.fetch_add(1)) < shards;) {
+          try {
+            run_one(k);
+          } catch (...) {
+            std::lock_guard<std::mutex> lock(error_mutex);
+            if (!error) error = std::current_exception();
+          }
+        }
+      });
+    for (auto& th : pool) th.join();
+    if (error) std::rethrow_exception(error);
+  }
+  PopulationResult res;
+  res.by_pair.assign(spec.mix.size() * spec.mix.size(), {});
+  for (const PopulationResult& r : parts) merge_into(res, r);
   return res;
 }
 

@@ -6,8 +6,20 @@
 // with their own one-way latencies. Each host sits behind its own NAT chain drawn from the
 // mix: the innermost (home) layer is private to the host, outer layers (a carrier-grade
 // NAT) are shared by `cgn_subscribers` consecutive hosts of that preset (one external
-// address and port pool for all of them, RFC 6888). Session i pairs hosts 2i (offerer)
-// and 2i+1 (answerer) and starts at a uniform time in [0, arrival_window).
+// address and port pool for all of them, RFC 6888); which carrier NAT a subscriber gets is
+// drawn at random, so its subscribers' sessions are spread over the arrival window.
+// Sessions start at uniform times in [0, arrival_window); hosts are created in the order of
+// their sessions' start times (session i pairs hosts 2i, the offerer, and 2i+1), so the
+// sessions running at any moment sit close together in memory.
+//
+// Shards: the population may be split into `shards` independent networks (sessions
+// k*S/shards .. (k+1)*S/shards - 1 in shard k), each with its own core router, its own
+// replica of the STUN, TURN and signalling servers and its own carrier NATs, and run on
+// up to `threads` threads. Sessions never interact except through those servers and the
+// carrier NATs' port pools, so splitting is exact when the servers have no capacity
+// limit that binds (the default) and each shard keeps >= cgn_subscribers hosts per
+// carrier NAT; with binding server limits, each shard's replica has the whole limit.
+// Results depend on `shards` (each shard has its own seed) but never on `threads`.
 #pragma once
 
 #include <cstdint>
@@ -46,6 +58,7 @@ struct PopulationSpec {
   GatherConfig gather;
   signalling::SignallingConfig signalling;
   SimTime run_limit = SimTime::s(200);       // after the last arrival
+  int shards = 1;                            // independent sub-networks (see above), >= 1
 };
 
 struct PairStats {
@@ -69,11 +82,14 @@ struct PopulationResult {
   double sim_seconds = 0;
 };
 
-PopulationResult run_population(const PopulationSpec& spec, std::uint64_t seed);
+// Runs the population on up to `threads` threads (>= 1; results do not depend on it).
+// spec.relay, when set, is cloned per shard (RelayFactory::clone) and never used itself.
+PopulationResult run_population(const PopulationSpec& spec, std::uint64_t seed, int threads = 1);
 
 // Adds `count` hosts to `net` under router `core`, each behind a NAT chain drawn from the
-// mix by weight (outer layers shared by spec.cgn_subscribers hosts; latencies from
-// spec). Returns the host nodes; `mix_index` receives each host's mix entry.
+// mix by weight (outer layers shared by spec.cgn_subscribers hosts, each subscriber on a
+// carrier NAT drawn at random; latencies from spec). Returns the host nodes, in order;
+// `mix_index` receives each host's mix entry.
 std::vector<net::NodeId> add_population_hosts(net::Network& net, net::NodeId core, const PopulationSpec& spec,
                                               std::int64_t count, Rng& rng, std::vector<std::uint32_t>& mix_index);
 

@@ -30,6 +30,7 @@ class TurnRelayFactory : public RelayFactory {
   ~TurnRelayFactory() override;
   std::unique_ptr<ServerHandle> install_server(net::Network& net, net::Host& server_host) override;
   std::unique_ptr<RelayClient> make_client(net::Network& net, net::Host& host) override;
+  std::unique_ptr<RelayFactory> clone() const override { return std::make_unique<TurnRelayFactory>(cfg_); }
 
   // The server of the last install_server() while its owner lives, for load metrics.
   turn::Server* server() const { return server_; }

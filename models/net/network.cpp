@@ -111,10 +111,8 @@ NodeId Network::add_nat(NodeId parent, const nat::NatConfig& config, const LinkS
   if (!stored) stored = &configs_.emplace_back(config);
   if (external.is_unspecified()) external = allocate_address(parent, NodeKind::nat);
   const NodeId id = attach(parent, NodeKind::nat, static_cast<std::uint32_t>(nats_.size()), access);
-  NatBox box;
-  box.nat = std::make_unique<nat::Nat>(*stored, external, derive_seed(seed_, std::uint64_t{id} ^ 0x4e4154ull << 40));
-  box.nat->set_observer(nat_observer_);
-  nats_.push_back(std::move(box));
+  NatBox& box = nats_.emplace_back(*stored, external, derive_seed(seed_, std::uint64_t{id} ^ 0x4e4154ull << 40));
+  box.nat.set_observer(nat_observer_);
   register_address(id, external);
   return id;
 }
@@ -135,18 +133,59 @@ Host& Network::host(NodeId n) {
 
 nat::Nat& Network::nat(NodeId n) {
   assert(kind(n) == NodeKind::nat);
-  return *nats_[nodes_[n].index].nat;
+  return nats_[nodes_[n].index].nat;
 }
 
 const std::string& Network::router_name(NodeId n) const { return router_names_[n < nodes_.size() ? nodes_[n].index : 0]; }
 
+namespace {
+constexpr std::uint32_t kHostPrefix = Ipv4::of(192, 168, 0, 0).value + 2;
+constexpr std::uint32_t kNatPrefix = Ipv4::of(100, 64, 0, 0).value + 2;
+constexpr std::uint32_t kMaxDirect = 1u << 22;  // address numbers with a direct slot
+}  // namespace
+
+Network::AddrSlot* Network::addr_slot(NodeId realm, Ipv4 addr, bool grow) {
+  std::uint32_t n;
+  std::vector<AddrSlot>* v;
+  if (realm == kNoNode) {
+    n = addr.value - kPublicBase;  // wraps for addresses below the base
+    v = &public_slots_;
+  } else {
+    if (addr.value - kHostPrefix < kMaxDirect) {
+      n = addr.value - kHostPrefix;
+    } else if (addr.value - kNatPrefix < kMaxDirect) {
+      n = addr.value - kNatPrefix;
+    } else {
+      return nullptr;
+    }
+    NatBox& box = nats_[nodes_[realm].index];
+    if (n == 0) return &box.first;
+    --n;
+    v = &box.rest;
+  }
+  if (n >= kMaxDirect) return nullptr;
+  if (n >= v->size()) {
+    if (!grow) return nullptr;
+    v->resize(n + 1);
+  }
+  return &(*v)[n];
+}
+
 void Network::register_address(NodeId node, Ipv4 addr) {
   const NodeId realm = nodes_[node].realm;
-  if (addresses_.insert(realm_key(realm, addr), node) != node)
+  if (lookup(realm, addr) != kNoNode)
     throw std::invalid_argument("address " + addr.to_string() + " is already in use in its realm");
+  AddrSlot* slot = addr_slot(realm, addr, true);
+  if (slot && slot->node == kNoNode) {
+    *slot = AddrSlot{addr.value, node};
+  } else {
+    addresses_.insert(realm_key(realm, addr), node);
+  }
 }
 
 NodeId Network::lookup(NodeId realm, Ipv4 addr) const {
+  if (const AddrSlot* slot = addr_slot(realm, addr); slot && slot->addr == addr.value && slot->node != kNoNode)
+    return slot->node;
   return addresses_.find(realm_key(realm, addr), kNoNode);
 }
 
@@ -154,7 +193,7 @@ NodeId Network::find_public(Ipv4 addr) const { return lookup(kNoNode, addr); }
 
 void Network::set_nat_observer(nat::NatObserver* o) {
   nat_observer_ = o;
-  for (auto& b : nats_) b.nat->set_observer(o);
+  for (auto& b : nats_) b.nat.set_observer(o);
 }
 
 const Network::CorePath& Network::core_path(NodeId ra, NodeId rb) {
@@ -335,7 +374,7 @@ void Network::arrive(std::uint32_t idx) {
     drop(p, at, DropReason::no_route);
     return;
   }
-  nat::Nat& n = *nats_[node.index].nat;
+  nat::Nat& n = nats_[node.index].nat;
   const SimTime now = sim_->now();
   if (fl.to_inside) {
     if (p.dst.addr == n.external_address()) {

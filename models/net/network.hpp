@@ -145,9 +145,20 @@ class Network {
     NodeId a;                    // the endpoint direction 0 leaves from (child, or first router)
     SimTime busy_until[2];       // per direction: 0 = a->b (up), 1 = b->a (down)
   };
+  // Address -> node, without hashing for allocated addresses: address number n of a realm
+  // (public: 20.0.0.1 + n; private: prefix + 2 + n) has one slot; other addresses go to
+  // the hash map. A lookup then touches memory near the realm, not a random hash slot.
+  struct AddrSlot {
+    std::uint32_t addr = 0;
+    NodeId node = kNoNode;
+  };
+  // The NAT and its realm's addresses in one place (one cache miss per NAT traversal).
   struct NatBox {
-    std::unique_ptr<nat::Nat> nat;
+    NatBox(const nat::NatConfig& c, Ipv4 external, std::uint64_t seed) : nat(c, external, seed) {}
+    nat::Nat nat;
     std::uint32_t next_private = 0;  // next address number in the private realm
+    AddrSlot first;                  // address number 0 (a home NAT's only host)
+    std::vector<AddrSlot> rest;      // numbers 1, 2, ...
   };
   struct Flight {
     Packet p;
@@ -166,6 +177,12 @@ class Network {
   NodeId attach(NodeId parent, NodeKind kind, std::uint32_t index, const LinkSpec& access);
   Ipv4 allocate_address(NodeId parent, NodeKind child);
   NodeId lookup(NodeId realm, Ipv4 addr) const;
+  // The direct slot for `addr` in `realm`, or null when the address has none. `grow`
+  // makes room for it.
+  AddrSlot* addr_slot(NodeId realm, Ipv4 addr, bool grow);
+  const AddrSlot* addr_slot(NodeId realm, Ipv4 addr) const {
+    return const_cast<Network*>(this)->addr_slot(realm, addr, false);
+  }
   static std::uint64_t realm_key(NodeId realm, Ipv4 addr) {
     return (std::uint64_t{realm} << 32) | addr.value;
   }
@@ -188,16 +205,18 @@ class Network {
   std::vector<Link> links_;
   std::vector<LinkSpec> specs_;
   std::deque<Host> hosts_;
-  std::vector<NatBox> nats_;
+  std::deque<NatBox> nats_;
   std::deque<nat::NatConfig> configs_;
   std::vector<std::string> router_names_;
   std::unique_ptr<Core> core_;
-  FlatMap64 addresses_;  // realm_key -> node
+  FlatMap64 addresses_;  // realm_key -> node, for addresses without a direct slot
+  std::vector<AddrSlot> public_slots_;
   std::unordered_map<std::uint64_t, CorePath> paths_;
   std::unordered_map<std::uint64_t, SimTime> tcp_last_arrival_;  // in-order stream delivery
   std::vector<Flight> flight_;
   std::vector<std::uint32_t> free_flight_;
-  std::uint32_t next_public_ = Ipv4::of(20, 0, 0, 1).value;
+  static constexpr std::uint32_t kPublicBase = Ipv4::of(20, 0, 0, 1).value;
+  std::uint32_t next_public_ = kPublicBase;
   std::uint64_t next_packet_id_ = 1;
   std::uint64_t packets_sent_ = 0;
   std::uint64_t packets_dropped_ = 0;
