@@ -83,7 +83,8 @@ class IceEndpoint : public net::PacketSink, public AgentIo {
   const std::optional<net::Endpoint>& relayed() const { return relayed_; }
   // A relay client is configured and no relayed candidate was obtained yet.
   bool can_allocate() const { return relay_ && !relayed_; }
-  // TURN allocations started (including failed ones and the TLS retry inside one).
+  // TURN allocations started by gather(), failed ones included (a TLS retry after an
+  // unanswered UDP Allocate is part of the same allocation).
   std::uint32_t relay_attempts() const { return relay_attempts_; }
   // Hands the gathered candidates to the agent.
   void give_candidates(IceAgent& agent) const;

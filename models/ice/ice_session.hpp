@@ -140,7 +140,7 @@ class IceSession : public GatherObserver, public signalling::SignallingPeer, pub
   // The agents of the ICE restart. The first ones stay alive (closed): events of theirs
   // may still be queued.
   struct Restart {
-    Restart(IceSession& s);
+    explicit Restart(IceSession& s);
     IceAgent a, b;
   };
   std::unique_ptr<Restart> restart_;
