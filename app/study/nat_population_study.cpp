@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <memory>
 #include <ostream>
+#include <thread>
 
 #include "app/report/summary_table.hpp"
 #include "app/report/table.hpp"
@@ -32,7 +33,10 @@ class PopulationStudy : public Study {
     ice::PopulationSpec spec = s_.pop;
     ice::TurnRelayFactory relay;
     spec.relay = s_.turn ? &relay : nullptr;
-    ice::PopulationResult r = ice::run_population(spec, seed);
+    // Shards run on up to as many threads as the machine has; the result does not depend
+    // on the thread count.
+    const int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    ice::PopulationResult r = ice::run_population(spec, seed, std::min(threads, spec.shards));
     RunResult out;
     auto add = [&](std::string n, double v) { out.metrics.push_back({std::move(n), v}); };
     const double n = static_cast<double>(r.sessions);
@@ -76,7 +80,7 @@ std::unique_ptr<Study> parse(const Field& root) {
   ice::PopulationSpec& p = s.pop;
   if (auto f = root.get("population")) {
     f->allow_only({"sessions", "arrival_window", "cgn_subscribers", "lan_latency", "access_latency", "access_spread",
-                   "inner_latency", "run_limit", "media_bitrate"});
+                   "inner_latency", "run_limit", "media_bitrate", "shards"});
     p.sessions = f->get_int("sessions", p.sessions, 1, 10'000'000);
     p.arrival_window = f->get_time("arrival_window", p.arrival_window, SimTime::zero(), SimTime::h(24));
     p.cgn_subscribers = f->get_int("cgn_subscribers", p.cgn_subscribers, 1, 1'000'000);
@@ -86,6 +90,7 @@ std::unique_ptr<Study> parse(const Field& root) {
     p.inner_latency = f->get_time("inner_latency", p.inner_latency, SimTime::zero(), SimTime::s(1));
     p.run_limit = f->get_time("run_limit", p.run_limit, SimTime::s(1), SimTime::h(1));
     s.media_bps = f->get_rate("media_bitrate", 0, 0, 1e10);
+    p.shards = static_cast<int>(f->get_int("shards", p.shards, 1, 256));
   }
   const Field mix = root.require("nat_mix");
   mix.expect_map();

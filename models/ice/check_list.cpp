@@ -89,6 +89,22 @@ std::size_t CheckList::add_pair(std::uint32_t local, const CandidateKey& lkey, s
   return static_cast<std::size_t>(at);
 }
 
+bool CheckList::make_room_for_learned(bool use_candidate) {
+  if (pairs_.size() < cfg_.max_pairs) return true;
+  // 6.1.2.5: the agent MUST limit the checks it performs by limiting the pairs. A learned
+  // pair does not displace a pair still to be checked (the relayed pairs, lowest in
+  // priority, would be the first to go); only a nomination [7.3.1.5], which the controlled
+  // agent must be able to honour, replaces the lowest-priority Failed pair, whose check
+  // is over. Each nomination adds one pair at most, so the checks stay bounded.
+  if (!use_candidate) return false;
+  for (std::size_t i = pairs_.size(); i-- > 0;)
+    if (pairs_[i].state == PairState::kFailed && !pairs_[i].triggered) {
+      pairs_.erase(pairs_.begin() + static_cast<std::ptrdiff_t>(i));
+      return true;
+    }
+  return false;
+}
+
 SimTime CheckList::current_rto() const {
   const auto n = static_cast<std::int64_t>(count(PairState::kWaiting) + count(PairState::kInProgress));
   const SimTime paced = cfg_.ta * n;

@@ -18,7 +18,8 @@
 // - Success unfreezes Frozen pairs with the same foundation [7.2.5.3.3]; a received
 //   check on a pair queues a triggered check (cancelling an In-Progress transaction,
 //   and retrying a Failed one) [7.3.1.4]; a check from an unknown remote address adds a
-//   pair with a peer-reflexive remote candidate [7.3.1.3-7.3.1.4].
+//   pair with a peer-reflexive remote candidate [7.3.1.3-7.3.1.4], within the pair limit
+//   [6.1.2.5] (make_room_for_learned).
 // The agent (ice_agent.hpp) owns candidates, sends packets and decides nomination.
 #pragma once
 
@@ -87,6 +88,12 @@ class CheckList {
                        const CandidateKey& rkey, bool controlling);
   // Index of the pair (local, remote), or -1.
   int find(std::uint32_t local, std::uint32_t remote) const;
+  // Whether a pair learned from a received check [7.3.1.4] may be added under the pair
+  // limit [6.1.2.5]: yes while the list holds fewer than `max_pairs` pairs. At the limit
+  // only a check carrying USE-CANDIDATE [7.3.1.5] gets a pair, in place of the
+  // lowest-priority Failed pair (discarded here); anything else is answered but adds
+  // neither a pair nor a triggered check. Call before add_pair().
+  bool make_room_for_learned(bool use_candidate);
 
   // Picks the check to send at this pacing slot and starts its transaction (In-Progress,
   // first send at `now`). Returns the pair index, or -1 when nothing is to be sent.

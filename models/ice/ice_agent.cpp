@@ -190,6 +190,10 @@ void IceAgent::handle_check(net::Endpoint from, bool via_relay, bool use_candida
   if (outcome_ != Outcome::kPending) return;
   const std::uint32_t l = local_for(via_relay);
   int r = find_remote(from);
+  // 6.1.2.5: a pair this check would add must fit under the pair limit; if it does not,
+  // the check was answered (7.3.1.2) and nothing else happens.
+  if ((r < 0 || checks_.find(l, static_cast<std::uint32_t>(r)) < 0) && !checks_.make_room_for_learned(use_candidate))
+    return;
   if (r < 0) {
     // 7.3.1.3: a peer-reflexive remote candidate, priority from the PRIORITY attribute,
     // a foundation of its own.
@@ -240,9 +244,9 @@ void IceAgent::on_response(const stun::Message& m, net::Endpoint from, bool via_
   // is still accepted for an RTO; p2psim accepts it while the pair is not yet decided).
   const std::uint32_t tn = m.tid.words[2] & 0x0fffffff;
   if (tn > p.transaction || (p.state != PairState::kInProgress && p.state != PairState::kWaiting)) return;
-  if ((p.local == relay_index_) != via_relay) return;
-  // 7.2.5.2.1: non-symmetric transport addresses fail the pair.
-  if (from != remote_[p.remote].addr) {
+  // 7.2.5.2.1: the response must come from where the request went and arrive where it
+  // left from (the relayed candidate or the socket); otherwise the pair fails.
+  if (from != remote_[p.remote].addr || (p.local == relay_index_) != via_relay) {
     p.state = PairState::kFailed;
     if (checks_.all_failed()) fail();
     return;

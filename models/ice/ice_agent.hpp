@@ -12,12 +12,15 @@
 //   could discover, 7.1.1), ICE-CONTROLLING / ICE-CONTROLLED with a tie-breaker (7.1.3),
 //   USE-CANDIDATE for nomination (7.1.2), USERNAME, MESSAGE-INTEGRITY and FINGERPRINT
 //   (7.1.1). Paced every Ta, retransmitted per CheckList.
-// - Responses: the source must equal the request's destination (7.2.5.2.1); the mapped
+// - Responses: the source must equal the request's destination and the response must
+//   arrive on the base the request left from, else the pair fails (7.2.5.2.1); the mapped
 //   address names the local candidate of the valid pair; an unknown one is a new
 //   peer-reflexive local candidate (7.2.5.3.1).
 // - Requests: answered with XOR-MAPPED-ADDRESS = the source seen (7.3.1.2); an unknown
 //   source becomes a peer-reflexive remote candidate (7.3.1.3); a triggered check is
-//   queued (7.3.1.4); USE-CANDIDATE nominates for the controlled agent (7.3.1.5).
+//   queued (7.3.1.4); USE-CANDIDATE nominates for the controlled agent (7.3.1.5). A pair
+//   learned this way must fit under the pair limit (6.1.2.5, CheckList::
+//   make_room_for_learned): at the limit only a USE-CANDIDATE check gets one.
 //   Checks that arrive before the remote candidates are remembered and replayed
 //   (7.3.1.3 / 7.2.5.3 ordering is preserved).
 // - Regular nomination by the controlling agent (8.1.1): it nominates the best valid

@@ -12,6 +12,15 @@ constexpr std::uint32_t kRestartAgentBit = 1u << 31, kRestartTagBit = 1u << 30;
 
 const char* to_string(RelayPolicy p) { return p == RelayPolicy::kAlways ? "always" : "on-failure"; }
 
+const char* to_string(FailReason r) {
+  switch (r) {
+    case FailReason::kNone: return "none";
+    case FailReason::kChecksFailed: return "checks-failed";
+    case FailReason::kRunLimit: return "run-limit";
+  }
+  return "?";
+}
+
 IceSession::IceSession(Simulator& sim, const SessionConfig& cfg, signalling::SignallingServer& sig, IceEndpoint& a,
                        std::uint32_t sig_a, IceEndpoint& b, std::uint32_t sig_b, std::uint32_t id, std::uint64_t seed)
     : sim_(&sim),
@@ -156,6 +165,7 @@ void IceSession::finish(Outcome o) {
   if (done_) return;
   done_ = true;
   result_.outcome = o;
+  result_.fail_reason = o == Outcome::kFailed ? FailReason::kChecksFailed : FailReason::kNone;
   result_.local_type = offerer().selected_local_type();
   result_.remote_type = offerer().selected_remote_type();
   result_.setup_time = sim_->now() - start_;

@@ -61,8 +61,17 @@ struct SessionConfig {
   bool keep_alive = false;
 };
 
+// Why a session failed.
+enum class FailReason : std::uint8_t {
+  kNone,           // not failed
+  kChecksFailed,   // an agent's check list failed: every pair Failed, none valid (RFC 8445 8.1.2, 6.1.3)
+  kRunLimit,       // the driver (PairWorld) gave up at its run limit before ICE concluded
+};
+const char* to_string(FailReason r);
+
 struct SessionResult {
   Outcome outcome = Outcome::kPending;
+  FailReason fail_reason = FailReason::kNone;
   CandidateType local_type = CandidateType::kHost;   // offerer's side of the selected pair
   CandidateType remote_type = CandidateType::kHost;  // answerer's side, as the offerer sees it
   SimTime setup_time;                                // start() -> both agents completed (or failed)

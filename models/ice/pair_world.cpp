@@ -56,6 +56,7 @@ SessionResult PairWorld::run() {
   if (!done_) {
     SessionResult r;
     r.outcome = Outcome::kFailed;
+    r.fail_reason = FailReason::kRunLimit;
     r.setup_time = spec_.run_limit;
     return r;
   }

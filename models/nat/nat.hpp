@@ -18,6 +18,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include <boost/container/small_vector.hpp>
+
 #include "models/net/address.hpp"
 #include "models/net/packet.hpp"
 #include "sim/random.hpp"
@@ -213,9 +215,11 @@ class Nat {
   NatObserver* observer_ = nullptr;
   Rng rng_;
   std::uint16_t next_seq_port_ = 0;
-  std::vector<Entry> entries_;
+  // Inline room for a home NAT's usual few mappings and filter entries (no heap block,
+  // no cache miss beyond the NAT itself); large NATs spill to the heap.
+  boost::container::small_vector<Entry, 2> entries_;
   std::uint32_t free_entry_ = UINT32_MAX;   // free entry slots, chained through first_filter
-  std::vector<FilterSlot> filters_;
+  boost::container::small_vector<FilterSlot, 4> filters_;
   std::uint32_t free_filter_ = UINT32_MAX;  // free filter slots, chained through next
   std::uint32_t live_ = 0;
   SimTime next_sweep_;

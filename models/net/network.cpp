@@ -60,7 +60,7 @@ NodeId Network::add_router(std::string_view name) {
   std::string label(name);
   if (label.empty()) label = std::string("r").append(std::to_string(id));
   router_names_.push_back(std::move(label));
-  nodes_.push_back(Node{NodeKind::router, kNoNode, kNoNode, id, 0, static_cast<std::uint32_t>(v)});
+  nodes_.push_back(Node{NodeKind::router, kNoNode, kNoNode, id, 0, static_cast<std::uint32_t>(v), 0});
   return id;
 }
 
@@ -79,7 +79,8 @@ NodeId Network::attach(NodeId parent, NodeKind k, std::uint32_t index, const Lin
   const NodeId id = static_cast<NodeId>(nodes_.size());
   const Node& p = nodes_[parent];
   const NodeId realm = p.kind == NodeKind::router ? kNoNode : parent;
-  nodes_.push_back(Node{k, parent, realm, p.router, add_link_index(access, id), index});
+  const std::uint32_t link = add_link_index(access, id);
+  nodes_.push_back(Node{k, parent, realm, p.router, link, index, links_[link].spec});
   return id;
 }
 
@@ -267,6 +268,12 @@ SimTime Network::cross_link(std::uint32_t link, int dir, SimTime t, std::int64_t
   return t;
 }
 
+SimTime Network::cross_access(const Node& n, int dir, SimTime t, std::int64_t bytes, double& survive) {
+  const LinkSpec& s = specs_[n.uplink_spec];
+  if (s.bandwidth_bps > 0 || s.jitter > SimTime::zero() || s.loss > 0) return cross_link(n.uplink, dir, t, bytes, survive);
+  return t + s.latency;
+}
+
 void Network::transmit(const Packet& p, NodeId from, NodeId to, bool to_inside) {
   const SimTime now = sim_->now();
   SimTime t = now;
@@ -277,11 +284,11 @@ void Network::transmit(const Packet& p, NodeId from, NodeId to, bool to_inside) 
   if (from == to) {
     // Loopback.
   } else if (f.realm == to && f.parent == to) {
-    t = cross_link(f.uplink, 0, t, bytes, survive);  // up to the gateway
+    t = cross_access(f, 0, t, bytes, survive);  // up to the gateway
   } else if (d.realm == from && d.parent == from) {
-    t = cross_link(d.uplink, 1, t, bytes, survive);  // down from the gateway
+    t = cross_access(d, 1, t, bytes, survive);  // down from the gateway
   } else {
-    t = cross_link(f.uplink, 0, t, bytes, survive);
+    t = cross_access(f, 0, t, bytes, survive);
     if (f.realm == kNoNode) {
       const NodeId ra = f.kind == NodeKind::router ? from : f.parent;
       const NodeId rb = d.kind == NodeKind::router ? to : d.parent;
@@ -294,7 +301,7 @@ void Network::transmit(const Packet& p, NodeId from, NodeId to, bool to_inside) 
         for (std::uint32_t l : path.links) t = cross_link(l & ~kDirBit, (l & kDirBit) ? 1 : 0, t, bytes, survive);
       }
     }
-    t = cross_link(d.uplink, 1, t, bytes, survive);
+    t = cross_access(d, 1, t, bytes, survive);
   }
   if (survive < 1.0 && !rng_.bernoulli(survive)) {
     if (!is_stream(p.transport)) {

@@ -139,6 +139,7 @@ class Network {
     NodeId router;       // core router of this node's realm chain (routers: itself)
     std::uint32_t uplink;  // link index of the access link (routers: unused)
     std::uint32_t index;   // into hosts_ / nats_ / router names
+    std::uint32_t uplink_spec;  // the access link's spec (a copy: links_ is only read for queueing)
   };
   struct Link {
     std::uint32_t spec;          // index into specs_
@@ -195,6 +196,8 @@ class Network {
   void arrive(std::uint32_t flight_index);
   void drop(const Packet& p, NodeId at, DropReason r);
   SimTime cross_link(std::uint32_t link, int dir, SimTime t, std::int64_t bytes, double& survive);
+  // cross_link over node `n`'s access link.
+  SimTime cross_access(const Node& n, int dir, SimTime t, std::int64_t bytes, double& survive);
 
   Simulator* sim_;
   std::uint64_t seed_;

@@ -2,8 +2,6 @@
 // consistent fractions.
 #include <catch2/catch.hpp>
 
-#include <map>
-
 #include "app/runner/runner.hpp"
 #include "app/scenario/scenario_error.hpp"
 
@@ -17,6 +15,14 @@ std::string error_of(const std::string& text) {
     return e.what();
   }
   return "no error";
+}
+
+// Metric `name` of the first run of a run set (fails the test when absent).
+double first_run_metric(const runner::RunSetResult& r, const std::string& name) {
+  for (const auto& m : r.runs.at(0).result.metrics)
+    if (m.name == name) return m.value;
+  FAIL("missing metric " << name);
+  return 0.0;
 }
 }  // namespace
 
@@ -39,15 +45,30 @@ TEST_CASE("nat-population: fractions sum to one, public hosts always connect dir
   const auto s = runner::load_scenario_text(
       "name: t\nstudy: nat-population\npopulation: {sessions: 50, arrival_window: 1s}\nnat_mix: {none: 1}\n", "p.yaml");
   const auto r = runner::run_scenario(s, {});
-  auto metric = [&](const std::string& n) {
-    for (const auto& m : r.runs.at(0).result.metrics)
-      if (m.name == n) return m.value;
-    FAIL("missing metric " << n);
-    return 0.0;
-  };
+  auto metric = [&](const std::string& n) { return first_run_metric(r, n); };
   CHECK(metric("direct_fraction") == 1.0);
   CHECK(metric("relayed_fraction") + metric("failed_fraction") == 0.0);
   CHECK(metric("sessions") == 50);
+}
+
+TEST_CASE("nat-population: shards split the population, every session counted once", "[app][ice]") {
+  CHECK_THAT(error_of("name: t\nstudy: nat-population\nnat_mix: {none: 1}\npopulation:\n  shards: 0\n"),
+             Catch::Contains("n.yaml:5:11") && Catch::Contains("population.shards"));
+  const auto s = runner::load_scenario_text(
+      "name: t\nstudy: nat-population\npopulation: {sessions: 41, arrival_window: 1s, shards: 3}\n"
+      "nat_mix: {full-cone: 1, symmetric: 1}\nservers: {turn: {enabled: false}}\n",
+      "p.yaml");
+  const auto r = runner::run_scenario(s, {});
+  auto metric = [&](const std::string& n) { return first_run_metric(r, n); };
+  CHECK(metric("sessions") == 41);
+  CHECK(metric("direct_fraction") + metric("relayed_fraction") + metric("failed_fraction") == Approx(1.0));
+  // RFC 4787: APDM with random ports on both sides leaves no direct path; without TURN
+  // such sessions fail, and full cones on either side connect.
+  CHECK(metric("pair_symmetric__symmetric_failed_fraction") == 1.0);
+  CHECK(metric("pair_full_cone__full_cone_direct_fraction") == 1.0);
+  CHECK(metric("pair_full_cone__full_cone_sessions") + metric("pair_full_cone__symmetric_sessions") +
+            metric("pair_symmetric__symmetric_sessions") ==
+        41);
 }
 
 TEST_CASE("nat-population: ice.relay_policy and ice.relay_fallback_after", "[app][ice][relaypolicy]") {
@@ -56,22 +77,19 @@ TEST_CASE("nat-population: ice.relay_policy and ice.relay_fallback_after", "[app
   CHECK_THAT(error_of("name: t\nstudy: nat-population\nnat_mix: {none: 1}\nice:\n  relay_fallback_after: -1s\n"),
              Catch::Contains("n.yaml:5:25"));
   // Cones connect directly: under on-failure nobody allocates; under always everyone does.
-  auto metrics = [](const std::string& policy) {
+  auto run = [](const std::string& policy) {
     const auto s = runner::load_scenario_text(
         "name: t\nstudy: nat-population\npopulation: {sessions: 20, arrival_window: 1s}\n"
         "nat_mix: {port-restricted-cone: 1}\nice: {relay_policy: " +
             policy + ", relay_fallback_after: 3s}\n",
         "p.yaml");
-    const auto r = runner::run_scenario(s, {});
-    std::map<std::string, double> m;
-    for (const auto& x : r.runs.at(0).result.metrics) m[x.name] = x.value;
-    return m;
+    return runner::run_scenario(s, {});
   };
-  auto on = metrics("on-failure"), al = metrics("always");
-  CHECK(on["direct_fraction"] == 1.0);
-  CHECK(on["turn_allocations"] == 0);
-  CHECK(on["relay_fallbacks"] == 0);
-  CHECK(al["direct_fraction"] == 1.0);
-  CHECK(al["turn_allocations"] == 40);
-  CHECK(al["relay_fallbacks"] == 0);
+  const auto on = run("on-failure"), al = run("always");
+  CHECK(first_run_metric(on, "direct_fraction") == 1.0);
+  CHECK(first_run_metric(on, "turn_allocations") == 0);
+  CHECK(first_run_metric(on, "relay_fallbacks") == 0);
+  CHECK(first_run_metric(al, "direct_fraction") == 1.0);
+  CHECK(first_run_metric(al, "turn_allocations") == 40);
+  CHECK(first_run_metric(al, "relay_fallbacks") == 0);
 }

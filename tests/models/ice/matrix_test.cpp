@@ -76,14 +76,13 @@ struct AbstractSide {
   }
 };
 
-AbstractSide abstract_side(const std::string& preset_name, int ip) {
-  const nat::Preset p = nat::preset(preset_name);
+AbstractSide abstract_side(const std::vector<nat::NatConfig>& layers, int ip) {
   AbstractSide s;
   s.ip = ip;
-  s.public_host = p.layers.empty();
+  s.public_host = layers.empty();
   // A chain of NATs composes: endpoint-independent only if every layer is; filtering is
   // as strict as the strictest layer.
-  for (const nat::NatConfig& c : p.layers) {
+  for (const nat::NatConfig& c : layers) {
     s.m = std::max(s.m, c.mapping);
     s.f = std::max(s.f, c.filtering);
     s.udp_blocked = s.udp_blocked || c.block_outbound_udp;
@@ -92,8 +91,8 @@ AbstractSide abstract_side(const std::string& preset_name, int ip) {
 }
 
 // True if a direct UDP path can be established (derived from the definitions).
-bool direct_possible(const std::string& a_name, const std::string& b_name) {
-  AbstractSide side[2] = {abstract_side(a_name, 0), abstract_side(b_name, 1)};
+bool direct_possible(const std::vector<nat::NatConfig>& a, const std::vector<nat::NatConfig>& b) {
+  AbstractSide side[2] = {abstract_side(a, 0), abstract_side(b, 1)};
   if (side[0].udp_blocked || side[1].udp_blocked) return false;
   // STUN: each side's socket has sent to the server: mapping port 1 (the srflx).
   for (auto& s : side) s.map(Ep{2, 0});
@@ -114,6 +113,10 @@ bool direct_possible(const std::string& a_name, const std::string& b_name) {
     if (!learned && round > 2) break;
   }
   return false;
+}
+
+bool direct_possible(const std::string& a_name, const std::string& b_name) {
+  return direct_possible(nat::preset(a_name).layers, nat::preset(b_name).layers);
 }
 
 SessionResult run(const std::string& a, const std::string& b, std::uint64_t seed = 7) {
@@ -178,5 +181,51 @@ TEST_CASE("outcome matrix with TURN: direct where RFC 4787 allows, else relayed"
       CHECK(r.outcome == (direct_possible(a, b) ? Outcome::kDirect : Outcome::kRelayed));
       if (r.outcome == Outcome::kRelayed)
         CHECK((r.local_type == CandidateType::kRelayed || r.remote_type == CandidateType::kRelayed));
+    }
+}
+
+TEST_CASE("every mapping x filtering behaviour pair: direct as RFC 4787 allows, else relayed or ICE failure",
+          "[ice][matrix][turn]") {
+  // Ten behaviours on each side (public; EIM, ADM, APDM x EIF, ADF, APDF), random port
+  // assignment, 100 ordered pairs. Without TURN a session that cannot go direct ends with
+  // ICE's own verdict (every pair failed, RFC 8445 8.1.2), not at the run limit; with TURN
+  // it is relayed. APDM+EIF on both sides is the case the presets do not cover.
+  std::vector<std::vector<nat::NatConfig>> sides{{}};
+  for (auto m : {nat::Mapping::endpoint_independent, nat::Mapping::address_dependent,
+                 nat::Mapping::address_port_dependent})
+    for (auto f : {nat::Filtering::endpoint_independent, nat::Filtering::address_dependent,
+                   nat::Filtering::address_port_dependent}) {
+      nat::NatConfig c;
+      c.mapping = m;
+      c.filtering = f;
+      c.ports = nat::PortAssignment::random;
+      sides.push_back({c});
+    }
+  auto name = [](const std::vector<nat::NatConfig>& s) {
+    return s.empty() ? std::string("public")
+                     : std::string(nat::short_name(s[0].mapping)) + "+" + nat::short_name(s[0].filtering);
+  };
+  TurnRelayFactory relay;
+  for (const auto& a : sides)
+    for (const auto& b : sides) {
+      const bool direct = direct_possible(a, b);
+      for (bool turn : {false, true}) {
+        PairSpec spec;
+        spec.nat_a = a;
+        spec.nat_b = b;
+        spec.relay = turn ? &relay : nullptr;
+        PairWorld w(spec, 13);
+        const SessionResult r = w.run();
+        INFO(name(a) << " -> " << name(b) << (turn ? " with TURN: " : ": ") << to_string(r.outcome) << " ("
+                     << to_string(r.fail_reason) << ")");
+        if (direct) {
+          CHECK(r.outcome == Outcome::kDirect);
+        } else if (turn) {
+          CHECK(r.outcome == Outcome::kRelayed);
+        } else {
+          CHECK(r.outcome == Outcome::kFailed);
+          CHECK(r.fail_reason == FailReason::kChecksFailed);
+        }
+      }
     }
 }

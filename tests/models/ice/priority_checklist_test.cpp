@@ -159,3 +159,38 @@ TEST_CASE("triggered checks go first, a check on a failed pair retries it", "[ic
   CHECK(cl.pair(i).priority == pair_priority(prflx.priority, local[0].priority));
   CHECK(cl.add_pair(0, local[0], 2, prflx, false) == i);
 }
+
+TEST_CASE("learned pairs stay within the pair limit, a nomination replaces a failed pair", "[ice]") {
+  // RFC 8445 6.1.2.5 limits the pairs (hence the checks) of the checklist set; 7.3.1.4
+  // adds a pair per new peer-reflexive candidate, 7.3.1.5 asks the controlled agent to
+  // honour USE-CANDIDATE.
+  CheckListConfig cfg;
+  cfg.max_pairs = 4;
+  std::vector<CandidateKey> local{key(CandidateType::kHost, 1), key(CandidateType::kRelayed, 2)};
+  local[1].base = 1;
+  std::vector<CandidateKey> remote{key(CandidateType::kHost, 10), key(CandidateType::kServerReflexive, 11)};
+  CheckList cl(cfg);
+  cl.form(local, remote, false);
+  REQUIRE(cl.pairs().size() == 4);  // 2 local bases x 2 remotes: at the limit
+  // At the limit an ordinary learned pair does not fit.
+  CHECK_FALSE(cl.make_room_for_learned(false));
+  // A nomination with no Failed pair to give way: refused too.
+  CHECK_FALSE(cl.make_room_for_learned(true));
+  CHECK(cl.pairs().size() == 4);
+  // Fail the two lowest-priority pairs (the relayed ones): a nomination now replaces the
+  // lowest-priority of them and nothing else.
+  std::vector<int> re, failed;
+  const std::uint64_t lowest = cl.pair(3).priority, second = cl.pair(2).priority;
+  for (int k = 0; k < 4; ++k) cl.start_next_check(SimTime::ms(50 * k));
+  for (SimTime t = SimTime::zero(); t < SimTime::s(600) && cl.count(PairState::kFailed) < 4; t += SimTime::s(1))
+    cl.poll_timeouts(t, re, failed);
+  REQUIRE(cl.count(PairState::kFailed) == 4);
+  CHECK(cl.make_room_for_learned(true));
+  REQUIRE(cl.pairs().size() == 3);
+  CHECK(cl.pair(2).priority == second);
+  for (const CandidatePair& p : cl.pairs()) CHECK(p.priority != lowest);
+  CandidateKey prflx = key(CandidateType::kPeerReflexive, 12);
+  cl.add_pair(1, local[1], 2, prflx, false);
+  CHECK(cl.pairs().size() == cfg.max_pairs);
+  CHECK_FALSE(cl.make_room_for_learned(false));
+}
