@@ -2,7 +2,7 @@
 // (STUN gathering, TURN allocation, signalling, checks) on one packet network.
 // Target (issue 3): 1,000,000 hosts / 500,000 sessions in <= 30 s and <= 2 GiB on 2 cores.
 //
-//   bench_ice_population [sessions=500000] [turn=1] [shards=2] [threads=2]
+//   bench_ice_population [sessions=500000] [turn=1] [shards=2] [threads=2] [policy=always|on-failure]
 // Arguments are positional (the defaults above). The population is split into `shards`
 // independent networks run on `threads` threads (models/ice/population.hpp); results
 // depend on the shard count, never on the thread count.
@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 #include "models/ice/population.hpp"
 #include "models/ice/turn_relay.hpp"
@@ -42,6 +43,7 @@ int main(int argc, char** argv) {
   spec.arrival_window = SimTime::s(60);
   spec.cgn_subscribers = 1000;
   spec.shards = shards;
+  if (argc > 5 && std::strstr(argv[5], "on-failure")) spec.session.relay_policy = ice::RelayPolicy::kOnFailure;
   const std::pair<const char*, double> mix[] = {
       {"none", 0.05},     {"full-cone", 0.05}, {"restricted-cone", 0.12},      {"port-restricted-cone", 0.25},
       {"linux-masquerade", 0.20}, {"cgnat", 0.18}, {"symmetric", 0.10}, {"symmetric-sequential", 0.02},
@@ -69,5 +71,8 @@ int main(int argc, char** argv) {
               static_cast<unsigned long long>(r.events), r.sim_seconds);
   std::printf("direct %.4f relayed %.4f failed %.4f  setup p50 %.3f s p95 %.3f s\n", r.direct / n, r.relayed / n,
               r.failed / n, r.setup_s.quantile(0.5), r.setup_s.quantile(0.95));
+  std::printf("policy %s  events/session %.1f  TURN allocations %llu  fallbacks %llu\n",
+              ice::to_string(spec.session.relay_policy), r.events / n, static_cast<unsigned long long>(r.turn_allocations),
+              static_cast<unsigned long long>(r.relay_fallbacks));
   return 0;
 }

@@ -6,7 +6,8 @@ namespace p2psim::study {
 
 void parse_ice_section(const scenario::Field& ice, ice::SessionConfig& cfg) {
   ice.allow_only({"ta", "nomination_wait", "max_pairs", "check_max_sends", "keepalive_interval", "consent_interval",
-                  "consent_timeout", "predict_ports", "predict_delta", "sdp_base_bytes", "candidate_line_bytes"});
+                  "consent_timeout", "predict_ports", "predict_delta", "sdp_base_bytes", "candidate_line_bytes",
+                  "relay_policy", "relay_fallback_after"});
   ice::IceConfig& c = cfg.ice;
   c.checks.ta = ice.get_time("ta", c.checks.ta, SimTime::ms(5), SimTime::s(1));
   c.nomination_wait = ice.get_time("nomination_wait", c.nomination_wait, SimTime::zero(), SimTime::s(60));
@@ -21,6 +22,9 @@ void parse_ice_section(const scenario::Field& ice, ice::SessionConfig& cfg) {
   c.predict_delta = static_cast<int>(ice.get_int("predict_delta", 1, -16, 16));
   cfg.sdp_base_bytes = ice.get_size("sdp_base_bytes", cfg.sdp_base_bytes, 0, 1 << 20);
   cfg.candidate_line_bytes = ice.get_size("candidate_line_bytes", cfg.candidate_line_bytes, 1, 4096);
+  cfg.relay_policy = ice.get_enum<ice::RelayPolicy>(
+      "relay_policy", cfg.relay_policy, {{"always", ice::RelayPolicy::kAlways}, {"on-failure", ice::RelayPolicy::kOnFailure}});
+  cfg.relay_fallback_after = ice.get_time("relay_fallback_after", cfg.relay_fallback_after, SimTime::zero(), SimTime::min(10));
 }
 
 std::vector<nat::NatConfig> preset_layers(const scenario::Field& at, const std::string& name) {

@@ -52,6 +52,7 @@ class PopulationStudy : public Study {
     add("signalling_messages", static_cast<double>(r.signalling_messages));
     add("turn_allocations", static_cast<double>(r.turn_allocations));
     add("turn_relayed_sessions", static_cast<double>(r.turn_sessions));
+    add("relay_fallbacks", static_cast<double>(r.relay_fallbacks));
     // Media through TURN: each relayed session sends media_bps each way via the server
     // (in and out), the ChannelData framing of RFC 8656 12.4 excluded.
     add("turn_bandwidth_bps", 2.0 * s_.media_bps * static_cast<double>(r.turn_sessions));
@@ -131,7 +132,9 @@ void summarize(const RunSetSummary& sum, std::ostream& os) {
                                 {"failed", "failed_fraction"},
                                 {"setup p50 s", "setup_time_p50_s"},
                                 {"setup p95 s", "setup_time_p95_s"},
-                                {"ctl B/session", "control_bytes_per_session"}},
+                                {"ctl B/session", "control_bytes_per_session"},
+                                {"TURN allocs", "turn_allocations"},
+                                {"fallbacks", "relay_fallbacks"}},
                                os);
 }
 

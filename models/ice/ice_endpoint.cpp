@@ -16,19 +16,29 @@ IceEndpoint::~IceEndpoint() {
   if (port_) host_->unbind(port_);
 }
 
-void IceEndpoint::gather(GatherObserver* obs) {
+void IceEndpoint::gather(GatherObserver* obs, RelayGather relay) {
   gather_obs_ = obs;
   gathered_ = false;
-  if (cfg_->stun_server) {
+  if (cfg_->stun_server && !stun_started_) {
+    stun_started_ = true;
     stun_pending_ = true;
     stun_sends_ = 0;
     send_binding();
   }
-  if (relay_) {
-    relay_pending_ = true;
-    relay_->allocate(*this);
+  if (relay == RelayGather::kAlways) {
+    start_relay();
+  } else if (relay == RelayGather::kIfNoSrflx) {
+    relay_if_no_srflx_ = true;
+    if (!stun_pending_ && !srflx_) start_relay();  // STUN over (or none): no srflx
   }
   maybe_done();
+}
+
+void IceEndpoint::start_relay() {
+  if (!relay_ || relayed_ || relay_pending_) return;
+  relay_pending_ = true;
+  ++relay_attempts_;
+  relay_->allocate(*this);
 }
 
 void IceEndpoint::send_binding() {
@@ -52,6 +62,7 @@ void IceEndpoint::stun_timer(std::uint32_t g) {
     return;
   }
   stun_pending_ = false;  // timed out: no server-reflexive candidate
+  if (relay_if_no_srflx_) start_relay();
   maybe_done();
 }
 
@@ -92,6 +103,7 @@ void IceEndpoint::on_packet(net::Host&, const net::Packet& p, std::uint64_t) {
     if (m->cls == stun::Class::success && m->has(stun::kXorMappedAddress)) srflx_ = m->xor_mapped_address;
     stun_pending_ = false;
     ++stun_gen_;
+    if (relay_if_no_srflx_ && !srflx_) start_relay();
     maybe_done();
     return;
   }

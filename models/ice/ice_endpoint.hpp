@@ -7,7 +7,10 @@
 // - relayed: a TURN allocation through a RelayClient sharing the socket (5.1.1.2,
 //   RFC 8656), when one is configured.
 // Gathering ends when every transaction has completed or timed out; the endpoint then
-// calls GatherObserver::on_gathered.
+// calls GatherObserver::on_gathered. Whether the relayed candidate is gathered is the
+// caller's RelayGather choice (IceSession's relay policy): always (RFC 8445 5.1.1.2), only
+// when STUN yields no server-reflexive candidate, or never; gather() may be called again
+// to add a relay to a finished gathering (relay fallback before an ICE restart).
 #pragma once
 
 #include <cstdint>
@@ -40,6 +43,14 @@ class GatherObserver {
   virtual void on_gathered(IceEndpoint&) = 0;
 };
 
+// When gather() allocates the relayed candidate (if the endpoint has a RelayClient).
+enum class RelayGather : std::uint8_t {
+  kAlways,     // in parallel with STUN (RFC 8445 5.1.1.2; vanilla ICE)
+  kIfNoSrflx,  // after STUN, only if it gave no server-reflexive address (timed out, error,
+               // or no STUN server): such a host cannot be reached without a relay
+  kNever,      // host and server-reflexive only
+};
+
 struct GatherConfig {
   std::optional<net::Endpoint> stun_server;  // none: no server-reflexive candidate
   SimTime stun_rto = SimTime::ms(500);        // RFC 8489 6.2.1
@@ -62,11 +73,19 @@ class IceEndpoint : public net::PacketSink, public AgentIo {
   void set_agent(IceAgent* a) { agent_ = a; }
   IceAgent* agent() const { return agent_; }
 
-  // Starts gathering; `obs` is told when done.
-  void gather(GatherObserver* obs);
+  // Starts gathering, or extends an earlier one; `obs` is told when nothing is pending
+  // (synchronously if nothing is). The STUN transaction runs once per endpoint (a later
+  // call reuses its result, or waits for it if still pending); a relay is allocated per
+  // `relay` unless one exists or is being allocated.
+  void gather(GatherObserver* obs, RelayGather relay = RelayGather::kAlways);
   bool gathered() const { return gathered_; }
   const std::optional<net::Endpoint>& srflx() const { return srflx_; }
   const std::optional<net::Endpoint>& relayed() const { return relayed_; }
+  // A relay client is configured and no relayed candidate was obtained yet.
+  bool can_allocate() const { return relay_ && !relayed_; }
+  // TURN allocations started by gather(), failed ones included (a TLS retry after an
+  // unanswered UDP Allocate is part of the same allocation).
+  std::uint32_t relay_attempts() const { return relay_attempts_; }
   // Hands the gathered candidates to the agent.
   void give_candidates(IceAgent& agent) const;
 
@@ -88,6 +107,7 @@ class IceEndpoint : public net::PacketSink, public AgentIo {
   void stun_timer(std::uint32_t gen);
   void send_binding();
   void maybe_done();
+  void start_relay();
 
   net::Host* host_;
   const GatherConfig* cfg_;
@@ -99,7 +119,10 @@ class IceEndpoint : public net::PacketSink, public AgentIo {
   int stun_sends_ = 0;
   std::uint32_t stun_gen_ = 0;
   bool stun_pending_ = false;
+  bool stun_started_ = false;
   bool relay_pending_ = false;
+  bool relay_if_no_srflx_ = false;  // allocate when STUN ends without a srflx address
+  std::uint32_t relay_attempts_ = 0;
   bool gathered_ = false;
   std::optional<net::Endpoint> srflx_, relayed_;
   std::uint64_t gather_packets_ = 0, gather_bytes_ = 0;

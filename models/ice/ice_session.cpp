@@ -4,7 +4,13 @@ namespace p2psim::ice {
 
 namespace {
 constexpr std::uint32_t kOffer = 1, kAnswer = 2;
-}
+// ICE restart: agent ids 2 id + {0, 1} + 2^31 and credentials (USERNAME tag) id + 2^30, so
+// that neither transaction ids (ice_agent.cpp tid()) nor USERNAMEs of the first attempt
+// match (session ids < 2^30).
+constexpr std::uint32_t kRestartAgentBit = 1u << 31, kRestartTagBit = 1u << 30;
+}  // namespace
+
+const char* to_string(RelayPolicy p) { return p == RelayPolicy::kAlways ? "always" : "on-failure"; }
 
 const char* to_string(FailReason r) {
   switch (r) {
@@ -25,6 +31,7 @@ IceSession::IceSession(Simulator& sim, const SessionConfig& cfg, signalling::Sig
       sig_a_(sig_a),
       sig_b_(sig_b),
       id_(id),
+      seed_(seed),
       agent_a_(sim, cfg.ice, a, 2 * id, id, true, derive_seed(seed, 2 * std::uint64_t{id})),
       agent_b_(sim, cfg.ice, b, 2 * id + 1, id, false, derive_seed(seed, 2 * std::uint64_t{id} + 1)) {
   a.set_agent(&agent_a_);
@@ -35,74 +42,140 @@ IceSession::IceSession(Simulator& sim, const SessionConfig& cfg, signalling::Sig
   sig.set_peer(sig_b, this);
 }
 
+IceSession::Restart::Restart(IceSession& s)
+    : a(*s.sim_, s.cfg_->ice, *s.ep_a_, (2 * s.id_) | kRestartAgentBit, s.id_ | kRestartTagBit, true,
+        derive_seed(s.seed_, (std::uint64_t{1} << 40) | (2 * std::uint64_t{s.id_}))),
+      b(*s.sim_, s.cfg_->ice, *s.ep_b_, (2 * s.id_ + 1) | kRestartAgentBit, s.id_ | kRestartTagBit, false,
+        derive_seed(s.seed_, (std::uint64_t{1} << 40) | (2 * std::uint64_t{s.id_} + 1))) {}
+
+IceSession::~IceSession() = default;
+
+RelayGather IceSession::gather_mode() const {
+  if (restart_ || cfg_->relay_policy == RelayPolicy::kAlways) return RelayGather::kAlways;
+  return RelayGather::kIfNoSrflx;
+}
+
 void IceSession::start() {
   start_ = sim_->now();
-  ep_a_->gather(this);
+  if (cfg_->relay_policy == RelayPolicy::kOnFailure && cfg_->relay_fallback_after > SimTime::zero())
+    sim_->schedule_after(cfg_->relay_fallback_after, [this] { fallback_timer(); });
+  ep_a_->gather(this, gather_mode());
 }
 
 void IceSession::on_gathered(IceEndpoint& e) {
   if (done_) return;
+  // A completion of an earlier attempt's gathering is taken only when this attempt needs it.
+  const bool offer = &e == ep_a_;
+  if (offer ? offer_sent_ : (!offer_in_ || answer_sent_)) return;
+  if (fallback_ && !restart_) return;  // ICE restart pending
+  IceAgent& self = offer ? offerer() : answerer();
+  (offer ? ep_a_ : ep_b_)->give_candidates(self);
   signalling::Envelope env;
   env.session = id_;
-  if (&e == ep_a_) {
-    ep_a_->give_candidates(agent_a_);
-    env.from = sig_a_;
-    env.to = sig_b_;
-    env.kind = kOffer;
-    env.a = agent_a_.local_candidates().size();
-    env.bytes = cfg_->sdp_base_bytes + cfg_->candidate_line_bytes * static_cast<std::int64_t>(env.a);
-  } else {
-    ep_b_->give_candidates(agent_b_);
-    env.from = sig_b_;
-    env.to = sig_a_;
-    env.kind = kAnswer;
-    env.a = agent_b_.local_candidates().size();
-    env.bytes = cfg_->sdp_base_bytes + cfg_->candidate_line_bytes * static_cast<std::int64_t>(env.a);
-  }
+  env.from = offer ? sig_a_ : sig_b_;
+  env.to = offer ? sig_b_ : sig_a_;
+  env.kind = offer ? kOffer : kAnswer;
+  env.a = self.local_candidates().size();
+  env.b = attempt();
+  env.bytes = cfg_->sdp_base_bytes + cfg_->candidate_line_bytes * static_cast<std::int64_t>(env.a);
+  (offer ? offer_sent_ : answer_sent_) = true;
   ++sig_messages_;
   sig_bytes_ += env.bytes;
   sig_->send(env);
   // The answerer starts checking once its answer is on its way (RFC 8445 6.1.1: the
   // answerer may begin as soon as it has the offer and its own candidates).
-  if (&e == ep_b_) {
-    std::vector<Candidate> remote(agent_a_.local_candidates().begin(),
-                                  agent_a_.local_candidates().begin() + static_cast<std::ptrdiff_t>(offered_));
-    agent_b_.set_remote_candidates(remote);
+  if (!offer) {
+    const std::vector<Candidate>& oc = offerer().local_candidates();
+    std::vector<Candidate> remote(oc.begin(), oc.begin() + static_cast<std::ptrdiff_t>(offered_));
+    answerer().set_remote_candidates(remote);
   }
 }
 
 void IceSession::on_signal(const signalling::Envelope& e) {
-  if (done_ || e.session != id_) return;
+  if (done_ || e.session != id_ || e.b != attempt()) return;  // a stale attempt's message
   if (e.kind == kOffer) {
     offered_ = static_cast<std::size_t>(e.a);
-    ep_b_->gather(this);
+    offer_in_ = true;
+    ep_b_->gather(this, gather_mode());
   } else if (e.kind == kAnswer) {
-    std::vector<Candidate> remote(agent_b_.local_candidates().begin(),
-                                  agent_b_.local_candidates().begin() + static_cast<std::ptrdiff_t>(e.a));
-    agent_a_.set_remote_candidates(remote);
+    const std::vector<Candidate>& ac = answerer().local_candidates();
+    std::vector<Candidate> remote(ac.begin(), ac.begin() + static_cast<std::ptrdiff_t>(e.a));
+    offerer().set_remote_candidates(remote);
   }
 }
 
-void IceSession::on_completed(IceAgent&) {
-  if (done_ || !agent_a_.completed() || !agent_b_.completed()) return;
-  finish(agent_a_.outcome());
+void IceSession::on_completed(IceAgent& a) {
+  if (done_ || (&a != &offerer() && &a != &answerer())) return;
+  if (!offerer().completed() || !answerer().completed()) return;
+  finish(offerer().outcome());
 }
 
-void IceSession::on_failed(IceAgent&) { finish(Outcome::kFailed); }
+void IceSession::on_failed(IceAgent& a) {
+  if (done_ || (&a != &offerer() && &a != &answerer())) return;
+  if (can_fall_back()) {
+    fall_back();
+    return;
+  }
+  finish(Outcome::kFailed);
+}
+
+bool IceSession::can_fall_back() const {
+  return cfg_->relay_policy == RelayPolicy::kOnFailure && !fallback_ &&
+         (ep_a_->can_allocate() || ep_b_->can_allocate());
+}
+
+void IceSession::fallback_timer() {
+  if (done_ || !can_fall_back()) return;
+  // A completed agent has a nominated, working pair: the session is about to complete.
+  if (agent_a_.completed() || agent_b_.completed()) return;
+  fall_back();
+}
+
+void IceSession::fall_back() {
+  fallback_ = true;
+  result_.fallback_at = sim_->now() - start_;
+  // The first attempt stops here (its agents keep their counters). The restart runs in an
+  // event of its own: this may be called from inside an agent's callback.
+  agent_a_.close();
+  agent_b_.close();
+  sim_->schedule_after(SimTime::zero(), [this] { restart(); });
+}
+
+void IceSession::restart() {
+  if (done_) return;
+  restart_ = std::make_unique<Restart>(*this);
+  restart_->a.set_observer(this);
+  restart_->b.set_observer(this);
+  ep_a_->set_agent(&restart_->a);
+  ep_b_->set_agent(&restart_->b);
+  offer_sent_ = offer_in_ = answer_sent_ = false;
+  offered_ = 0;
+  // RFC 8445 9: a new offer with every candidate, relayed ones included; the offerer
+  // allocates now (if it has no relay yet), the answerer on the restart offer.
+  ep_a_->gather(this, RelayGather::kAlways);
+}
+
+std::uint64_t IceSession::agents_sum(std::uint64_t (IceAgent::*f)() const) const {
+  std::uint64_t n = (agent_a_.*f)() + (agent_b_.*f)();
+  if (restart_) n += (restart_->a.*f)() + (restart_->b.*f)();
+  return n;
+}
 
 void IceSession::finish(Outcome o) {
   if (done_) return;
   done_ = true;
   result_.outcome = o;
   result_.fail_reason = o == Outcome::kFailed ? FailReason::kChecksFailed : FailReason::kNone;
-  result_.local_type = agent_a_.selected_local_type();
-  result_.remote_type = agent_a_.selected_remote_type();
+  result_.local_type = offerer().selected_local_type();
+  result_.remote_type = offerer().selected_remote_type();
   result_.setup_time = sim_->now() - start_;
   result_.signalling_messages = sig_messages_;
-  result_.control_packets = agent_a_.control_packets() + agent_b_.control_packets() + ep_a_->gather_packets() +
+  result_.relay_fallback = fallback_;
+  result_.relay_allocations = (ep_a_->relayed() ? 1 : 0) + (ep_b_->relayed() ? 1 : 0);
+  result_.control_packets = agents_sum(&IceAgent::control_packets) + ep_a_->gather_packets() +
                             ep_b_->gather_packets() + 2 * sig_messages_;
-  result_.control_bytes = agent_a_.control_bytes() + agent_b_.control_bytes() + ep_a_->gather_bytes() +
-                          ep_b_->gather_bytes() + static_cast<std::uint64_t>(2 * sig_bytes_);
+  result_.control_bytes = agents_sum(&IceAgent::control_bytes) + ep_a_->gather_bytes() + ep_b_->gather_bytes() +
+                          static_cast<std::uint64_t>(2 * sig_bytes_);
   if (o == Outcome::kFailed || !cfg_->keep_alive) close();
   if (observer_) observer_->on_session_done(*this, result_);
 }
@@ -110,11 +183,19 @@ void IceSession::finish(Outcome o) {
 void IceSession::release_memory() {
   agent_a_.release_memory();
   agent_b_.release_memory();
+  if (restart_) {
+    restart_->a.release_memory();
+    restart_->b.release_memory();
+  }
 }
 
 void IceSession::close() {
   agent_a_.close();
   agent_b_.close();
+  if (restart_) {
+    restart_->a.close();
+    restart_->b.close();
+  }
 }
 
 }  // namespace p2psim::ice

@@ -10,9 +10,26 @@
 // side) or failed; the selected pair's candidate types (offerer's view); setup time from
 // start() to the later agent completion; control packets and bytes (gathering, signalling,
 // checks).
+//
+// Relay policy (SessionConfig::relay_policy):
+// - always: every endpoint with a relay client allocates during gathering (RFC 8445
+//   5.1.1.2), whether or not the session will need it.
+// - on-failure: gathering is host + server-reflexive; an endpoint whose STUN gives no
+//   server-reflexive address allocates as part of gathering. The session falls back once:
+//   when an agent fails (every pair failed) or when the session has not completed
+//   `relay_fallback_after` after start() (0: on failure only), both endpoints get a relay
+//   (those without one allocate) and the session performs an ICE restart (RFC 8445 9):
+//   fresh agents with new ids and credentials (so checks and responses of the first
+//   attempt are ignored), a new offer/answer through signalling carrying all candidates,
+//   the relayed ones included, and fresh check lists. The offerer allocates at once; the
+//   answerer on receiving the restart offer (it gathers on the offer, as in the first
+//   attempt). The setup time still runs from start(); the outcome is the restart's. No
+//   fallback happens when neither endpoint can allocate (no relay client, or both already
+//   have a relayed candidate), or when an agent has already completed.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "models/ice/ice_agent.hpp"
@@ -21,8 +38,20 @@
 
 namespace p2psim::ice {
 
+enum class RelayPolicy : std::uint8_t { kAlways, kOnFailure };
+const char* to_string(RelayPolicy p);
+
 struct SessionConfig {
   IceConfig ice;
+  // When TURN relays are allocated (see above). Default always: RFC 8445 5.1.1.2 and what
+  // WebRTC stacks do with a TURN server configured.
+  RelayPolicy relay_policy = RelayPolicy::kAlways;
+  // on-failure: fall back to relays (ICE restart) when the session has not completed this
+  // long after start(); zero = only when ICE fails. Default 5 s: libwebrtc declares a
+  // candidate pair unwritable after 5 s without responses (CONNECTION_WRITE_CONNECT_TIMEOUT,
+  // the default of ice_unwritable_timeout); no stack publishes a fallback timer, so the
+  // value is a p2psim choice (docs/models/ice.md, "Relay policy").
+  SimTime relay_fallback_after = SimTime::s(5);
   // SDP sizes carried by signalling: a session description without candidates, and one
   // a=candidate line (RFC 8839 5.1 grammar: "a=candidate:1 1 udp 2130706431 203.0.113.141
   // 8998 typ host" plus related address and extensions). p2psim estimates: 250 B, 80 B.
@@ -49,6 +78,13 @@ struct SessionResult {
   std::uint64_t control_packets = 0;                 // gathering + checks + responses + signalling
   std::uint64_t control_bytes = 0;                   // STUN bytes + signalling bytes (both legs)
   std::uint64_t signalling_messages = 0;
+  // on-failure policy: the session fell back (relays allocated, ICE restarted), and when
+  // (from start()).
+  bool relay_fallback = false;
+  SimTime fallback_at;
+  // Endpoints of the session holding a relayed candidate at the end (0..2): the TURN
+  // allocations actually made.
+  int relay_allocations = 0;
 };
 
 class IceSession;
@@ -61,11 +97,13 @@ class SessionObserver {
 class IceSession : public GatherObserver, public signalling::SignallingPeer, public AgentObserver {
  public:
   // `a` offers (controlling), `b` answers. sig_a / sig_b are their ids on `sig` (this
-  // session registers itself as their peer object). `id` must be unique per simulation.
+  // session registers itself as their peer object). `id` must be unique per simulation
+  // and below 2^30 (agent ids and credentials of an ICE restart are derived from it).
   IceSession(Simulator& sim, const SessionConfig& cfg, signalling::SignallingServer& sig, IceEndpoint& a,
              std::uint32_t sig_a, IceEndpoint& b, std::uint32_t sig_b, std::uint32_t id, std::uint64_t seed);
   IceSession(const IceSession&) = delete;
   IceSession& operator=(const IceSession&) = delete;
+  ~IceSession() override;
 
   void set_observer(SessionObserver* o) { observer_ = o; }
   void start();
@@ -76,8 +114,11 @@ class IceSession : public GatherObserver, public signalling::SignallingPeer, pub
 
   bool done() const { return done_; }
   const SessionResult& result() const { return result_; }
-  IceAgent& offerer() { return agent_a_; }
-  IceAgent& answerer() { return agent_b_; }
+  // The current agents (after an ICE restart, the restart's).
+  IceAgent& offerer() { return restart_ ? restart_->a : agent_a_; }
+  IceAgent& answerer() { return restart_ ? restart_->b : agent_b_; }
+  // on-failure policy: the session has fallen back to relays (ICE restart under way or done).
+  bool fell_back() const { return fallback_; }
   std::uint32_t id() const { return id_; }
 
   // GatherObserver, SignallingPeer, AgentObserver
@@ -88,6 +129,13 @@ class IceSession : public GatherObserver, public signalling::SignallingPeer, pub
 
  private:
   void finish(Outcome o);
+  RelayGather gather_mode() const;
+  bool can_fall_back() const;
+  void fallback_timer();
+  void fall_back();
+  void restart();
+  std::uint64_t attempt() const { return restart_ ? 1 : 0; }  // carried in Envelope::b
+  std::uint64_t agents_sum(std::uint64_t (IceAgent::*f)() const) const;
 
   Simulator* sim_;
   const SessionConfig* cfg_;
@@ -96,10 +144,20 @@ class IceSession : public GatherObserver, public signalling::SignallingPeer, pub
   IceEndpoint* ep_b_;
   std::uint32_t sig_a_, sig_b_;
   std::uint32_t id_;
-  IceAgent agent_a_, agent_b_;
+  std::uint64_t seed_;
+  IceAgent agent_a_, agent_b_;  // first attempt
+  // The agents of the ICE restart. The first ones stay alive (closed): events of theirs
+  // may still be queued.
+  struct Restart {
+    explicit Restart(IceSession& s);
+    IceAgent a, b;
+  };
+  std::unique_ptr<Restart> restart_;
   SessionObserver* observer_ = nullptr;
   SimTime start_;
   std::size_t offered_ = 0;  // candidates in the offer
+  bool offer_sent_ = false, offer_in_ = false, answer_sent_ = false;  // of this attempt
+  bool fallback_ = false;
   bool done_ = false;
   std::uint64_t sig_messages_ = 0;
   std::int64_t sig_bytes_ = 0;

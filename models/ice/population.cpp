@@ -34,6 +34,7 @@ class Collector : public SessionObserver {
     r_->control_packets += res.control_packets;
     r_->control_bytes += res.control_bytes;
     r_->signalling_messages += res.signalling_messages;
+    if (res.relay_fallback) ++r_->relay_fallbacks;
     // The session's candidates and check lists are no longer needed: free them once the
     // callbacks that reported this result have returned.
     if (res.outcome == Outcome::kFailed || !keep_alive) sim->schedule_after(SimTime::zero(), [&s] { s.release_memory(); });
@@ -112,6 +113,7 @@ void merge_into(PopulationResult& into, const PopulationResult& r) {
   into.control_bytes += r.control_bytes;
   into.signalling_messages += r.signalling_messages;
   into.turn_allocations += r.turn_allocations;
+  into.relay_fallbacks += r.relay_fallbacks;
   into.turn_sessions += r.turn_sessions;
   for (std::size_t i = 0; i < into.by_pair.size(); ++i) {
     into.by_pair[i].direct += r.by_pair[i].direct;

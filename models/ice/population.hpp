@@ -69,7 +69,8 @@ struct PopulationResult {
   std::uint64_t sessions = 0, direct = 0, relayed = 0, failed = 0;
   Samples setup_s;                 // setup time of connected sessions, seconds
   std::uint64_t control_packets = 0, control_bytes = 0, signalling_messages = 0;
-  std::uint64_t turn_allocations = 0;  // relayed candidates gathered
+  std::uint64_t turn_allocations = 0;  // TURN allocations made (endpoints with a relayed candidate)
+  std::uint64_t relay_fallbacks = 0;   // sessions that fell back to relays (ICE restart, on-failure policy)
   std::uint64_t turn_sessions = 0;     // sessions whose selected pair is relayed
   // Outcomes per unordered pair of mix entries (i <= j), index i * mix.size() + j.
   std::vector<PairStats> by_pair;

@@ -70,3 +70,26 @@ TEST_CASE("nat-population: shards split the population, every session counted on
             metric("pair_symmetric__symmetric_sessions") ==
         41);
 }
+
+TEST_CASE("nat-population: ice.relay_policy and ice.relay_fallback_after", "[app][ice][relaypolicy]") {
+  CHECK_THAT(error_of("name: t\nstudy: nat-population\nnat_mix: {none: 1}\nice:\n  relay_policy: sometimes\n"),
+             Catch::Contains("n.yaml:5:17") && Catch::Contains("on-failure"));
+  CHECK_THAT(error_of("name: t\nstudy: nat-population\nnat_mix: {none: 1}\nice:\n  relay_fallback_after: -1s\n"),
+             Catch::Contains("n.yaml:5:25"));
+  // Cones connect directly: under on-failure nobody allocates; under always everyone does.
+  auto run = [](const std::string& policy) {
+    const auto s = runner::load_scenario_text(
+        "name: t\nstudy: nat-population\npopulation: {sessions: 20, arrival_window: 1s}\n"
+        "nat_mix: {port-restricted-cone: 1}\nice: {relay_policy: " +
+            policy + ", relay_fallback_after: 3s}\n",
+        "p.yaml");
+    return runner::run_scenario(s, {});
+  };
+  const auto on = run("on-failure"), al = run("always");
+  CHECK(first_run_metric(on, "direct_fraction") == 1.0);
+  CHECK(first_run_metric(on, "turn_allocations") == 0);
+  CHECK(first_run_metric(on, "relay_fallbacks") == 0);
+  CHECK(first_run_metric(al, "direct_fraction") == 1.0);
+  CHECK(first_run_metric(al, "turn_allocations") == 40);
+  CHECK(first_run_metric(al, "relay_fallbacks") == 0);
+}
