@@ -348,53 +348,72 @@ void IceAgent::fail() {
   if (observer_) observer_->on_failed(*this);
 }
 
+void IceAgent::cancel_timers() {
+  for (EventId* id : {&wake_id_, &keepalive_id_, &consent_id_, &probe_id_})
+    if (*id) {
+      sim_->cancel(*id);
+      *id = EventId{};
+    }
+  armed_at_ = SimTime::max();
+}
+
 void IceAgent::close() {
+  cancel_timers();
   closed_ = true;
   ++gen_;
   ++ka_gen_;
   probe_pending_ = false;
 }
 
-void IceAgent::release_memory() {
-  if (!closed_) return;
-  local_ = {};
-  remote_ = {};
-  checks_ = CheckList(checks_.config());
-  early_ = {};
-  nominate_on_success_ = {};
-  valid_ = {};
-  retransmit_ = {};
-  failed_ = {};
-}
-
 void IceAgent::arm(SimTime t) {
   if (closed_ || outcome_ != Outcome::kPending) return;
   if (t < sim_->now()) t = sim_->now();
   if (armed_at_ != SimTime::max() && armed_at_ >= sim_->now() && armed_at_ <= t) return;
+  if (wake_id_) sim_->cancel(wake_id_);  // superseded by an earlier wake-up
   armed_at_ = t;
   const std::uint64_t g = ++gen_;
-  sim_->schedule_at(t, [this, g] { wake(g); });
+  wake_id_ = sim_->schedule_at(t, [this, g] { wake(g); });
 }
 
 void IceAgent::wake(std::uint64_t g) {
+  wake_id_ = EventId{};  // the only pending wake-up is the one running
   if (g != gen_ || closed_) return;
   armed_at_ = SimTime::max();
   on_tick();
 }
 
+namespace {
+// Scratch lists for on_tick, shared by the agents of a thread (a million agents need not
+// carry two vectors each). Borrowed for the duration of a tick and handed back, so a
+// nested tick would just get fresh vectors.
+struct TickScratch {
+  std::vector<int> retransmit, failed;
+};
+thread_local TickScratch t_scratch;
+struct BorrowedScratch {
+  TickScratch s = std::move(t_scratch);
+  BorrowedScratch() {
+    s.retransmit.clear();
+    s.failed.clear();
+  }
+  ~BorrowedScratch() { t_scratch = std::move(s); }
+};
+}  // namespace
+
 void IceAgent::on_tick() {
   if (outcome_ != Outcome::kPending) return;
   const SimTime now = sim_->now();
-  retransmit_.clear();
-  failed_.clear();
-  checks_.poll_timeouts(now, retransmit_, failed_);
-  for (int i : retransmit_) {
+  BorrowedScratch scratch;
+  std::vector<int>& retransmit = scratch.s.retransmit;
+  std::vector<int>& failed = scratch.s.failed;
+  checks_.poll_timeouts(now, retransmit, failed);
+  for (int i : retransmit) {
     ++checks_sent_;
     const CandidatePair& p = checks_.pair(static_cast<std::size_t>(i));
     send(p.local, remote_[p.remote].addr, make_check(p));
   }
-  if (!failed_.empty()) {
-    for (int i : failed_) {
+  if (!failed.empty()) {
+    for (int i : failed) {
       const CandidatePair& p = checks_.pair(static_cast<std::size_t>(i));
       if (nominating_ && p.use_candidate) nominating_ = false;  // nomination lost: retry below
     }
@@ -438,13 +457,19 @@ SimTime IceAgent::consent_jitter() {
 
 void IceAgent::start_keepalives() {
   const std::uint64_t g = ++ka_gen_;
+  for (EventId* id : {&keepalive_id_, &consent_id_})
+    if (*id) {
+      sim_->cancel(*id);
+      *id = EventId{};
+    }
   if (cfg_->keepalive_interval > SimTime::zero())
-    sim_->schedule_after(cfg_->keepalive_interval, [this, g] { keepalive_tick(g); });
+    keepalive_id_ = sim_->schedule_after(cfg_->keepalive_interval, [this, g] { keepalive_tick(g); });
   if (cfg_->consent_interval > SimTime::zero())
-    sim_->schedule_after(consent_jitter(), [this, g] { consent_tick(g); });
+    consent_id_ = sim_->schedule_after(consent_jitter(), [this, g] { consent_tick(g); });
 }
 
 void IceAgent::keepalive_tick(std::uint64_t g) {
+  keepalive_id_ = EventId{};
   if (g != ka_gen_ || closed_ || consent_lost_) return;
   // RFC 8445 11: a Binding indication when nothing else was sent on the pair for Tr.
   if (sim_->now() >= last_sent_selected_ + cfg_->keepalive_interval) {
@@ -454,11 +479,12 @@ void IceAgent::keepalive_tick(std::uint64_t g) {
     last_sent_selected_ = sim_->now();
   }
   const SimTime next = last_sent_selected_ + cfg_->keepalive_interval;
-  sim_->schedule_at(next > sim_->now() ? next : sim_->now() + cfg_->keepalive_interval,
-                    [this, g] { keepalive_tick(g); });
+  keepalive_id_ = sim_->schedule_at(next > sim_->now() ? next : sim_->now() + cfg_->keepalive_interval,
+                                    [this, g] { keepalive_tick(g); });
 }
 
 void IceAgent::consent_tick(std::uint64_t g) {
+  consent_id_ = EventId{};
   if (g != ka_gen_ || closed_ || consent_lost_) return;
   if (sim_->now() - last_consent_ok_ >= cfg_->consent_timeout) {
     consent_lost_ = true;  // RFC 7675 5.1: stop sending on the pair
@@ -474,7 +500,7 @@ void IceAgent::consent_tick(std::uint64_t g) {
   m.set(stun::kFingerprint);
   send(sel_local_, sel_remote_addr_, m);
   last_sent_selected_ = sim_->now();
-  sim_->schedule_after(consent_jitter(), [this, g] { consent_tick(g); });
+  consent_id_ = sim_->schedule_after(consent_jitter(), [this, g] { consent_tick(g); });
 }
 
 void IceAgent::probe_selected() {
@@ -491,7 +517,9 @@ void IceAgent::probe_selected() {
   send(sel_local_, sel_remote_addr_, m);
   last_sent_selected_ = sim_->now();
   const std::uint32_t seq = probe_seq_;
-  sim_->schedule_after(cfg_->consent_timeout, [this, seq] {
+  if (probe_id_) sim_->cancel(probe_id_);  // an earlier probe's timeout: superseded
+  probe_id_ = sim_->schedule_after(cfg_->consent_timeout, [this, seq] {
+    probe_id_ = EventId{};
     if (probe_pending_ && probe_seq_ == seq && !closed_) {
       probe_pending_ = false;
       probe_state_ = 2;

@@ -132,12 +132,9 @@ class IceAgent {
   // Sends one consent-style Binding request on the selected pair now and reports whether
   // it was answered via AgentObserver::on_probe_result (tests of mapping expiry).
   void probe_selected();
-  // Stops every timer (session torn down).
+  // Stops every timer (session torn down): pending timer events are cancelled, so a closed
+  // agent may be destroyed (once nothing delivers packets to it any more).
   void close();
-  // After close(): frees the candidates, the check list and the scratch state, keeping
-  // only the outcome, the selected pair's types and the counters (for populations of
-  // millions of sessions). Candidate and check-list accessors are empty afterwards.
-  void release_memory();
 
   Outcome outcome() const { return outcome_; }
   bool completed() const { return outcome_ == Outcome::kDirect || outcome_ == Outcome::kRelayed; }
@@ -217,7 +214,6 @@ class IceAgent {
   Outcome outcome_ = Outcome::kPending;
   SimTime started_, completed_at_, started_checks_at_;
   SimTime last_sent_selected_;
-  std::vector<int> retransmit_, failed_;  // scratch for poll_timeouts
   SimTime last_check_ = SimTime::min(-1'000'000);
   SimTime first_valid_ = SimTime::max();
   bool nominating_ = false;
@@ -226,6 +222,10 @@ class IceAgent {
   net::Endpoint sel_remote_addr_;
   std::uint32_t sel_local_ = 0;
 
+  // Pending timer events (0 = none). At most one per kind is ever pending, so close() can
+  // cancel them all and the agent may then be destroyed.
+  EventId wake_id_, keepalive_id_, consent_id_, probe_id_;
+  void cancel_timers();
   SimTime armed_at_ = SimTime::max();
   std::uint64_t gen_ = 0;        // check timer generation
   std::uint64_t ka_gen_ = 0;     // keepalive/consent generation

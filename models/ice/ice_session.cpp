@@ -32,21 +32,29 @@ IceSession::IceSession(Simulator& sim, const SessionConfig& cfg, signalling::Sig
       sig_b_(sig_b),
       id_(id),
       seed_(seed),
-      agent_a_(sim, cfg.ice, a, 2 * id, id, true, derive_seed(seed, 2 * std::uint64_t{id})),
-      agent_b_(sim, cfg.ice, b, 2 * id + 1, id, false, derive_seed(seed, 2 * std::uint64_t{id} + 1)) {
-  a.set_agent(&agent_a_);
-  b.set_agent(&agent_b_);
-  agent_a_.set_observer(this);
-  agent_b_.set_observer(this);
+      first_(std::make_unique<Agents>(*this, false)) {
+  a.set_agent(&first_->a);
+  b.set_agent(&first_->b);
+  first_->a.set_observer(this);
+  first_->b.set_observer(this);
   sig.set_peer(sig_a, this);
   sig.set_peer(sig_b, this);
 }
 
-IceSession::Restart::Restart(IceSession& s)
-    : a(*s.sim_, s.cfg_->ice, *s.ep_a_, (2 * s.id_) | kRestartAgentBit, s.id_ | kRestartTagBit, true,
-        derive_seed(s.seed_, (std::uint64_t{1} << 40) | (2 * std::uint64_t{s.id_}))),
-      b(*s.sim_, s.cfg_->ice, *s.ep_b_, (2 * s.id_ + 1) | kRestartAgentBit, s.id_ | kRestartTagBit, false,
-        derive_seed(s.seed_, (std::uint64_t{1} << 40) | (2 * std::uint64_t{s.id_} + 1))) {}
+namespace {
+std::uint32_t agent_id(std::uint32_t session, bool answerer, bool restart) {
+  return (2 * session + (answerer ? 1 : 0)) | (restart ? kRestartAgentBit : 0);
+}
+std::uint64_t agent_seed(std::uint64_t seed, std::uint32_t session, bool answerer, bool restart) {
+  return derive_seed(seed, (restart ? std::uint64_t{1} << 40 : 0) | (2 * std::uint64_t{session} + (answerer ? 1 : 0)));
+}
+}  // namespace
+
+IceSession::Agents::Agents(IceSession& s, bool restart)
+    : a(*s.sim_, s.cfg_->ice, *s.ep_a_, agent_id(s.id_, false, restart), s.id_ | (restart ? kRestartTagBit : 0), true,
+        agent_seed(s.seed_, s.id_, false, restart)),
+      b(*s.sim_, s.cfg_->ice, *s.ep_b_, agent_id(s.id_, true, restart), s.id_ | (restart ? kRestartTagBit : 0), false,
+        agent_seed(s.seed_, s.id_, true, restart)) {}
 
 IceSession::~IceSession() = default;
 
@@ -127,7 +135,7 @@ bool IceSession::can_fall_back() const {
 void IceSession::fallback_timer() {
   if (done_ || !can_fall_back()) return;
   // A completed agent has a nominated, working pair: the session is about to complete.
-  if (agent_a_.completed() || agent_b_.completed()) return;
+  if (first_->a.completed() || first_->b.completed()) return;
   fall_back();
 }
 
@@ -136,14 +144,14 @@ void IceSession::fall_back() {
   result_.fallback_at = sim_->now() - start_;
   // The first attempt stops here (its agents keep their counters). The restart runs in an
   // event of its own: this may be called from inside an agent's callback.
-  agent_a_.close();
-  agent_b_.close();
+  first_->a.close();
+  first_->b.close();
   sim_->schedule_after(SimTime::zero(), [this] { restart(); });
 }
 
 void IceSession::restart() {
   if (done_) return;
-  restart_ = std::make_unique<Restart>(*this);
+  restart_ = std::make_unique<Agents>(*this, true);
   restart_->a.set_observer(this);
   restart_->b.set_observer(this);
   ep_a_->set_agent(&restart_->a);
@@ -156,7 +164,7 @@ void IceSession::restart() {
 }
 
 std::uint64_t IceSession::agents_sum(std::uint64_t (IceAgent::*f)() const) const {
-  std::uint64_t n = (agent_a_.*f)() + (agent_b_.*f)();
+  std::uint64_t n = (first_->a.*f)() + (first_->b.*f)();
   if (restart_) n += (restart_->a.*f)() + (restart_->b.*f)();
   return n;
 }
@@ -181,17 +189,18 @@ void IceSession::finish(Outcome o) {
 }
 
 void IceSession::release_memory() {
-  agent_a_.release_memory();
-  agent_b_.release_memory();
-  if (restart_) {
-    restart_->a.release_memory();
-    restart_->b.release_memory();
-  }
+  if (!done_ || !first_) return;
+  close();  // cancels every agent timer: no queued event refers to the agents any more
+  ep_a_->set_agent(nullptr);
+  ep_b_->set_agent(nullptr);
+  restart_.reset();
+  first_.reset();
 }
 
 void IceSession::close() {
-  agent_a_.close();
-  agent_b_.close();
+  if (!first_) return;
+  first_->a.close();
+  first_->b.close();
   if (restart_) {
     restart_->a.close();
     restart_->b.close();

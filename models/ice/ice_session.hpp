@@ -108,15 +108,16 @@ class IceSession : public GatherObserver, public signalling::SignallingPeer, pub
   void set_observer(SessionObserver* o) { observer_ = o; }
   void start();
   void close();
-  // After the session is done and closed: frees both agents' candidates and check lists
-  // (IceAgent::release_memory); the result stays. Not from inside a session callback.
+  // After the session is done (and, with keep_alive, closed): closes and destroys its
+  // agents, keeping the result (for populations of millions of sessions). offerer() and
+  // answerer() must not be called afterwards. Not from inside a session callback.
   void release_memory();
 
   bool done() const { return done_; }
   const SessionResult& result() const { return result_; }
-  // The current agents (after an ICE restart, the restart's).
-  IceAgent& offerer() { return restart_ ? restart_->a : agent_a_; }
-  IceAgent& answerer() { return restart_ ? restart_->b : agent_b_; }
+  // The current agents (after an ICE restart, the restart's). Not after release_memory().
+  IceAgent& offerer() { return restart_ ? restart_->a : first_->a; }
+  IceAgent& answerer() { return restart_ ? restart_->b : first_->b; }
   // on-failure policy: the session has fallen back to relays (ICE restart under way or done).
   bool fell_back() const { return fallback_; }
   std::uint32_t id() const { return id_; }
@@ -145,14 +146,14 @@ class IceSession : public GatherObserver, public signalling::SignallingPeer, pub
   std::uint32_t sig_a_, sig_b_;
   std::uint32_t id_;
   std::uint64_t seed_;
-  IceAgent agent_a_, agent_b_;  // first attempt
-  // The agents of the ICE restart. The first ones stay alive (closed): events of theirs
-  // may still be queued.
-  struct Restart {
-    explicit Restart(IceSession& s);
+  // The two agents of an attempt: the first, and the ICE restart's. The first ones stay
+  // (closed) until release_memory(): their counters go into the result.
+  struct Agents {
+    Agents(IceSession& s, bool restart);
     IceAgent a, b;
   };
-  std::unique_ptr<Restart> restart_;
+  std::unique_ptr<Agents> first_;
+  std::unique_ptr<Agents> restart_;
   SessionObserver* observer_ = nullptr;
   SimTime start_;
   std::size_t offered_ = 0;  // candidates in the offer

@@ -46,6 +46,31 @@ class Collector : public SessionObserver {
   PopulationResult* r_;
 };
 
+// Relay clients created on an endpoint's first allocation, one per host: under the
+// on-failure relay policy most hosts never allocate and hold no client. Lookups are by the
+// endpoint's host node (a vector slot, no hashing).
+class LazyRelays : public RelayClient {
+ public:
+  LazyRelays(RelayFactory& factory, net::Network& net) : factory_(&factory), net_(&net), by_node_(net.node_count()) {}
+  void allocate(IceEndpoint& e) override {
+    std::unique_ptr<RelayClient>& c = by_node_[e.host().id()];
+    if (!c) c = factory_->make_client(*net_, e.host());
+    c->allocate(e);
+  }
+  void send(IceEndpoint& e, net::Endpoint peer, const stun::Message& m) override {
+    if (RelayClient* c = by_node_[e.host().id()].get()) c->send(e, peer, m);
+  }
+  bool on_packet(IceEndpoint& e, const net::Packet& p) override {
+    RelayClient* c = by_node_[e.host().id()].get();
+    return c && c->on_packet(e, p);
+  }
+
+ private:
+  RelayFactory* factory_;
+  net::Network* net_;
+  std::vector<std::unique_ptr<RelayClient>> by_node_;
+};
+
 }  // namespace
 
 std::vector<net::NodeId> add_population_hosts(net::Network& net, net::NodeId core, const PopulationSpec& spec,
@@ -160,11 +185,11 @@ PopulationResult run_shard(const PopulationSpec& spec, std::int64_t n_sessions, 
   res.hosts = static_cast<std::uint64_t>(hosts);
 
   // Endpoints, relay clients and sessions.
-  std::vector<std::unique_ptr<RelayClient>> relays;
+  std::unique_ptr<LazyRelays> relays;
+  if (relay) relays = std::make_unique<LazyRelays>(*relay, net);
   std::vector<std::unique_ptr<IceEndpoint>> eps;
   std::vector<std::unique_ptr<IceSession>> sessions;
   eps.reserve(static_cast<std::size_t>(hosts));
-  if (relay) relays.reserve(static_cast<std::size_t>(hosts));
   sessions.reserve(static_cast<std::size_t>(n_sessions));
   Collector collector(res);
   collector.sim = &sim;
@@ -172,12 +197,7 @@ PopulationResult run_shard(const PopulationSpec& spec, std::int64_t n_sessions, 
   collector.pair_index.resize(static_cast<std::size_t>(n_sessions));
   for (std::int64_t h = 0; h < hosts; ++h) {
     net::Host& host = net.host(host_node[static_cast<std::size_t>(h)]);
-    RelayClient* rc = nullptr;
-    if (relay) {
-      relays.push_back(relay->make_client(net, host));
-      rc = relays.back().get();
-    }
-    eps.push_back(std::make_unique<IceEndpoint>(host, gather, rc, derive_seed(seed, static_cast<std::uint64_t>(h))));
+    eps.push_back(std::make_unique<IceEndpoint>(host, gather, relays.get(), derive_seed(seed, static_cast<std::uint64_t>(h))));
   }
   for (std::int64_t s = 0; s < n_sessions; ++s) {
     const std::size_t a = static_cast<std::size_t>(2 * s), b = a + 1;
