@@ -27,6 +27,7 @@ const char* to_string(PairState s) {
 
 void CheckList::form(std::span<const CandidateKey> local, std::span<const CandidateKey> remote, bool controlling) {
   pairs_.clear();
+  pairs_.reserve(local.size() * remote.size());
   triggered_.clear();
   triggered_head_ = 0;
   for (std::uint32_t li = 0; li < local.size(); ++li) {
@@ -42,22 +43,25 @@ void CheckList::form(std::span<const CandidateKey> local, std::span<const Candid
       pairs_.push_back(p);
     }
   }
-  // 6.1.2.3 order, highest first; ties broken by indices for determinism.
-  std::stable_sort(pairs_.begin(), pairs_.end(), [](const CandidatePair& a, const CandidatePair& b) {
-    return a.priority > b.priority;
-  });
-  // 6.1.2.4: drop redundant pairs (same local base and remote candidate): keep the first
-  // (highest-priority) one.
-  std::vector<CandidatePair> kept;
-  kept.reserve(pairs_.size());
-  for (const CandidatePair& p : pairs_) {
-    bool dup = false;
-    for (const CandidatePair& k : kept)
-      if (k.local == p.local && k.remote == p.remote) { dup = true; break; }
-    if (!dup) kept.push_back(p);
+  // 6.1.2.3 order, highest first; ties broken by indices for determinism (a stable sort;
+  // check lists are short, so insertion sort, which needs no buffer).
+  const auto higher = [](const CandidatePair& a, const CandidatePair& b) { return a.priority > b.priority; };
+  if (pairs_.size() <= 64) {
+    for (std::size_t i = 1; i < pairs_.size(); ++i)
+      for (std::size_t j = i; j > 0 && higher(pairs_[j], pairs_[j - 1]); --j) std::swap(pairs_[j], pairs_[j - 1]);
+  } else {
+    std::stable_sort(pairs_.begin(), pairs_.end(), higher);
   }
-  if (kept.size() > cfg_.max_pairs) kept.resize(cfg_.max_pairs);  // 6.1.2.5
-  pairs_ = std::move(kept);
+  // 6.1.2.4: drop redundant pairs (same local base and remote candidate): keep the first
+  // (highest-priority) one. In place: pairs_[0, kept) are the ones kept so far.
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < pairs_.size(); ++i) {
+    bool dup = false;
+    for (std::size_t k = 0; k < kept; ++k)
+      if (pairs_[k].local == pairs_[i].local && pairs_[k].remote == pairs_[i].remote) { dup = true; break; }
+    if (!dup) pairs_[kept++] = pairs_[i];
+  }
+  pairs_.resize(std::min(kept, cfg_.max_pairs));  // 6.1.2.5
   // 6.1.2.6: per foundation, the first (highest-priority; all are component 1) is Waiting.
   for (std::size_t i = 0; i < pairs_.size(); ++i) {
     bool seen = false;
