@@ -233,9 +233,7 @@ void EventQueue::head_exhausted(unsigned bucket) {
 }
 
 bool EventQueue::drop_if_cancelled(Entry& e) {
-  auto it = cancelled_.find(e.seq);
-  if (it == cancelled_.end()) return false;
-  cancelled_.erase(it);
+  if (!cancelled_.erase(e.seq)) return false;
   e.call(e.storage, false);
   return true;
 }
@@ -245,8 +243,7 @@ void EventQueue::cancel(std::uint64_t seq) { cancelled_.insert(seq); }
 std::size_t EventQueue::memory_bytes() const {
   return sizeof(*this) + chunks_ * sizeof(Chunk) + invokers_.capacity() * sizeof(Invoker) +
          slots_.capacity() * sizeof(std::uint32_t) +
-         cancelled_.size() * (sizeof(std::uint64_t) + 2 * sizeof(void*)) +
-         cancelled_.bucket_count() * sizeof(void*);
+         cancelled_.memory_bytes();
 }
 
 }  // namespace p2psim

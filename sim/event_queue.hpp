@@ -34,8 +34,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <unordered_set>
 #include <vector>
+
+#include "sim/seq_set.hpp"
 
 namespace p2psim {
 
@@ -152,7 +153,7 @@ class EventQueue {
   std::uint32_t cached_index_ = 0;
   std::vector<Invoker> invokers_;     // invoker index -> function
   std::vector<std::uint32_t> slots_;  // open-addressing hash: invoker -> index + 1
-  std::unordered_set<std::uint64_t> cancelled_;
+  SeqSet cancelled_;
 };
 
 inline void EventQueue::push(const Entry& e) {
