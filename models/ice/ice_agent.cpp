@@ -334,8 +334,10 @@ void IceAgent::complete(std::size_t i) {
   armed_at_ = SimTime::max();
   last_consent_ok_ = sim_->now();
   last_sent_selected_ = sim_->now();
-  start_keepalives();
   if (observer_) observer_->on_completed(*this);
+  // Keepalives and consent only for a session that stays up (the observer may have
+  // closed the agent: a set-up-only session schedules no timers it would never use).
+  if (!closed_) start_keepalives();
 }
 
 void IceAgent::fail() {
@@ -348,17 +350,7 @@ void IceAgent::fail() {
   if (observer_) observer_->on_failed(*this);
 }
 
-void IceAgent::cancel_timers() {
-  for (EventId* id : {&wake_id_, &keepalive_id_, &consent_id_, &probe_id_})
-    if (*id) {
-      sim_->cancel(*id);
-      *id = EventId{};
-    }
-  armed_at_ = SimTime::max();
-}
-
 void IceAgent::close() {
-  cancel_timers();
   closed_ = true;
   ++gen_;
   ++ka_gen_;
@@ -369,14 +361,12 @@ void IceAgent::arm(SimTime t) {
   if (closed_ || outcome_ != Outcome::kPending) return;
   if (t < sim_->now()) t = sim_->now();
   if (armed_at_ != SimTime::max() && armed_at_ >= sim_->now() && armed_at_ <= t) return;
-  if (wake_id_) sim_->cancel(wake_id_);  // superseded by an earlier wake-up
   armed_at_ = t;
   const std::uint64_t g = ++gen_;
-  wake_id_ = sim_->schedule_at(t, [this, g] { wake(g); });
+  at(t, [this, g] { wake(g); });
 }
 
 void IceAgent::wake(std::uint64_t g) {
-  wake_id_ = EventId{};  // the only pending wake-up is the one running
   if (g != gen_ || closed_) return;
   armed_at_ = SimTime::max();
   on_tick();
@@ -457,19 +447,13 @@ SimTime IceAgent::consent_jitter() {
 
 void IceAgent::start_keepalives() {
   const std::uint64_t g = ++ka_gen_;
-  for (EventId* id : {&keepalive_id_, &consent_id_})
-    if (*id) {
-      sim_->cancel(*id);
-      *id = EventId{};
-    }
   if (cfg_->keepalive_interval > SimTime::zero())
-    keepalive_id_ = sim_->schedule_after(cfg_->keepalive_interval, [this, g] { keepalive_tick(g); });
+    at(sim_->now() + cfg_->keepalive_interval, [this, g] { keepalive_tick(g); });
   if (cfg_->consent_interval > SimTime::zero())
-    consent_id_ = sim_->schedule_after(consent_jitter(), [this, g] { consent_tick(g); });
+    at(sim_->now() + consent_jitter(), [this, g] { consent_tick(g); });
 }
 
 void IceAgent::keepalive_tick(std::uint64_t g) {
-  keepalive_id_ = EventId{};
   if (g != ka_gen_ || closed_ || consent_lost_) return;
   // RFC 8445 11: a Binding indication when nothing else was sent on the pair for Tr.
   if (sim_->now() >= last_sent_selected_ + cfg_->keepalive_interval) {
@@ -479,12 +463,10 @@ void IceAgent::keepalive_tick(std::uint64_t g) {
     last_sent_selected_ = sim_->now();
   }
   const SimTime next = last_sent_selected_ + cfg_->keepalive_interval;
-  keepalive_id_ = sim_->schedule_at(next > sim_->now() ? next : sim_->now() + cfg_->keepalive_interval,
-                                    [this, g] { keepalive_tick(g); });
+  at(next > sim_->now() ? next : sim_->now() + cfg_->keepalive_interval, [this, g] { keepalive_tick(g); });
 }
 
 void IceAgent::consent_tick(std::uint64_t g) {
-  consent_id_ = EventId{};
   if (g != ka_gen_ || closed_ || consent_lost_) return;
   if (sim_->now() - last_consent_ok_ >= cfg_->consent_timeout) {
     consent_lost_ = true;  // RFC 7675 5.1: stop sending on the pair
@@ -500,7 +482,7 @@ void IceAgent::consent_tick(std::uint64_t g) {
   m.set(stun::kFingerprint);
   send(sel_local_, sel_remote_addr_, m);
   last_sent_selected_ = sim_->now();
-  consent_id_ = sim_->schedule_after(consent_jitter(), [this, g] { consent_tick(g); });
+  at(sim_->now() + consent_jitter(), [this, g] { consent_tick(g); });
 }
 
 void IceAgent::probe_selected() {
@@ -517,9 +499,7 @@ void IceAgent::probe_selected() {
   send(sel_local_, sel_remote_addr_, m);
   last_sent_selected_ = sim_->now();
   const std::uint32_t seq = probe_seq_;
-  if (probe_id_) sim_->cancel(probe_id_);  // an earlier probe's timeout: superseded
-  probe_id_ = sim_->schedule_after(cfg_->consent_timeout, [this, seq] {
-    probe_id_ = EventId{};
+  at(sim_->now() + cfg_->consent_timeout, [this, seq] {
     if (probe_pending_ && probe_seq_ == seq && !closed_) {
       probe_pending_ = false;
       probe_state_ = 2;

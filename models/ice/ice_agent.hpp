@@ -36,6 +36,7 @@
 #pragma once
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "models/ice/check_list.hpp"
@@ -132,9 +133,12 @@ class IceAgent {
   // Sends one consent-style Binding request on the selected pair now and reports whether
   // it was answered via AgentObserver::on_probe_result (tests of mapping expiry).
   void probe_selected();
-  // Stops every timer (session torn down): pending timer events are cancelled, so a closed
-  // agent may be destroyed (once nothing delivers packets to it any more).
+  // Stops every timer (session torn down). Timer events already queued still run (and do
+  // nothing) until quiet_after().
   void close();
+  // No event scheduled by this agent runs later than this time: after it, a closed agent
+  // may be destroyed (once nothing delivers packets to it any more).
+  SimTime quiet_after() const { return last_event_at_; }
 
   Outcome outcome() const { return outcome_; }
   bool completed() const { return outcome_ == Outcome::kDirect || outcome_ == Outcome::kRelayed; }
@@ -222,10 +226,14 @@ class IceAgent {
   net::Endpoint sel_remote_addr_;
   std::uint32_t sel_local_ = 0;
 
-  // Pending timer events (0 = none). At most one per kind is ever pending, so close() can
-  // cancel them all and the agent may then be destroyed.
-  EventId wake_id_, keepalive_id_, consent_id_, probe_id_;
-  void cancel_timers();
+  // Every event the agent schedules goes through at(), which records the latest time, so
+  // the owner knows when no queued event refers to the agent any more (quiet_after()).
+  template <class F>
+  void at(SimTime t, F&& f) {
+    if (t > last_event_at_) last_event_at_ = t;
+    sim_->schedule_at(t, std::forward<F>(f));
+  }
+  SimTime last_event_at_ = SimTime::zero();
   SimTime armed_at_ = SimTime::max();
   std::uint64_t gen_ = 0;        // check timer generation
   std::uint64_t ka_gen_ = 0;     // keepalive/consent generation

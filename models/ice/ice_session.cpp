@@ -1,5 +1,7 @@
 #include "models/ice/ice_session.hpp"
 
+#include <algorithm>
+
 namespace p2psim::ice {
 
 namespace {
@@ -190,7 +192,14 @@ void IceSession::finish(Outcome o) {
 
 void IceSession::release_memory() {
   if (!done_ || !first_) return;
-  close();  // cancels every agent timer: no queued event refers to the agents any more
+  close();
+  // The agents' timer events still queued must find them alive: come back after the last.
+  SimTime quiet = std::max(first_->a.quiet_after(), first_->b.quiet_after());
+  if (restart_) quiet = std::max({quiet, restart_->a.quiet_after(), restart_->b.quiet_after()});
+  if (quiet > sim_->now()) {
+    sim_->schedule_at(quiet, [this] { release_memory(); });  // queued after them: runs last
+    return;
+  }
   ep_a_->set_agent(nullptr);
   ep_b_->set_agent(nullptr);
   restart_.reset();

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <deque>
 #include <exception>
 #include <memory>
 #include <mutex>
@@ -187,25 +188,24 @@ PopulationResult run_shard(const PopulationSpec& spec, std::int64_t n_sessions, 
   // Endpoints, relay clients and sessions.
   std::unique_ptr<LazyRelays> relays;
   if (relay) relays = std::make_unique<LazyRelays>(*relay, net);
-  std::vector<std::unique_ptr<IceEndpoint>> eps;
-  std::vector<std::unique_ptr<IceSession>> sessions;
-  eps.reserve(static_cast<std::size_t>(hosts));
-  sessions.reserve(static_cast<std::size_t>(n_sessions));
+  // Constructed in place, in creation (= start-time) order: neighbours in time are
+  // neighbours in memory, with no heap block per object.
+  std::deque<IceEndpoint> eps;
+  std::deque<IceSession> sessions;
   Collector collector(res);
   collector.sim = &sim;
   collector.keep_alive = spec.session.keep_alive;
   collector.pair_index.resize(static_cast<std::size_t>(n_sessions));
   for (std::int64_t h = 0; h < hosts; ++h) {
     net::Host& host = net.host(host_node[static_cast<std::size_t>(h)]);
-    eps.push_back(std::make_unique<IceEndpoint>(host, gather, relays.get(), derive_seed(seed, static_cast<std::uint64_t>(h))));
+    eps.emplace_back(host, gather, relays.get(), derive_seed(seed, static_cast<std::uint64_t>(h)));
   }
   for (std::int64_t s = 0; s < n_sessions; ++s) {
     const std::size_t a = static_cast<std::size_t>(2 * s), b = a + 1;
     const std::uint32_t sa = sig.attach(nullptr, net.path_latency(host_node[a], sig_node));
     const std::uint32_t sb = sig.attach(nullptr, net.path_latency(host_node[b], sig_node));
-    sessions.push_back(std::make_unique<IceSession>(sim, spec.session, sig, *eps[a], sa, *eps[b], sb,
-                                                    static_cast<std::uint32_t>(s), seed));
-    IceSession* sess = sessions.back().get();
+    IceSession* sess = &sessions.emplace_back(sim, spec.session, sig, eps[a], sa, eps[b], sb,
+                                              static_cast<std::uint32_t>(s), seed);
     sess->set_observer(&collector);
     std::uint32_t i = host_mix[a], j = host_mix[b];
     if (i > j) std::swap(i, j);
@@ -216,13 +216,13 @@ PopulationResult run_shard(const PopulationSpec& spec, std::int64_t n_sessions, 
   const SimTime limit = spec.arrival_window + spec.run_limit;
   sim.run_until(limit);
   // Sessions still pending at the limit count as failed.
-  for (auto& s : sessions)
-    if (!s->done()) {
+  for (const IceSession& s : sessions)
+    if (!s.done()) {
       ++res.failed;
-      ++res.by_pair[collector.pair_index[s->id()]].failed;
+      ++res.by_pair[collector.pair_index[s.id()]].failed;
     }
-  for (const auto& e : eps)
-    if (e->relayed()) ++res.turn_allocations;
+  for (const IceEndpoint& e : eps)
+    if (e.relayed()) ++res.turn_allocations;
   res.events = sim.events_executed();
   res.sim_seconds = sim.now().seconds();
   return res;
