@@ -10,26 +10,38 @@
 
 using namespace p2psim;
 
+namespace {
+// The published xoshiro256** (Blackman and Vigna) with splitmix64 seeding, written out
+// here independently of sim/random.cpp, as the reference for the generator's outputs.
+struct RefXoshiro {
+  std::uint64_t s[4];
+  explicit RefXoshiro(std::uint64_t seed) {
+    std::uint64_t x = seed;
+    for (auto& v : s) {
+      x += 0x9e3779b97f4a7c15ULL;
+      std::uint64_t z = x;
+      z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+      z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+      v = z ^ (z >> 31);
+    }
+  }
+  static std::uint64_t rotl(std::uint64_t v, int k) { return (v << k) | (v >> (64 - k)); }
+  std::uint64_t next() {
+    const std::uint64_t r = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
+    s[2] ^= s[0]; s[3] ^= s[1]; s[1] ^= s[2]; s[0] ^= s[3]; s[2] ^= t; s[3] = rotl(s[3], 45);
+    return r;
+  }
+};
+}  // namespace
+
 TEST_CASE("xoshiro256** golden values for a fixed seed never change", "[engine][random]") {
   // Reference: xoshiro256** seeded with splitmix64 from 0 (as Rng(0) does): the first
   // outputs of the reference C implementation with that state.
   Rng rng(0);
   const std::uint64_t a = rng.next_u64(), b = rng.next_u64(), c = rng.next_u64();
   // Recompute from the published algorithm in the test itself.
-  std::uint64_t s[4], x = 0;
-  for (auto& v : s) {
-    x += 0x9e3779b97f4a7c15ULL;
-    std::uint64_t z = x;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    v = z ^ (z >> 31);
-  }
-  auto rotl = [](std::uint64_t v, int k) { return (v << k) | (v >> (64 - k)); };
-  auto next = [&] {
-    const std::uint64_t r = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
-    s[2] ^= s[0]; s[3] ^= s[1]; s[1] ^= s[2]; s[0] ^= s[3]; s[2] ^= t; s[3] = rotl(s[3], 45);
-    return r;
-  };
+  RefXoshiro ref(0);
+  auto next = [&] { return ref.next(); };
   CHECK(a == next());
   CHECK(b == next());
   CHECK(c == next());
@@ -116,20 +128,8 @@ TEST_CASE("exponential draws are -mean log(u) of the published generator's outpu
   // seeding as in the golden-value test); the draw must be within 2 ulp of
   // -mean * std::log(u) (1 ulp between the logs, then each product rounds once).
   // Changing det::log moves draws in their last bits only.
-  std::uint64_t s[4], x = 77;
-  for (auto& v : s) {
-    x += 0x9e3779b97f4a7c15ULL;
-    std::uint64_t z = x;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    v = z ^ (z >> 31);
-  }
-  auto rotl = [](std::uint64_t v, int k) { return (v << k) | (v >> (64 - k)); };
-  auto next = [&] {
-    const std::uint64_t r = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
-    s[2] ^= s[0]; s[3] ^= s[1]; s[1] ^= s[2]; s[0] ^= s[3]; s[2] ^= t; s[3] = rotl(s[3], 45);
-    return r;
-  };
+  RefXoshiro ref(77);
+  auto next = [&] { return ref.next(); };
   Rng rng(77);
   for (int i = 0; i < 10000; ++i) {
     const double u = static_cast<double>((next() >> 11) + 1) * 0x1.0p-53;
