@@ -64,7 +64,7 @@ TEST_CASE("population: results do not depend on the number of threads", "[popula
   REQUIRE(by_pair == one.sessions);
 }
 
-TEST_CASE("population: same seed, same result; another seed, another draw", "[population]") {
+TEST_CASE("population: same seed gives the same result, another seed another draw", "[population]") {
   PopulationSpec spec = mixed_spec(60);
   spec.shards = 2;
   require_equal(run_population(spec, 7, 2), run_population(spec, 7, 2));
