@@ -2,13 +2,12 @@
 
 #include <algorithm>
 #include <atomic>
-#include <exception>
 #include <fstream>
 #include <mutex>
 #include <sstream>
-#include <thread>
 
 #include "app/scenario/scenario_error.hpp"
+#include "sim/parallel.hpp"
 #include "sim/random.hpp"
 #include "sim/stats.hpp"
 
@@ -230,42 +229,22 @@ RunSetResult run_scenario(const LoadedScenario& scenario, const RunOptions& opti
   r.replications = options.replications.value_or(scenario.replications);
   const std::size_t total = scenario.points.size() * static_cast<std::size_t>(r.replications);
   r.runs.resize(total);
-  std::atomic<std::size_t> next{0}, done{0};
-  std::exception_ptr error;
-  std::mutex error_mutex;
-  auto worker = [&] {
-    for (;;) {
-      const std::size_t i = next.fetch_add(1);
-      if (i >= total) return;
-      RunRecord& rec = r.runs[i];
-      rec.point = i / static_cast<std::size_t>(r.replications);
-      rec.replication = static_cast<int>(i % static_cast<std::size_t>(r.replications));
-      rec.seed = derive_seed(r.seed, static_cast<std::uint64_t>(rec.replication));
-      try {
-        rec.result = scenario.points[rec.point].study->run(rec.seed);
-      } catch (...) {
-        std::lock_guard<std::mutex> lock(error_mutex);
-        if (!error) error = std::current_exception();
-        next.store(total);
-        return;
-      }
-      const std::size_t n = ++done;
-      if (options.progress && (n == total || n % std::max<std::size_t>(1, total / 20) == 0)) {
-        std::lock_guard<std::mutex> lock(error_mutex);
-        std::fprintf(stderr, "\r  %zu/%zu runs", n, total);
-        if (n == total) std::fprintf(stderr, "\n");
-      }
+  std::atomic<std::size_t> done{0};
+  std::mutex progress_mutex;
+  const int threads = std::max(1, options.jobs);
+  parallel_for(total, threads, [&](std::size_t i) {
+    RunRecord& rec = r.runs[i];
+    rec.point = i / static_cast<std::size_t>(r.replications);
+    rec.replication = static_cast<int>(i % static_cast<std::size_t>(r.replications));
+    rec.seed = derive_seed(r.seed, static_cast<std::uint64_t>(rec.replication));
+    rec.result = scenario.points[rec.point].study->run(rec.seed);
+    const std::size_t n = ++done;
+    if (options.progress && (n == total || n % std::max<std::size_t>(1, total / 20) == 0)) {
+      std::lock_guard<std::mutex> lock(progress_mutex);
+      std::fprintf(stderr, "\r  %zu/%zu runs", n, total);
+      if (n == total) std::fprintf(stderr, "\n");
     }
-  };
-  const int threads = std::max(1, std::min<int>(options.jobs, static_cast<int>(std::max<std::size_t>(total, 1))));
-  if (threads == 1) {
-    worker();
-  } else {
-    std::vector<std::thread> pool;
-    for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
-    for (auto& t : pool) t.join();
-  }
-  if (error) std::rethrow_exception(error);
+  });
 
   // Aggregate per sweep point: mean and 95% CI of each metric across replications.
   r.summary.scenario_name = scenario.name;

@@ -191,7 +191,8 @@ void IceSession::finish(Outcome o) {
 }
 
 void IceSession::release_memory() {
-  if (!done_ || !first_) return;
+  // A session kept alive after connecting (keep_alive) still needs its agents.
+  if (!done_ || !first_ || (cfg_->keep_alive && result_.outcome != Outcome::kFailed)) return;
   close();
   // The agents' timer events still queued must find them alive: come back after the last.
   SimTime quiet = std::max(first_->a.quiet_after(), first_->b.quiet_after());

@@ -108,9 +108,10 @@ class IceSession : public GatherObserver, public signalling::SignallingPeer, pub
   void set_observer(SessionObserver* o) { observer_ = o; }
   void start();
   void close();
-  // After the session is done (and, with keep_alive, closed): closes and destroys its
-  // agents, keeping the result (for populations of millions of sessions). offerer() and
-  // answerer() must not be called afterwards. Not from inside a session callback.
+  // Once the session is done: closes and destroys its agents (after their last queued
+  // timer event), keeping the result, for populations of millions of sessions. Does
+  // nothing for a connected session kept alive (keep_alive). offerer() and answerer() must
+  // not be called after the agents are gone. Not from inside a session callback.
   void release_memory();
 
   bool done() const { return done_; }

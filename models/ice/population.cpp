@@ -1,16 +1,13 @@
 #include "models/ice/population.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <deque>
-#include <exception>
 #include <memory>
-#include <mutex>
 #include <stdexcept>
-#include <thread>
 
 #include "models/net/network.hpp"
 #include "models/stun/server.hpp"
+#include "sim/parallel.hpp"
 
 namespace p2psim::ice {
 
@@ -36,12 +33,11 @@ class Collector : public SessionObserver {
     r_->control_bytes += res.control_bytes;
     r_->signalling_messages += res.signalling_messages;
     if (res.relay_fallback) ++r_->relay_fallbacks;
-    // The session's candidates and check lists are no longer needed: free them once the
-    // callbacks that reported this result have returned.
-    if (res.outcome == Outcome::kFailed || !keep_alive) sim->schedule_after(SimTime::zero(), [&s] { s.release_memory(); });
+    // Only the result is needed from here on: free the agents once the callbacks that
+    // reported it have returned.
+    sim->schedule_after(SimTime::zero(), [&s] { s.release_memory(); });
   }
   Simulator* sim = nullptr;
-  bool keep_alive = false;
 
  private:
   PopulationResult* r_;
@@ -194,7 +190,6 @@ PopulationResult run_shard(const PopulationSpec& spec, std::int64_t n_sessions, 
   std::deque<IceSession> sessions;
   Collector collector(res);
   collector.sim = &sim;
-  collector.keep_alive = spec.session.keep_alive;
   collector.pair_index.resize(static_cast<std::size_t>(n_sessions));
   for (std::int64_t h = 0; h < hosts; ++h) {
     net::Host& host = net.host(host_node[static_cast<std::size_t>(h)]);
@@ -238,33 +233,13 @@ PopulationResult run_population(const PopulationSpec& spec, std::uint64_t seed, 
   std::vector<std::unique_ptr<RelayFactory>> relays(static_cast<std::size_t>(shards));
   if (spec.relay)
     for (auto& r : relays) r = spec.relay->clone();
-  auto run_one = [&](std::int64_t k) {
-    const std::int64_t first = k * spec.sessions / shards, last = (k + 1) * spec.sessions / shards;
-    const std::uint64_t shard_seed = shards == 1 ? seed : derive_seed(derive_seed(seed, "population-shard"), static_cast<std::uint64_t>(k));
-    parts[static_cast<std::size_t>(k)] = run_shard(spec, last - first, shard_seed, relays[static_cast<std::size_t>(k)].get());
-  };
-  const int t = static_cast<int>(std::clamp<std::int64_t>(threads, 1, shards));
-  if (t == 1) {
-    for (std::int64_t k = 0; k < shards; ++k) run_one(k);
-  } else {
-    std::atomic<std::int64_t> next{0};
-    std::exception_ptr error;
-    std::mutex error_mutex;
-    std::vector<std::thread> pool;
-    for (int i = 0; i < t; ++i)
-      pool.emplace_back([&] {
-        for (std::int64_t k; (k = next.fetch_add(1)) < shards;) {
-          try {
-            run_one(k);
-          } catch (...) {
-            std::lock_guard<std::mutex> lock(error_mutex);
-            if (!error) error = std::current_exception();
-          }
-        }
-      });
-    for (auto& th : pool) th.join();
-    if (error) std::rethrow_exception(error);
-  }
+  const std::uint64_t shard_base = derive_seed(seed, "population-shard");
+  parallel_for(static_cast<std::size_t>(shards), threads, [&](std::size_t k) {
+    const auto i = static_cast<std::int64_t>(k);
+    const std::int64_t first = i * spec.sessions / shards, last = (i + 1) * spec.sessions / shards;
+    const std::uint64_t shard_seed = shards == 1 ? seed : derive_seed(shard_base, k);
+    parts[k] = run_shard(spec, last - first, shard_seed, relays[k].get());
+  });
   PopulationResult res;
   res.by_pair.assign(spec.mix.size() * spec.mix.size(), {});
   for (const PopulationResult& r : parts) merge_into(res, r);

@@ -5,9 +5,9 @@
 // Topology: one core router; the STUN, TURN and signalling servers hang off it by links
 // with their own one-way latencies. Each host sits behind its own NAT chain drawn from the
 // mix: the innermost (home) layer is private to the host, outer layers (a carrier-grade
-// NAT) are shared by `cgn_subscribers` consecutive hosts of that preset (one external
-// address and port pool for all of them, RFC 6888); which carrier NAT a subscriber gets is
-// drawn at random, so its subscribers' sessions are spread over the arrival window.
+// NAT) are shared by up to `cgn_subscribers` hosts of that preset (one external address
+// and port pool for all of them, RFC 6888); which carrier NAT a subscriber gets is drawn at
+// random, so its subscribers' sessions are spread over the arrival window.
 // Sessions start at uniform times in [0, arrival_window); hosts are created in the order of
 // their sessions' start times (session i pairs hosts 2i, the offerer, and 2i+1), so the
 // sessions running at any moment sit close together in memory.
