@@ -21,6 +21,11 @@ const char* to_string(DropReason r) {
 
 namespace {
 constexpr std::uint32_t kDirBit = 0x80000000u;
+// Private realms: 192.168.0.0/16 for hosts, 100.64.0.0/10 (RFC 6598 shared space) for
+// NATs behind a carrier NAT; address number n of a realm is prefix + 2 + n, whichever kind.
+constexpr std::uint32_t kHostPrefix = Ipv4::of(192, 168, 0, 0).value + 2;
+constexpr std::uint32_t kNatPrefix = Ipv4::of(100, 64, 0, 0).value + 2;
+constexpr std::uint32_t kMaxDirect = 1u << 22;  // address numbers with a direct slot
 }
 
 class Network::Core {
@@ -86,11 +91,9 @@ NodeId Network::attach(NodeId parent, NodeKind k, std::uint32_t index, const Lin
 
 Ipv4 Network::allocate_address(NodeId parent, NodeKind child) {
   if (nodes_[parent].kind == NodeKind::router) return Ipv4(next_public_++);
-  // Private realms: 192.168.0.0/16 for hosts, 100.64.0.0/10 (RFC 6598 shared space) for
-  // NATs behind a carrier NAT. Every realm reuses the same prefixes, as real networks do.
+  // Every realm reuses the same private prefixes, as real networks do.
   NatBox& box = nats_[nodes_[parent].index];
-  const Ipv4 base = child == NodeKind::nat ? Ipv4::of(100, 64, 0, 0) : Ipv4::of(192, 168, 0, 0);
-  return Ipv4(base.value + 2 + box.next_private++);
+  return Ipv4((child == NodeKind::nat ? kNatPrefix : kHostPrefix) + box.next_private++);
 }
 
 NodeId Network::add_host(NodeId parent, const LinkSpec& access, Ipv4 addr) {
@@ -139,17 +142,12 @@ nat::Nat& Network::nat(NodeId n) {
 
 const std::string& Network::router_name(NodeId n) const { return router_names_[n < nodes_.size() ? nodes_[n].index : 0]; }
 
-namespace {
-constexpr std::uint32_t kHostPrefix = Ipv4::of(192, 168, 0, 0).value + 2;
-constexpr std::uint32_t kNatPrefix = Ipv4::of(100, 64, 0, 0).value + 2;
-constexpr std::uint32_t kMaxDirect = 1u << 22;  // address numbers with a direct slot
-}  // namespace
-
 Network::AddrSlot* Network::addr_slot(NodeId realm, Ipv4 addr, bool grow) {
-  std::uint32_t n;
+  std::uint32_t n, allocated;
   std::vector<AddrSlot>* v;
   if (realm == kNoNode) {
     n = addr.value - kPublicBase;  // wraps for addresses below the base
+    allocated = next_public_ - kPublicBase;
     v = &public_slots_;
   } else {
     if (addr.value - kHostPrefix < kMaxDirect) {
@@ -160,13 +158,16 @@ Network::AddrSlot* Network::addr_slot(NodeId realm, Ipv4 addr, bool grow) {
       return nullptr;
     }
     NatBox& box = nats_[nodes_[realm].index];
-    if (n == 0) return &box.first;
+    allocated = box.next_private;
+    if (n == 0) return grow && allocated == 0 ? nullptr : &box.first;
     --n;
+    --allocated;
     v = &box.rest;
   }
-  if (n >= kMaxDirect) return nullptr;
   if (n >= v->size()) {
-    if (!grow) return nullptr;
+    // Only numbers handed out by allocate_address get a slot; explicit addresses elsewhere
+    // in the prefix stay in the hash map.
+    if (!grow || n >= allocated || n >= kMaxDirect) return nullptr;
     v->resize(n + 1);
   }
   return &(*v)[n];
@@ -243,7 +244,7 @@ SimTime Network::path_latency(NodeId a, NodeId b) {
   SimTime t = SimTime::zero();
   auto climb = [&](NodeId n) {
     while (nodes_[n].kind != NodeKind::router) {
-      t += specs_[links_[nodes_[n].uplink].spec].latency;
+      t += specs_[nodes_[n].uplink_spec].latency;
       n = nodes_[n].parent;
     }
     return n;

@@ -216,3 +216,40 @@ TEST_CASE("a private address is unreachable from the public realm", "[net]") {
   REQUIRE(log.drops.size() == 1);
   CHECK(log.drops[0] == DropReason::no_route);
 }
+
+TEST_CASE("allocated and explicit addresses both resolve, per realm, and never twice", "[net]") {
+  Simulator sim;
+  Network net(sim, 1);
+  const NodeId r = net.add_router();
+  nat::NatConfig cfg;
+  const NodeId gw1 = net.add_nat(r, cfg, LinkSpec{SimTime::ms(10)});
+  const NodeId gw2 = net.add_nat(r, cfg, LinkSpec{SimTime::ms(10)});
+  // Public: allocated and explicit (beyond and far beyond the allocated range) addresses.
+  const NodeId p1 = net.add_host(r, LinkSpec{SimTime::ms(1)});
+  const NodeId p2 = net.add_host(r, LinkSpec{SimTime::ms(1)}, Ipv4::of(20, 0, 0, 200));
+  const NodeId p3 = net.add_host(r, LinkSpec{SimTime::ms(1)}, Ipv4::of(203, 0, 113, 7));
+  CHECK(net.find_public(net.host(p1).address()) == p1);
+  CHECK(net.find_public(Ipv4::of(20, 0, 0, 200)) == p2);
+  CHECK(net.find_public(Ipv4::of(203, 0, 113, 7)) == p3);
+  CHECK(net.find_public(Ipv4::of(20, 0, 0, 199)) == kNoNode);
+  CHECK(net.find_public(net.host(p1).address()) != net.find_public(net.nat(gw1).external_address()));
+  CHECK_THROWS_AS(net.add_host(r, LinkSpec{SimTime::ms(1)}, net.host(p1).address()), std::invalid_argument);
+  CHECK_THROWS_AS(net.add_host(r, LinkSpec{SimTime::ms(1)}, Ipv4::of(203, 0, 113, 7)), std::invalid_argument);
+  // Private: the same explicit address in two realms is two hosts; twice in one realm is an error.
+  const NodeId a = net.add_host(gw1, LinkSpec{SimTime::ms(1)});
+  const NodeId x1 = net.add_host(gw1, LinkSpec{SimTime::ms(1)}, Ipv4::of(192, 168, 7, 9));
+  const NodeId x2 = net.add_host(gw2, LinkSpec{SimTime::ms(1)}, Ipv4::of(192, 168, 7, 9));
+  CHECK(x1 != x2);
+  CHECK_THROWS_AS(net.add_host(gw1, LinkSpec{SimTime::ms(1)}, Ipv4::of(192, 168, 7, 9)), std::invalid_argument);
+  // An address allocated in one realm is free in another.
+  const NodeId y2 = net.add_host(gw2, LinkSpec{SimTime::ms(1)}, net.host(a).address());
+  CHECK(y2 != a);
+  // Delivery inside gw1's realm reaches gw1's explicit host, not gw2's namesake.
+  Recorder in1(sim), in2(sim);
+  net.host(x1).bind(5, &in1);
+  net.host(x2).bind(5, &in2);
+  net.host(a).send(test::udp({net.host(a).address(), 5}, {Ipv4::of(192, 168, 7, 9), 5}));
+  sim.run();
+  CHECK(in1.got.size() == 1);
+  CHECK(in2.got.empty());
+}
