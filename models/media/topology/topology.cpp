@@ -42,6 +42,15 @@ namespace {
 const ServerSpec& server_spec(const CallSpec& spec, int s) {
   return s == kSfuServer ? spec.sfu : s == kMcuServer ? spec.mcu : spec.turn;
 }
+// A participant whose server path goes through TURN (UDP blocked or forced relay): the
+// leg crosses the TURN server between the participant's access link and the server.
+void via_turn(const CallContext& ctx, ServerPath path, ServerLeg& leg) {
+  if (path != ServerPath::kTurnUdp && path != ServerPath::kTurnTcp) return;
+  leg.transport = path == ServerPath::kTurnUdp ? LegTransport::kTurnUdp : LegTransport::kTurnTcp;
+  leg.links[leg.nlinks++] = ctx.links.in(kTurnServer);
+  leg.links[leg.nlinks++] = ctx.links.out(kTurnServer);
+  leg.latency += ctx.spec.turn.latency + ctx.spec.turn.processing_delay;
+}
 }  // namespace
 
 ServerLeg upload_leg(const CallContext& ctx, int i, int server) {
@@ -50,12 +59,7 @@ ServerLeg upload_leg(const CallContext& ctx, int i, int server) {
   const ServerSpec& srv = server_spec(ctx.spec, server);
   leg.latency = ctx.participants[i].latency + srv.latency;
   leg.links[leg.nlinks++] = ctx.links.up(i);
-  if (path == ServerPath::kTurnUdp || path == ServerPath::kTurnTcp) {
-    leg.transport = path == ServerPath::kTurnUdp ? LegTransport::kTurnUdp : LegTransport::kTurnTcp;
-    leg.links[leg.nlinks++] = ctx.links.in(kTurnServer);
-    leg.links[leg.nlinks++] = ctx.links.out(kTurnServer);
-    leg.latency += ctx.spec.turn.latency + ctx.spec.turn.processing_delay;
-  }
+  via_turn(ctx, path, leg);
   leg.links[leg.nlinks++] = ctx.links.in(server);
   return leg;
 }
@@ -66,12 +70,7 @@ ServerLeg download_leg(const CallContext& ctx, int i, int server) {
   const ServerSpec& srv = server_spec(ctx.spec, server);
   leg.latency = ctx.participants[i].latency + srv.latency;
   leg.links[leg.nlinks++] = ctx.links.out(server);
-  if (path == ServerPath::kTurnUdp || path == ServerPath::kTurnTcp) {
-    leg.transport = path == ServerPath::kTurnUdp ? LegTransport::kTurnUdp : LegTransport::kTurnTcp;
-    leg.links[leg.nlinks++] = ctx.links.in(kTurnServer);
-    leg.links[leg.nlinks++] = ctx.links.out(kTurnServer);
-    leg.latency += ctx.spec.turn.latency + ctx.spec.turn.processing_delay;
-  }
+  via_turn(ctx, path, leg);
   leg.links[leg.nlinks++] = ctx.links.down(i);
   return leg;
 }
