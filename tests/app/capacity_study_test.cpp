@@ -9,20 +9,16 @@
 #include "app/runner/runner.hpp"
 #include "app/scenario/scenario_error.hpp"
 #include "models/capacity/ice_connectivity.hpp"
+#include "metric.hpp"
 
 namespace fs = std::filesystem;
 using namespace p2psim;
+using p2psim::test::metric;
 
 namespace {
 
 const fs::path kSourceDir = P2PSIM_SOURCE_DIR;
 
-double metric(const study::RunResult& r, const std::string& name) {
-  for (const auto& m : r.metrics)
-    if (m.name == name) return m.value;
-  FAIL("no metric " << name);
-  return 0;
-}
 
 const char* kBase = R"(name: t
 study: capacity

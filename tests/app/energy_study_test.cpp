@@ -10,8 +10,10 @@
 
 #include "app/runner/runner.hpp"
 #include "app/study/study.hpp"
+#include "metric.hpp"
 
 using namespace p2psim;
+using p2psim::test::metric;
 using namespace p2psim::study;
 
 namespace {
@@ -28,12 +30,6 @@ std::unique_ptr<Study> parse_text(const std::string& text, const std::string& fi
   return kind().parse(f);
 }
 
-double metric(const RunResult& r, const std::string& name) {
-  for (const Metric& m : r.metrics)
-    if (m.name == name) return m.value;
-  FAIL("no metric " << name);
-  return 0;
-}
 
 }  // namespace
 

@@ -6,8 +6,10 @@
 #include <string>
 
 #include "app/study/study.hpp"
+#include "metric.hpp"
 
 using namespace p2psim;
+using p2psim::test::metric;
 
 namespace {
 
@@ -21,12 +23,6 @@ const study::StudyKind& kind() {
   return *k;
 }
 
-double metric(const study::RunResult& r, const std::string& name) {
-  for (const auto& m : r.metrics)
-    if (m.name == name) return m.value;
-  FAIL("no metric " << name);
-  return 0;
-}
 
 }  // namespace
 

@@ -9,8 +9,10 @@
 #include "app/runner/runner.hpp"
 #include "app/scenario/field.hpp"
 #include "app/study/study.hpp"
+#include "metric.hpp"
 
 using namespace p2psim;
+using p2psim::test::metric;
 
 namespace {
 const study::StudyKind& kind() {
@@ -24,12 +26,6 @@ std::unique_ptr<study::Study> parse_text(const std::string& text) {
   return kind().parse(scenario::Field(root, "", std::make_shared<const std::string>("test.yaml")));
 }
 
-double metric(const study::RunResult& r, const std::string& name) {
-  for (const auto& m : r.metrics)
-    if (m.name == name) return m.value;
-  FAIL("no metric " << name);
-  return 0;
-}
 }  // namespace
 
 TEST_CASE("every messaging scenario loads and runs at each sweep point, deterministically", "[messaging][app]") {

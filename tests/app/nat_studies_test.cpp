@@ -4,6 +4,7 @@
 
 #include "app/runner/runner.hpp"
 #include "app/scenario/scenario_error.hpp"
+#include "metric.hpp"
 
 using namespace p2psim;
 
@@ -15,14 +16,6 @@ std::string error_of(const std::string& text) {
     return e.what();
   }
   return "no error";
-}
-
-// Metric `name` of the first run of a run set (fails the test when absent).
-double first_run_metric(const runner::RunSetResult& r, const std::string& name) {
-  for (const auto& m : r.runs.at(0).result.metrics)
-    if (m.name == name) return m.value;
-  FAIL("missing metric " << name);
-  return 0.0;
 }
 }  // namespace
 
@@ -45,7 +38,7 @@ TEST_CASE("nat-population: fractions sum to one, public hosts always connect dir
   const auto s = runner::load_scenario_text(
       "name: t\nstudy: nat-population\npopulation: {sessions: 50, arrival_window: 1s}\nnat_mix: {none: 1}\n", "p.yaml");
   const auto r = runner::run_scenario(s, {});
-  auto metric = [&](const std::string& n) { return first_run_metric(r, n); };
+  auto metric = [&](const std::string& n) { return test::metric(r.runs.at(0).result, n); };
   CHECK(metric("direct_fraction") == 1.0);
   CHECK(metric("relayed_fraction") + metric("failed_fraction") == 0.0);
   CHECK(metric("sessions") == 50);
@@ -59,7 +52,7 @@ TEST_CASE("nat-population: shards split the population, every session counted on
       "nat_mix: {full-cone: 1, symmetric: 1}\nservers: {turn: {enabled: false}}\n",
       "p.yaml");
   const auto r = runner::run_scenario(s, {});
-  auto metric = [&](const std::string& n) { return first_run_metric(r, n); };
+  auto metric = [&](const std::string& n) { return test::metric(r.runs.at(0).result, n); };
   CHECK(metric("sessions") == 41);
   CHECK(metric("direct_fraction") + metric("relayed_fraction") + metric("failed_fraction") == Approx(1.0));
   // RFC 4787: APDM with random ports on both sides leaves no direct path; without TURN
@@ -86,10 +79,10 @@ TEST_CASE("nat-population: ice.relay_policy and ice.relay_fallback_after", "[app
     return runner::run_scenario(s, {});
   };
   const auto on = run("on-failure"), al = run("always");
-  CHECK(first_run_metric(on, "direct_fraction") == 1.0);
-  CHECK(first_run_metric(on, "turn_allocations") == 0);
-  CHECK(first_run_metric(on, "relay_fallbacks") == 0);
-  CHECK(first_run_metric(al, "direct_fraction") == 1.0);
-  CHECK(first_run_metric(al, "turn_allocations") == 40);
-  CHECK(first_run_metric(al, "relay_fallbacks") == 0);
+  CHECK(test::metric(on.runs.at(0).result, "direct_fraction") == 1.0);
+  CHECK(test::metric(on.runs.at(0).result, "turn_allocations") == 0);
+  CHECK(test::metric(on.runs.at(0).result, "relay_fallbacks") == 0);
+  CHECK(test::metric(al.runs.at(0).result, "direct_fraction") == 1.0);
+  CHECK(test::metric(al.runs.at(0).result, "turn_allocations") == 40);
+  CHECK(test::metric(al.runs.at(0).result, "relay_fallbacks") == 0);
 }
