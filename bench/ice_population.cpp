@@ -34,8 +34,11 @@ int main(int argc, char** argv) {
   const bool turn = argc > 2 ? std::atoi(argv[2]) != 0 : true;
   const int shards = argc > 3 ? std::atoi(argv[3]) : 2;
   const int threads = argc > 4 ? std::atoi(argv[4]) : 2;
-  if (sessions < 1 || shards < 1 || threads < 1) {
-    std::fprintf(stderr, "usage: bench_ice_population [sessions>=1] [turn=0|1] [shards>=1] [threads>=1]\n");
+  const char* policy = argc > 5 ? argv[5] : "always";
+  const bool on_failure = std::strcmp(policy, "on-failure") == 0;
+  if (sessions < 1 || shards < 1 || threads < 1 || (!on_failure && std::strcmp(policy, "always") != 0)) {
+    std::fprintf(stderr,
+                 "usage: bench_ice_population [sessions>=1] [turn=0|1] [shards>=1] [threads>=1] [always|on-failure]\n");
     return 2;
   }
   ice::PopulationSpec spec;
@@ -43,7 +46,7 @@ int main(int argc, char** argv) {
   spec.arrival_window = SimTime::s(60);
   spec.cgn_subscribers = 1000;
   spec.shards = shards;
-  if (argc > 5 && std::strstr(argv[5], "on-failure")) spec.session.relay_policy = ice::RelayPolicy::kOnFailure;
+  if (on_failure) spec.session.relay_policy = ice::RelayPolicy::kOnFailure;
   const std::pair<const char*, double> mix[] = {
       {"none", 0.05},     {"full-cone", 0.05}, {"restricted-cone", 0.12},      {"port-restricted-cone", 0.25},
       {"linux-masquerade", 0.20}, {"cgnat", 0.18}, {"symmetric", 0.10}, {"symmetric-sequential", 0.02},

@@ -35,8 +35,7 @@ class PopulationStudy : public Study {
     spec.relay = s_.turn ? &relay : nullptr;
     // Shards run on up to as many threads as the machine has; the result does not depend
     // on the thread count.
-    const int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    ice::PopulationResult r = ice::run_population(spec, seed, std::min(threads, spec.shards));
+    ice::PopulationResult r = ice::run_population(spec, seed, static_cast<int>(std::thread::hardware_concurrency()));
     RunResult out;
     auto add = [&](std::string n, double v) { out.metrics.push_back({std::move(n), v}); };
     const double n = static_cast<double>(r.sessions);
