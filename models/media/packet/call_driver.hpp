@@ -1,0 +1,173 @@
+// CallDriver: the internals of simulate_packet_call (packet_call.hpp), split from the
+// public header so that the transport (transport.cpp), the SFU forwarding
+// (sfu_forwarding.cpp) and the result assembly (packet_results.cpp) stay one concept per
+// file. Not for use outside models/media/packet.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+#include "models/media/packet/packet_call.hpp"
+#include "models/media/packet/receivers.hpp"
+#include "sim/random.hpp"
+#include "sim/simulator.hpp"
+#include "sim/stats.hpp"
+
+namespace p2psim::media::packet::detail {
+
+inline constexpr int kServer = -1;
+
+enum class PktKind : std::uint8_t { kAudio, kVideo, kProbe };
+
+struct Pkt {
+  std::int32_t hop = -1;
+  std::int32_t sender = -1;   // media sender (participant)
+  std::int32_t dst = -1;      // final receiver participant (-1: the server)
+  std::int16_t layer = 0;
+  PktKind kind = PktKind::kAudio;
+  bool key = false, rtx = false;
+  std::uint16_t index = 0, count = 1;
+  std::uint32_t frame = 0;       // video frame number (per encoder) / audio frame number
+  std::uint32_t stream = 0;      // stream key on the hop (for RTP sequence numbers and NACK)
+  std::uint32_t seq = 0;         // RTP sequence number on the hop
+  std::int64_t wire = 0, payload = 0;
+  SimTime capture, origin_sent;
+  std::uint64_t tw = 0;
+  std::int32_t probe = -1;
+};
+
+struct Control {
+  enum Kind : std::uint8_t { kFeedback, kNack, kPli } kind = kFeedback;
+  SimTime at, fb_sent;
+  std::vector<std::pair<std::uint64_t, SimTime>> fb;  // (tw, arrival)
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> nack;  // (stream, seq)
+  int layer = 0, sender = -1;
+};
+
+struct SentRec {
+  SimTime t;
+  std::int64_t bytes = 0;
+  std::int32_t probe = -1;
+};
+
+struct Hop {
+  int from = 0, to = 0;  // participant, or kServer
+  std::unique_ptr<CongestionController> cc;
+  // sender side
+  std::deque<std::uint32_t> pacer;
+  double budget = 0;
+  bool pacer_scheduled = false;
+  std::uint64_t next_tw = 0, reported = 0;
+  std::deque<SentRec> sent;  // tw in [reported, next_tw)
+  std::unordered_map<std::uint32_t, std::uint32_t> next_seq;
+  std::unordered_map<std::uint64_t, Pkt> rtx_store;  // (stream << 32 | seq) -> packet
+  std::deque<std::pair<SimTime, std::uint64_t>> rtx_order;
+  SimTime rtt = SimTime::zero();
+  bool rtt_valid = false;
+  // probing
+  ProbeCluster probe;
+  int probe_left = 0;
+  std::int64_t probe_size = 0;
+  // receiver side
+  std::vector<std::pair<std::uint64_t, SimTime>> fb;
+  bool fb_scheduled = false;
+  std::unordered_map<std::uint32_t, std::int64_t> highest;
+  // control messages travelling back to the sender
+  std::deque<Control> ctl;
+  SimTime last_ctl;
+  // stats
+  TimeWeighted target{SimTime::zero(), 0};
+};
+
+class CallDriver final : public net::LinkSink, public net::LinkObserver {
+ public:
+  CallDriver(const PacketCallSpec& spec, std::uint64_t seed, const LayerChooser& chooser);
+  PacketCallResult run();
+
+  // net::LinkSink / LinkObserver
+  void on_link_arrival(std::uint32_t link, std::uint32_t token) override;
+  void on_enqueue(std::uint32_t link, std::int64_t bytes, SimTime queue_delay, SimTime t) override;
+  void on_drop(std::uint32_t link, std::int64_t bytes, net::LinkDrop, SimTime t) override;
+
+ private:
+  PacketCallResult collect();  // packet_results.cpp
+  bool mesh() const { return spec_.call.topology == TopologyKind::kMesh; }
+  bool present(int i) const;
+  std::uint32_t alloc();
+  void release(std::uint32_t t) { free_.push_back(t); }
+  // transport.cpp
+  void hop_enqueue(int h, std::uint32_t token, bool paced, bool front = false);
+  void hop_send(int h, std::uint32_t token);
+  void pacer_process(int h);
+  void probe_step(int h);
+  void maybe_probe(int h);
+  void receive_at(int h, std::uint32_t token);
+  void feedback_fire(int h);
+  void send_control(int h, Control c);
+  void control_fire(int h);
+  void on_feedback(int h, const Control& c);
+  void on_nack(int h, const Control& c);
+  SimTime reverse_delay(int h);
+  void reset_hop(int h);
+  // media (packet_call.cpp)
+  void audio_tick(int i);
+  void video_tick(int i);
+  void encode_and_send(int h, VideoEncoder& enc, std::uint32_t& frame_no, int sender, int layer, int dst,
+                       std::uint32_t stream);
+  void on_target(int h);
+  void deliver(int j, const Pkt& p);
+  void request_key(int receiver, int sender, int layer);
+  void speaker_change();
+  void sample_series();
+  void presence_change(int i);
+  // sfu_forwarding.cpp
+  void sfu_forward(const Pkt& p);
+  void sfu_allocate(int j);
+  void sfu_copy(int j, const Pkt& p);
+
+  int up_hop(int i) const { return i; }                     // SFU: i -> server
+  int down_hop(int j) const { return n_ + j; }               // SFU: server -> j
+  int mesh_hop(int i, int j) const { return i * n_ + j; }    // mesh: i -> j (i != j)
+
+  const PacketCallSpec& spec_;
+  const LayerChooser& chooser_;
+  std::uint64_t seed_;
+  Simulator sim_;
+  int n_ = 0, layers_ = 0;
+  std::vector<int> profile_;
+  std::vector<SimTime> join_, leave_;
+  std::vector<std::unique_ptr<net::QueuedLink>> links_;  // 2i up, 2i+1 down
+  std::vector<Hop> hops_;
+  std::vector<Pkt> pool_;
+  std::vector<std::uint32_t> free_;
+  int overhead_ = 50;
+  double audio_wire_ = 0, ovh_frac_ = 0;
+  std::int64_t audio_bytes_ = 0;
+  std::vector<std::uint32_t> audio_frame_;
+  // encoders: mesh one per hop; SFU one per (participant, layer)
+  std::vector<VideoEncoder> enc_;
+  std::vector<std::uint32_t> enc_frame_;
+  std::vector<char> enc_on_;
+  std::vector<int> active_layers_;
+  // SFU per (receiver, sender): current / target / pending layer
+  std::vector<int> cur_, tgt_, pend_;
+  // receivers per (receiver, sender)
+  std::vector<VideoReceiver> vrx_;
+  std::vector<AudioReceiver> arx_;
+  std::vector<int> recency_;
+  Rng speaker_rng_;
+  // metrics
+  std::vector<double> up_bytes_, down_bytes_, video_rx_bytes_;
+  std::vector<double> step_video_bytes_, step_renders_;
+  std::vector<std::vector<double>> video_rate_series_;  // per receiver, per step (bit/s)
+  Samples queue_delay_s_, net_delay_s_;
+  std::uint64_t enq_count_ = 0;
+  double media_sent_ = 0, media_lost_ = 0, rtx_bytes_ = 0, media_bytes_ = 0;
+  std::vector<PacketSeries> series_;
+  std::vector<std::uint64_t> renders_at_step_;
+};
+
+}  // namespace p2psim::media::packet::detail

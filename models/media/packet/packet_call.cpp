@@ -1,0 +1,414 @@
+// The packet-mode group call: set-up, media sources, delivery to receivers, speakers,
+// joins and leaves, time series. Transport in transport.cpp, SFU in sfu_forwarding.cpp,
+// results in packet_results.cpp.
+#include "models/media/packet/packet_call.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "models/media/group_call.hpp"
+#include "models/media/packet/call_driver.hpp"
+
+namespace p2psim::media::packet {
+namespace detail {
+
+CallDriver::CallDriver(const PacketCallSpec& spec, std::uint64_t seed, const LayerChooser& chooser)
+    : spec_(spec), chooser_(chooser), seed_(seed), speaker_rng_(Rng::stream(seed, "media/speakers")) {
+  const CallSpec& c = spec.call;
+  n_ = c.group_size;
+  layers_ = c.media.video.enabled ? static_cast<int>(c.media.video.layers.size()) : 0;
+  overhead_ = packet_overhead_bytes(c.media.overhead, LegTransport::kUdp);
+  audio_bytes_ = audio_frame_bytes({c.media.audio.bitrate_bps, c.media.audio.frame});
+  audio_wire_ = c.media.audio.enabled ? wire_bps(audio_stream(c.media.audio), c.media.overhead, LegTransport::kUdp) : 0;
+  if (layers_ > 0) {
+    const double top = c.media.video.top().bitrate_bps;
+    ovh_frac_ = wire_bps(video_stream(c.media.video, top), c.media.overhead, LegTransport::kUdp) / top - 1;
+  }
+  profile_.resize(n_);
+  join_.assign(n_, SimTime::zero());
+  leave_.assign(n_, SimTime::max());
+  for (const Presence& p : spec.presence) {
+    join_[p.participant] = p.join;
+    leave_[p.participant] = p.leave;
+  }
+  for (int i = 0; i < n_; ++i) {
+    profile_[i] = c.access_assignment.empty() ? draw_access_profile(c, seed, i) : c.access_assignment[i];
+    const AccessProfile& a = c.access[profile_[i]];
+    const PacketAccessSpec pa = spec.access.empty() ? PacketAccessSpec{} : spec.access[profile_[i]];
+    for (int dir = 0; dir < 2; ++dir) {
+      net::QueuedLinkSpec ls;
+      ls.capacity_bps = dir == 0 ? a.uplink_bps : a.downlink_bps;
+      ls.schedule = dir == 0 ? pa.uplink_schedule : pa.downlink_schedule;
+      // Uplink carries the path to the far edge (core / server); downlink the rest.
+      const SimTime server = mesh() ? SimTime::zero() : c.sfu.latency;
+      ls.propagation = dir == 0 ? a.latency + (mesh() ? c.core_latency : server)
+                                : a.latency + (mesh() ? SimTime::zero() : server + c.sfu.processing_delay);
+      ls.queue_time = pa.queue_time;
+      ls.queue_bytes = pa.queue_bytes;
+      ls.loss = dir == 0 ? pa.uplink_loss : pa.downlink_loss;
+      ls.jitter = pa.jitter;
+      const std::string key = "media/packet/link/" + std::to_string(i) + (dir ? "/down" : "/up");
+      links_.push_back(std::make_unique<net::QueuedLink>(sim_, ls, Rng::stream(seed, key),
+                                                         static_cast<std::uint32_t>(2 * i + dir), this));
+      links_.back()->add_observer(this);
+    }
+  }
+  // Hops and their controllers' ceilings.
+  const double video_max = layers_ == 0 ? 0 : mesh() ? chooser_.layer_wire_bps(0, layers_ - 1) : 0;
+  double sim_max = 0;
+  for (int k = 0; k < layers_; ++k) sim_max += chooser_.layer_wire_bps(0, k);
+  hops_.resize(static_cast<std::size_t>(mesh() ? n_ * n_ : 2 * n_));
+  // Controllers may estimate above what the streams need by the SFU's hysteresis margin
+  // (else an up-switch could never fit), plus 5 %.
+  const double headroom = 1.05 / (1 - spec_.hysteresis);
+  auto make = [&](int h, int from, int to, double max_bps) {
+    hops_[h].from = from;
+    hops_[h].to = to;
+    ControllerSpec cs = spec_.controller;
+    cs.max_bps = std::max(max_bps * headroom, cs.start_bps);
+    hops_[h].cc = make_controller(spec_.controller_kind, cs);
+    hops_[h].target.set(SimTime::zero(), hops_[h].cc->target_bps());
+  };
+  if (mesh()) {
+    for (int i = 0; i < n_; ++i)
+      for (int j = 0; j < n_; ++j)
+        if (i != j) make(mesh_hop(i, j), i, j, video_max + audio_wire_);
+    enc_.resize(hops_.size());
+    enc_frame_.assign(hops_.size(), 0);
+    for (std::size_t h = 0; h < hops_.size(); ++h)
+      enc_[h] = VideoEncoder(spec_.encoder, Rng::stream(seed, "media/packet/encoder/" + std::to_string(h)));
+  } else {
+    const double down_max = (n_ - 1) * (audio_wire_ + (layers_ ? chooser_.layer_wire_bps(0, layers_ - 1) : 0));
+    for (int i = 0; i < n_; ++i) {
+      make(up_hop(i), i, kServer, sim_max + audio_wire_);
+      make(down_hop(i), kServer, i, down_max);
+    }
+    enc_.resize(static_cast<std::size_t>(n_) * layers_);
+    enc_frame_.assign(enc_.size(), 0);
+    for (std::size_t e = 0; e < enc_.size(); ++e)
+      enc_[e] = VideoEncoder(spec_.encoder, Rng::stream(seed, "media/packet/encoder/" + std::to_string(e)));
+  }
+  enc_on_.assign(enc_.size(), 0);
+  active_layers_.assign(n_, layers_ > 0 ? 1 : 0);
+  cur_.assign(static_cast<std::size_t>(n_) * n_, -1);
+  tgt_ = cur_;
+  pend_ = cur_;
+  vrx_.resize(static_cast<std::size_t>(n_) * n_);
+  arx_.assign(static_cast<std::size_t>(n_) * n_, AudioReceiver(c.media.audio.frame));
+  audio_frame_.assign(n_, 0);
+  recency_.resize(n_);
+  for (int i = 0; i < n_; ++i) recency_[i] = i;
+  up_bytes_.assign(n_, 0);
+  down_bytes_.assign(n_, 0);
+  video_rx_bytes_.assign(n_, 0);
+  step_video_bytes_.assign(n_, 0);
+  step_renders_.assign(n_, 0);
+  video_rate_series_.assign(n_, {});
+  pool_.reserve(4096);
+  // Initial encoder targets.
+  for (std::size_t h = 0; h < hops_.size(); ++h)
+    if (hops_[h].cc && hops_[h].from != kServer) on_target(static_cast<int>(h));
+}
+
+bool CallDriver::present(int i) const {
+  const SimTime now = sim_.now();
+  return now >= join_[i] && now < leave_[i];
+}
+
+std::uint32_t CallDriver::alloc() {
+  if (!free_.empty()) {
+    const std::uint32_t t = free_.back();
+    free_.pop_back();
+    return t;
+  }
+  pool_.emplace_back();
+  return static_cast<std::uint32_t>(pool_.size() - 1);
+}
+
+void CallDriver::on_link_arrival(std::uint32_t link, std::uint32_t token) {
+  const int i = static_cast<int>(link / 2);
+  const bool up = link % 2 == 0;
+  Pkt& p = pool_[token];
+  if (up) up_bytes_[i] += static_cast<double>(p.wire);
+  else down_bytes_[i] += static_cast<double>(p.wire);
+  if (up && mesh()) {
+    if (!links_[2 * p.dst + 1]->send(token, p.wire)) {
+      if (p.kind != PktKind::kProbe) media_lost_ += 1;
+      release(token);
+    }
+    return;
+  }
+  receive_at(p.hop, token);
+}
+
+void CallDriver::on_enqueue(std::uint32_t, std::int64_t, SimTime queue_delay, SimTime) {
+  if ((enq_count_++ & 3) == 0) queue_delay_s_.add(queue_delay.seconds());
+}
+
+void CallDriver::on_drop(std::uint32_t, std::int64_t, net::LinkDrop d, SimTime) {
+  if (d == net::LinkDrop::kRandomLoss) media_lost_ += 1;
+}
+
+void CallDriver::on_target(int h) {
+  Hop& hop = hops_[h];
+  const SimTime now = sim_.now();
+  const double target = hop.cc->target_bps();
+  if (layers_ == 0 || hop.from == kServer) {
+    if (hop.from == kServer) sfu_allocate(hop.to);
+    return;
+  }
+  const double video_wire = std::max(0.0, target - audio_wire_);
+  if (mesh()) {
+    const double top = chooser_.layers(hop.from)[layers_ - 1].bitrate_bps;
+    enc_[h].set_target(now, std::min(top, video_wire / (1 + ovh_frac_)));
+    const double ideal = audio_wire_ + chooser_.layer_wire_bps(hop.from, layers_ - 1);
+    if (ideal > 1.05 * target) hop.cc->probe_to(now, 1.05 * ideal);
+    return;
+  }
+  const int i = hop.from;
+  const int n_on = std::max(1, chooser_.sender_layers(i, video_wire));
+  active_layers_[i] = n_on;
+  double ideal = audio_wire_;
+  for (int k = 0; k < layers_; ++k) ideal += chooser_.layer_wire_bps(i, k);
+  if (ideal > 1.05 * target) hop.cc->probe_to(now, 1.05 * ideal);
+  double lower = 0;
+  for (int k = 0; k < layers_; ++k) {
+    VideoEncoder& e = enc_[static_cast<std::size_t>(i) * layers_ + k];
+    const bool on = k < n_on;
+    char& flag = enc_on_[static_cast<std::size_t>(i) * layers_ + k];
+    if (on && !flag) e.request_key_frame();
+    flag = on;
+    const double table = chooser_.layers(i)[k].bitrate_bps;
+    double rate = table;
+    if (k == n_on - 1) rate = std::min(table, std::max(0.0, video_wire / (1 + ovh_frac_) - lower));
+    lower += table;
+    if (on) e.set_target(now, rate);
+  }
+}
+
+void CallDriver::encode_and_send(int h, VideoEncoder& enc, std::uint32_t& frame_no, int sender, int layer, int dst,
+                                 std::uint32_t stream) {
+  const SimTime now = sim_.now();
+  const EncodedFrame f = enc.encode(now);
+  const std::int64_t mtu = spec_.call.media.video.mtu_payload_bytes;
+  const std::int64_t bytes = f.bytes + static_cast<std::int64_t>(std::llround(spec_.fec_overhead * f.bytes));
+  const int count = static_cast<int>(std::max<std::int64_t>(1, (bytes + mtu - 1) / mtu));
+  const std::uint32_t fno = frame_no++;
+  for (int k = 0; k < count; ++k) {
+    const std::uint32_t t = alloc();
+    Pkt& p = pool_[t];
+    p = Pkt{};
+    p.kind = PktKind::kVideo;
+    p.sender = sender;
+    p.dst = dst;
+    p.layer = static_cast<std::int16_t>(layer);
+    p.key = f.key;
+    p.index = static_cast<std::uint16_t>(k);
+    p.count = static_cast<std::uint16_t>(count);
+    p.frame = fno;
+    p.stream = stream;
+    p.payload = bytes / count + (k == 0 ? bytes % count : 0);
+    p.wire = p.payload + overhead_;
+    p.capture = now;
+    p.origin_sent = now;
+    hop_enqueue(h, t, true);
+  }
+}
+
+void CallDriver::video_tick(int i) {
+  const SimTime period = SimTime::from_seconds(1.0 / spec_.call.media.video.fps);
+  sim_.schedule_after(period, [this, i] { video_tick(i); });
+  if (!present(i)) return;
+  if (mesh()) {
+    for (int j = 0; j < n_; ++j) {
+      if (j == i || !present(j)) continue;
+      const int h = mesh_hop(i, j);
+      encode_and_send(h, enc_[h], enc_frame_[h], i, 0, j, 1);
+    }
+    return;
+  }
+  for (int k = 0; k < active_layers_[i]; ++k) {
+    const std::size_t e = static_cast<std::size_t>(i) * layers_ + k;
+    encode_and_send(up_hop(i), enc_[e], enc_frame_[e], i, k, kServer, static_cast<std::uint32_t>(1 + k));
+  }
+}
+
+void CallDriver::audio_tick(int i) {
+  sim_.schedule_after(spec_.call.media.audio.frame, [this, i] { audio_tick(i); });
+  if (!present(i)) return;
+  const std::uint32_t slot = audio_frame_[i]++;
+  const bool speaking = recency_.front() == i;
+  std::int64_t bytes = audio_bytes_;
+  if (spec_.dtx && !speaking) {
+    AudioSourceSpec a;
+    a.frame = spec_.call.media.audio.frame;
+    if (!dtx_sends(a, slot)) return;
+    bytes = a.dtx_frame_bytes;
+  }
+  auto make = [&](int h, int dst) {
+    const std::uint32_t t = alloc();
+    Pkt& p = pool_[t];
+    p = Pkt{};
+    p.kind = PktKind::kAudio;
+    p.sender = i;
+    p.dst = dst;
+    p.frame = slot;
+    p.stream = 0;
+    p.payload = bytes;
+    p.wire = bytes + overhead_;
+    p.capture = sim_.now();
+    p.origin_sent = p.capture;
+    hop_enqueue(h, t, false);  // audio is not paced (libwebrtc pace_audio off)
+  };
+  if (mesh()) {
+    for (int j = 0; j < n_; ++j)
+      if (j != i && present(j)) make(mesh_hop(i, j), j);
+  } else {
+    make(up_hop(i), kServer);
+  }
+}
+
+void CallDriver::deliver(int j, const Pkt& p) {
+  if (!present(j)) return;
+  const SimTime now = sim_.now();
+  net_delay_s_.add((now - p.origin_sent).seconds());
+  const std::size_t k = static_cast<std::size_t>(j) * n_ + p.sender;
+  if (p.kind == PktKind::kAudio) {
+    if (spec_.dtx) return;  // DTX streams: loss/late accounting needs the speech pattern; scored without DTX
+    arx_[k].on_packet(now, p.frame, p.capture);
+    return;
+  }
+  video_rx_bytes_[j] += static_cast<double>(p.payload);
+  step_video_bytes_[j] += static_cast<double>(p.payload);
+  const std::uint64_t before = vrx_[k].frames_decoded;
+  if (vrx_[k].on_packet(now, p.layer, p.frame, p.count, p.key, p.capture)) request_key(j, p.sender, p.layer);
+  step_renders_[j] += static_cast<double>(vrx_[k].frames_decoded - before);
+}
+
+void CallDriver::request_key(int receiver, int sender, int layer) {
+  Control c;
+  c.kind = Control::kPli;
+  c.sender = sender;
+  c.layer = layer;
+  if (mesh()) {
+    send_control(mesh_hop(sender, receiver), std::move(c));
+  } else if (receiver == kServer) {
+    send_control(up_hop(sender), std::move(c));  // SFU -> sender
+  } else {
+    send_control(down_hop(receiver), std::move(c));  // receiver -> SFU (relayed on)
+  }
+}
+
+void CallDriver::speaker_change() {
+  const double mean = spec_.call.speaker_turn_mean.seconds();
+  sim_.schedule_after(SimTime::from_seconds(speaker_rng_.exponential(mean)), [this] { speaker_change(); });
+  if (n_ < 2) return;
+  const int cur = recency_.front();
+  int next = static_cast<int>(speaker_rng_.below(static_cast<std::uint64_t>(n_ - 1)));
+  if (next >= cur) ++next;
+  auto it = std::find(recency_.begin(), recency_.end(), next);
+  std::rotate(recency_.begin(), it, it + 1);
+}
+
+void CallDriver::presence_change(int i) {
+  // A (re)joining participant starts fresh transports; others send it key frames.
+  if (mesh()) {
+    for (int j = 0; j < n_; ++j) {
+      if (j == i) continue;
+      for (int h : {mesh_hop(i, j), mesh_hop(j, i)}) {
+        reset_hop(h);
+        hops_[h].cc->set_max_bps(std::max(spec_.controller.start_bps,
+                                          1.05 / (1 - spec_.hysteresis) * (audio_wire_ + (layers_ ? chooser_.layer_wire_bps(0, layers_ - 1) : 0))));
+        enc_[h].request_key_frame();
+        on_target(h);
+      }
+    }
+  } else {
+    for (int h : {up_hop(i), down_hop(i)}) {
+      const double max = hops_[h].cc->delay_based_bps();
+      (void)max;
+    }
+    for (int k = 0; k < layers_; ++k) enc_[static_cast<std::size_t>(i) * layers_ + k].request_key_frame();
+    sfu_allocate(i);
+  }
+}
+
+void CallDriver::sample_series() {
+  const SimTime now = sim_.now();
+  const double step = spec_.series_step.seconds();
+  double rate = 0, fps = 0, height = 0;
+  int receivers = 0, streams = 0;
+  for (int j = 0; j < n_; ++j) {
+    const double r = 8 * step_video_bytes_[j] / step;
+    video_rate_series_[j].push_back(present(j) ? r : -1);
+    if (present(j)) {
+      rate += r;
+      ++receivers;
+      int senders = 0;
+      for (int s = 0; s < n_; ++s) {
+        if (s == j || !present(s)) continue;
+        ++senders;
+        const VideoReceiver& v = vrx_[static_cast<std::size_t>(j) * n_ + s];
+        if (v.last_layer >= 0) {
+          height += chooser_.layers(s)[v.last_layer].height;
+          ++streams;
+        }
+      }
+      if (senders) fps += step_renders_[j] / senders / step;
+    }
+    step_video_bytes_[j] = 0;
+    step_renders_[j] = 0;
+  }
+  auto push = [&](std::size_t k, double v) {
+    series_[k].t.push_back(now.seconds());
+    series_[k].v.push_back(v);
+  };
+  push(0, receivers ? rate / receivers : 0);
+  double target0 = 0;
+  if (mesh()) {
+    for (int j = 1; j < n_; ++j) target0 += hops_[mesh_hop(0, j)].cc->target_bps();
+  } else {
+    target0 = hops_[up_hop(0)].cc->target_bps();
+  }
+  push(1, target0);
+  push(2, links_[0]->capacity_at(now));
+  push(3, links_[0]->queue_delay().milliseconds());
+  push(4, receivers ? fps / receivers : 0);
+  push(5, streams ? height / streams : 0);
+  sim_.schedule_after(spec_.series_step, [this] { sample_series(); });
+}
+
+PacketCallResult CallDriver::run() {
+  const CallSpec& c = spec_.call;
+  series_ = {{"video_received_bps", "bit/s", {}, {}},   {"upload_target_bps_p0", "bit/s", {}, {}},
+             {"uplink_capacity_bps_p0", "bit/s", {}, {}}, {"uplink_queue_delay_ms_p0", "ms", {}, {}},
+             {"received_fps", "frames/s", {}, {}},      {"received_height", "pixels", {}, {}}};
+  Rng phase = Rng::stream(seed_, "media/packet/phase");
+  for (int i = 0; i < n_; ++i) {
+    const SimTime start = join_[i];
+    if (c.media.audio.enabled)
+      sim_.schedule_at(start + SimTime::ns(static_cast<std::int64_t>(phase.below(20'000'000))), [this, i] { audio_tick(i); });
+    if (layers_ > 0)
+      sim_.schedule_at(start + SimTime::ns(static_cast<std::int64_t>(phase.below(33'000'000))), [this, i] { video_tick(i); });
+    if (start > SimTime::zero()) sim_.schedule_at(start, [this, i] { presence_change(i); });
+    if (leave_[i] < c.duration) sim_.schedule_at(leave_[i], [this, i] { presence_change(i); });
+  }
+  for (std::size_t h = 0; h < hops_.size(); ++h)
+    if (hops_[h].cc) sim_.schedule_at(SimTime::zero(), [this, h] { maybe_probe(static_cast<int>(h)); });
+  sim_.schedule_at(SimTime::from_seconds(speaker_rng_.exponential(c.speaker_turn_mean.seconds())),
+                   [this] { speaker_change(); });
+  sim_.schedule_at(spec_.series_step, [this] { sample_series(); });
+  sim_.run_until(c.duration);
+  return collect();
+}
+
+}  // namespace detail
+
+PacketCallResult simulate_packet_call(const PacketCallSpec& spec, std::uint64_t seed, const LayerChooser* chooser) {
+  TableLayerChooser table(spec.call);
+  detail::CallDriver d(spec, seed, chooser ? *chooser : table);
+  return d.run();
+}
+
+}  // namespace p2psim::media::packet

@@ -1,0 +1,87 @@
+// Receiving ends of the packet mode: a video receiver (frame assembly, decode order,
+// jitter buffer, renders, freezes) and an audio receiver (adaptive playout delay, late
+// loss, E-model inputs).
+//
+// Video: a frame is complete when all its packets arrived (retransmissions included).
+// Frames decode in order; a delta frame needs its predecessor, a key frame needs
+// nothing. A frame still incomplete `abandon_after` after a later frame completed is
+// given up: the decode chain is broken until a key frame, and the receiver asks for
+// one (PLI, at most once per `pli_interval`). A decoded frame renders at
+// max(decode time, capture + minimum transit + jitter delay), never before the previous
+// render; the jitter delay is kNoiseStdDevs (2.33) x the standard deviation of the
+// frame delay variation (libwebrtc modules/video_coding/timing/jitter_estimator.cc; its
+// Kalman frame-size term is left out).
+// Audio: playout at capture + minimum transit + target, the target being the 0.95
+// quantile of the relative delay in a histogram with forget factor 0.983 (libwebrtc
+// modules/audio_coding/neteq/delay_manager.h); a packet arriving after its playout time
+// is a late loss.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <vector>
+
+#include "models/media/packet/quality.hpp"
+#include "sim/stats.hpp"
+#include "sim/time.hpp"
+
+namespace p2psim::media::packet {
+
+struct RenderedFrame {
+  SimTime capture, render;
+  int layer = 0;
+};
+
+class VideoReceiver {
+ public:
+  // Registers one packet of frame (layer, frame) with `count` packets.
+  // Returns true if the receiver now wants a key frame (send a PLI).
+  bool on_packet(SimTime now, int layer, std::uint32_t frame, int count, bool key, SimTime capture);
+  SimTime abandon_after = SimTime::ms(300);
+  SimTime pli_interval = SimTime::ms(300);
+  FreezeCounter freezes;
+  Samples e2e_delay_s;            // render - capture
+  std::vector<RenderedFrame> renders;  // kept only if keep_renders
+  bool keep_renders = false;
+  std::uint64_t frames_decoded = 0, frames_abandoned = 0, plis = 0;
+  int last_layer = -1;
+
+ private:
+  struct Pending {
+    int count = 0, got = 0;
+    bool key = false;
+    SimTime capture, complete;
+  };
+  bool try_decode(SimTime now);
+  void render(SimTime now, SimTime capture, int layer);
+  std::map<std::pair<int, std::uint32_t>, Pending> frames_;  // (layer, frame)
+  bool chain_ok_ = false;
+  int cur_layer_ = -1;
+  std::uint32_t next_frame_ = 0;
+  SimTime last_render_, last_pli_ = SimTime::min(-1);
+  bool any_render_ = false;
+  double min_transit_s_ = 1e9;
+  double var_ = 0, mean_ = 0, prev_transit_ = -1;
+};
+
+class AudioReceiver {
+ public:
+  explicit AudioReceiver(SimTime frame) : frame_(frame) {}
+  void on_packet(SimTime now, std::uint32_t seq, SimTime capture);
+  // Closes the stream: packets never received up to the highest sequence count as lost.
+  void finish();
+  std::uint64_t expected() const { return highest_ + 1; }
+  std::uint64_t received = 0, late = 0;
+  Samples mouth_to_ear_s;         // playout - capture + frame duration
+  double loss_fraction() const;   // (lost + late) / expected
+  double burst_ratio() const;     // G.107 BurstR of the observed loss pattern
+ private:
+  SimTime frame_;
+  double target_ms_ = 0;
+  std::vector<double> hist_ = std::vector<double>(100, 0.0);  // 20 ms buckets (NetEq)
+  double min_transit_ms_ = 1e12;
+  std::vector<std::uint8_t> got_;  // per seq: 1 played, 0 missing or late
+  std::int64_t highest_ = -1;
+};
+
+}  // namespace p2psim::media::packet

@@ -1,0 +1,99 @@
+// SFU of the packet mode: forwards each receiver's audio and the simulcast layer its
+// allocator chose per sender, switching layers only at a key frame of the new layer
+// (requested by PLI); the allocator runs at every downlink feedback on that receiver's
+// estimate, through the LayerChooser, with hysteresis on up-switches.
+#include <algorithm>
+
+#include "models/media/packet/call_driver.hpp"
+
+namespace p2psim::media::packet::detail {
+
+void CallDriver::sfu_copy(int j, const Pkt& p) {
+  const std::uint32_t t = alloc();
+  Pkt& q = pool_[t];
+  q = p;
+  q.dst = j;
+  q.rtx = false;
+  q.stream = static_cast<std::uint32_t>(2 * p.sender + (p.kind == PktKind::kVideo ? 1 : 0));
+  hop_enqueue(down_hop(j), t, false);  // forwarded without pacing
+}
+
+void CallDriver::sfu_forward(const Pkt& p) {
+  const int s = p.sender;
+  const int audio_n = spec_.call.audio_last_n;
+  for (int j = 0; j < n_; ++j) {
+    if (j == s || !present(j)) continue;
+    if (p.kind == PktKind::kAudio) {
+      if (audio_n > 0) {
+        int rank = 0;
+        for (int r : recency_) {
+          if (r == j) continue;
+          if (r == s) break;
+          ++rank;
+        }
+        if (rank >= audio_n) continue;
+      }
+      sfu_copy(j, p);
+      continue;
+    }
+    const std::size_t k = static_cast<std::size_t>(j) * n_ + s;
+    if (pend_[k] == p.layer && p.key && p.index == 0) {
+      cur_[k] = p.layer;
+      pend_[k] = -1;
+    }
+    if (cur_[k] == p.layer) sfu_copy(j, p);
+  }
+}
+
+void CallDriver::sfu_allocate(int j) {
+  if (layers_ == 0 || !present(j)) return;
+  std::vector<int> senders, active;
+  for (int s : recency_) {
+    if (s == j || !present(s)) continue;
+    if (spec_.call.last_n > 0 && static_cast<int>(senders.size()) >= spec_.call.last_n) break;
+    senders.push_back(s);
+    active.push_back(active_layers_[s]);
+  }
+  int audio_senders = 0;
+  for (int s = 0; s < n_; ++s)
+    if (s != j && present(s)) ++audio_senders;
+  if (spec_.call.audio_last_n > 0) audio_senders = std::min(audio_senders, spec_.call.audio_last_n);
+  const double budget = hops_[down_hop(j)].cc->target_bps() - audio_senders * audio_wire_;
+  std::vector<int> up(senders.size()), keep(senders.size());
+  {
+    // Probe towards the ideal allocation (every sender's best active layer).
+    double ideal = audio_senders * audio_wire_;
+    for (std::size_t x = 0; x < senders.size(); ++x)
+      if (active[x] > 0) ideal += chooser_.layer_wire_bps(senders[x], active[x] - 1);
+    CongestionController& cc = *hops_[down_hop(j)].cc;
+    if (ideal > (1 - spec_.hysteresis) * cc.target_bps()) cc.probe_to(sim_.now(), 1.05 * ideal / (1 - spec_.hysteresis));
+  }
+  chooser_.receiver_layers(j, senders, active, budget * (1 - spec_.hysteresis), up);
+  chooser_.receiver_layers(j, senders, active, budget, keep);
+  std::vector<char> listed(n_, 0);
+  for (std::size_t x = 0; x < senders.size(); ++x) {
+    const int s = senders[x];
+    listed[s] = 1;
+    const std::size_t k = static_cast<std::size_t>(j) * n_ + s;
+    int want = tgt_[k];
+    if (up[x] > want) want = up[x];
+    else if (keep[x] < want) want = keep[x];
+    want = std::min(want, active[x] - 1);
+    if (want == tgt_[k]) continue;
+    tgt_[k] = want;
+    if (want < 0) {
+      cur_[k] = pend_[k] = -1;
+      continue;
+    }
+    pend_[k] = want;
+    request_key(kServer, s, want);
+  }
+  // Senders that left the forwarded set (last-N, left the call).
+  for (int s = 0; s < n_; ++s) {
+    if (s == j || listed[s]) continue;
+    const std::size_t k = static_cast<std::size_t>(j) * n_ + s;
+    cur_[k] = tgt_[k] = pend_[k] = -1;
+  }
+}
+
+}  // namespace p2psim::media::packet::detail
