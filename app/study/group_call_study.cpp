@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "app/scenario/video_layers_section.hpp"
+#include "app/study/group_call_packet.hpp"
 #include "app/study/ice_spec.hpp"
 #include "app/study/study.hpp"
 #include "models/ice/call_connectivity.hpp"
@@ -56,10 +57,13 @@ struct Params {
   // connectivity.nat_mix: participants' NATs; paths then come from simulated ICE sessions.
   std::vector<ice::NatShare> ice_mix;
   bool ice_turn = true;
+  bool packet = false;  // call.model: packet (group_call_packet.cpp)
 };
 
 void parse_call(const Field& call, Params& p) {
-  call.allow_only({"topology", "group_size", "duration", "last_n", "audio_last_n", "speaker_turn_mean", "core_latency"});
+  call.allow_only({"model", "topology", "group_size", "duration", "last_n", "audio_last_n", "speaker_turn_mean",
+                   "core_latency"});
+  p.packet = call.get_enum<bool>("model", false, {{"flow", false}, {"packet", true}});
   CallSpec& s = p.spec;
   s.topology = call.get_enum<media::TopologyKind>("topology", s.topology,
                                                   {{"mesh", media::TopologyKind::kMesh},
@@ -345,6 +349,8 @@ std::unique_ptr<Study> parse_group_call(const Field& root) {
   if (auto f = root.get("servers")) parse_servers(*f, p);
   if (auto f = root.get("connectivity")) parse_connectivity(*f, p);
   check_size(root, p.spec);
+  if (p.packet) return parse_group_call_packet(root, p.spec);
+  if (auto f = root.get("packet")) f->fail("the packet section needs call.model: packet");
   return std::make_unique<GroupCallStudy>(std::move(p));
 }
 
@@ -381,6 +387,7 @@ void print_table(std::ostream& os, const std::vector<std::vector<std::string>>& 
 }
 
 void summarize(const RunSetSummary& s, std::ostream& os) {
+  if (is_packet_summary(s)) return summarize_group_call_packet(s, os);
   // Group the points by every swept parameter except the group size.
   std::vector<std::string> group_keys;
   std::map<std::string, std::vector<const PointSummary*>> groups;
@@ -455,7 +462,7 @@ StudyKind make_group_call_kind() {
   StudyKind k;
   k.name = "group-call";
   k.description = "mesh / SFU / MCU / hybrid group calls: per-participant rates, server load, largest N that fits";
-  k.sections = {"call", "access", "media", "servers", "connectivity"};
+  k.sections = {"call", "access", "media", "servers", "connectivity", "packet"};
   k.parse = parse_group_call;
   k.summarize = summarize;
   k.headline = {"uplink_delivered_mean_bps", "downlink_delivered_mean_bps", "server_egress_bps", "full_rate_fraction",

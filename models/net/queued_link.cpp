@@ -73,6 +73,7 @@ bool QueuedLink::send(std::uint32_t token, std::int64_t bytes) {
   if (loss_.lose()) {
     ++dropped_loss_;
     for (LinkObserver* o : observers_) o->on_drop(id_, bytes, LinkDrop::kRandomLoss, done);
+    sink_->on_link_loss(id_, token);
     return true;
   }
   SimTime at = done + spec_.propagation;

@@ -48,6 +48,8 @@ class LinkSink {
  public:
   virtual ~LinkSink() = default;
   virtual void on_link_arrival(std::uint32_t link, std::uint32_t token) = 0;
+  // The packet was lost at random on the link (after serialisation); it will not arrive.
+  virtual void on_link_loss(std::uint32_t /*link*/, std::uint32_t /*token*/) {}
 };
 
 class LinkObserver {

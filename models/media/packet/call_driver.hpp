@@ -27,6 +27,7 @@ struct Pkt {
   std::int32_t sender = -1;   // media sender (participant)
   std::int32_t dst = -1;      // final receiver participant (-1: the server)
   std::int16_t layer = 0;
+  std::int16_t res = 0;        // row of the layer table matching the frame's resolution (metrics)
   PktKind kind = PktKind::kAudio;
   bool key = false, rtx = false;
   std::uint16_t index = 0, count = 1;
@@ -56,6 +57,7 @@ struct SentRec {
 struct Hop {
   int from = 0, to = 0;  // participant, or kServer
   std::unique_ptr<CongestionController> cc;
+  double max_bps = 0;  // the controller's ceiling (what the hop's streams can use, with headroom)
   // sender side
   std::deque<std::uint32_t> pacer;
   double budget = 0;
@@ -89,6 +91,10 @@ class CallDriver final : public net::LinkSink, public net::LinkObserver {
 
   // net::LinkSink / LinkObserver
   void on_link_arrival(std::uint32_t link, std::uint32_t token) override;
+  void on_link_loss(std::uint32_t link, std::uint32_t token) override;
+  void count_loss(const Pkt& p) {
+    if (p.kind != PktKind::kProbe && !p.rtx) media_lost_ += 1;
+  }
   void on_enqueue(std::uint32_t link, std::int64_t bytes, SimTime queue_delay, SimTime t) override;
   void on_drop(std::uint32_t link, std::int64_t bytes, net::LinkDrop, SimTime t) override;
 
@@ -157,6 +163,7 @@ class CallDriver final : public net::LinkSink, public net::LinkObserver {
   // receivers per (receiver, sender)
   std::vector<VideoReceiver> vrx_;
   std::vector<AudioReceiver> arx_;
+  std::vector<int> res_;  // per (receiver, sender): resolution row of the last decoded frame, -1 none
   std::vector<int> recency_;
   Rng speaker_rng_;
   // metrics
@@ -165,7 +172,7 @@ class CallDriver final : public net::LinkSink, public net::LinkObserver {
   std::vector<std::vector<double>> video_rate_series_;  // per receiver, per step (bit/s)
   Samples queue_delay_s_, net_delay_s_;
   std::uint64_t enq_count_ = 0;
-  double media_sent_ = 0, media_lost_ = 0, rtx_bytes_ = 0, media_bytes_ = 0;
+  double media_sent_ = 0, media_lost_ = 0, media_recovered_ = 0, rtx_bytes_ = 0, media_bytes_ = 0;
   std::vector<PacketSeries> series_;
   std::vector<std::uint64_t> renders_at_step_;
 };

@@ -67,6 +67,7 @@ CallDriver::CallDriver(const PacketCallSpec& spec, std::uint64_t seed, const Lay
     hops_[h].to = to;
     ControllerSpec cs = spec_.controller;
     cs.max_bps = std::max(max_bps * headroom, cs.start_bps);
+    hops_[h].max_bps = cs.max_bps;
     hops_[h].cc = make_controller(spec_.controller_kind, cs);
     hops_[h].target.set(SimTime::zero(), hops_[h].cc->target_bps());
   };
@@ -96,6 +97,7 @@ CallDriver::CallDriver(const PacketCallSpec& spec, std::uint64_t seed, const Lay
   pend_ = cur_;
   vrx_.resize(static_cast<std::size_t>(n_) * n_);
   arx_.assign(static_cast<std::size_t>(n_) * n_, AudioReceiver(c.media.audio.frame));
+  res_.assign(static_cast<std::size_t>(n_) * n_, -1);
   audio_frame_.assign(n_, 0);
   recency_.resize(n_);
   for (int i = 0; i < n_; ++i) recency_[i] = i;
@@ -134,7 +136,7 @@ void CallDriver::on_link_arrival(std::uint32_t link, std::uint32_t token) {
   else down_bytes_[i] += static_cast<double>(p.wire);
   if (up && mesh()) {
     if (!links_[2 * p.dst + 1]->send(token, p.wire)) {
-      if (p.kind != PktKind::kProbe) media_lost_ += 1;
+      count_loss(p);
       release(token);
     }
     return;
@@ -142,13 +144,16 @@ void CallDriver::on_link_arrival(std::uint32_t link, std::uint32_t token) {
   receive_at(p.hop, token);
 }
 
+void CallDriver::on_link_loss(std::uint32_t, std::uint32_t token) {
+  count_loss(pool_[token]);
+  release(token);
+}
+
 void CallDriver::on_enqueue(std::uint32_t, std::int64_t, SimTime queue_delay, SimTime) {
   if ((enq_count_++ & 3) == 0) queue_delay_s_.add(queue_delay.seconds());
 }
 
-void CallDriver::on_drop(std::uint32_t, std::int64_t, net::LinkDrop d, SimTime) {
-  if (d == net::LinkDrop::kRandomLoss) media_lost_ += 1;
-}
+void CallDriver::on_drop(std::uint32_t, std::int64_t, net::LinkDrop, SimTime) {}
 
 void CallDriver::on_target(int h) {
   Hop& hop = hops_[h];
@@ -195,6 +200,16 @@ void CallDriver::encode_and_send(int h, VideoEncoder& enc, std::uint32_t& frame_
   const std::int64_t bytes = f.bytes + static_cast<std::int64_t>(std::llround(spec_.fec_overhead * f.bytes));
   const int count = static_cast<int>(std::max<std::int64_t>(1, (bytes + mtu - 1) / mtu));
   const std::uint32_t fno = frame_no++;
+  // Resolution: the layer itself (simulcast), or for one adaptive encoding the largest
+  // layer-table row whose rate the encoder's target reaches (libwebrtc scales resolution
+  // with the rate it gets).
+  int res = layer;
+  if (mesh()) {
+    res = 0;
+    const auto table = chooser_.layers(sender);
+    for (int k = 0; k < static_cast<int>(table.size()); ++k)
+      if (f.target_bps >= 0.95 * table[k].bitrate_bps) res = k;
+  }
   for (int k = 0; k < count; ++k) {
     const std::uint32_t t = alloc();
     Pkt& p = pool_[t];
@@ -203,6 +218,7 @@ void CallDriver::encode_and_send(int h, VideoEncoder& enc, std::uint32_t& frame_
     p.sender = sender;
     p.dst = dst;
     p.layer = static_cast<std::int16_t>(layer);
+    p.res = static_cast<std::int16_t>(res);
     p.key = f.key;
     p.index = static_cast<std::uint16_t>(k);
     p.count = static_cast<std::uint16_t>(count);
@@ -284,6 +300,7 @@ void CallDriver::deliver(int j, const Pkt& p) {
   const std::uint64_t before = vrx_[k].frames_decoded;
   if (vrx_[k].on_packet(now, p.layer, p.frame, p.count, p.key, p.capture)) request_key(j, p.sender, p.layer);
   step_renders_[j] += static_cast<double>(vrx_[k].frames_decoded - before);
+  if (vrx_[k].frames_decoded != before) res_[k] = p.res;
 }
 
 void CallDriver::request_key(int receiver, int sender, int layer) {
@@ -312,25 +329,25 @@ void CallDriver::speaker_change() {
 }
 
 void CallDriver::presence_change(int i) {
-  // A (re)joining participant starts fresh transports; others send it key frames.
+  // A participant joining (or leaving) mid-call: its transports start afresh (new
+  // RTCPeerConnections, start rate and probing), everyone's encoders towards it send a
+  // key frame, and the SFU re-allocates.
+  std::vector<int> hs;
   if (mesh()) {
-    for (int j = 0; j < n_; ++j) {
-      if (j == i) continue;
-      for (int h : {mesh_hop(i, j), mesh_hop(j, i)}) {
-        reset_hop(h);
-        hops_[h].cc->set_max_bps(std::max(spec_.controller.start_bps,
-                                          1.05 / (1 - spec_.hysteresis) * (audio_wire_ + (layers_ ? chooser_.layer_wire_bps(0, layers_ - 1) : 0))));
-        enc_[h].request_key_frame();
-        on_target(h);
-      }
-    }
+    for (int j = 0; j < n_; ++j)
+      if (j != i) hs.insert(hs.end(), {mesh_hop(i, j), mesh_hop(j, i)});
   } else {
-    for (int h : {up_hop(i), down_hop(i)}) {
-      const double max = hops_[h].cc->delay_based_bps();
-      (void)max;
-    }
+    hs = {up_hop(i), down_hop(i)};
+  }
+  for (int h : hs) {
+    reset_hop(h);
+    if (mesh()) enc_[h].request_key_frame();
+    if (hops_[h].from != kServer) on_target(h);
+    maybe_probe(h);
+  }
+  if (!mesh()) {
     for (int k = 0; k < layers_; ++k) enc_[static_cast<std::size_t>(i) * layers_ + k].request_key_frame();
-    sfu_allocate(i);
+    for (int j = 0; j < n_; ++j) sfu_allocate(j);
   }
 }
 
@@ -349,9 +366,9 @@ void CallDriver::sample_series() {
       for (int s = 0; s < n_; ++s) {
         if (s == j || !present(s)) continue;
         ++senders;
-        const VideoReceiver& v = vrx_[static_cast<std::size_t>(j) * n_ + s];
-        if (v.last_layer >= 0) {
-          height += chooser_.layers(s)[v.last_layer].height;
+        const int res = res_[static_cast<std::size_t>(j) * n_ + s];
+        if (res >= 0) {
+          height += chooser_.layers(s)[res].height;
           ++streams;
         }
       }

@@ -92,7 +92,9 @@ struct PacketCallResult {
   double network_delay_mean_s = 0, network_delay_p95_s = 0;  // media packets, send -> final arrival
   double queue_delay_mean_s = 0, queue_delay_p95_s = 0, queue_delay_max_s = 0;  // access links
   double loss_before_recovery = 0;  // media packets lost on links / sent
-  double loss_after_recovery = 0;   // video frames abandoned / frames expected, plus audio lost+late / expected
+  double loss_after_recovery = 0;   // media packets never delivered / sent (after NACK/RTX; audio late loss excluded)
+  double video_frames_lost = 0;     // frames given up (decode chain broken) / frames expected
+  double audio_loss = 0;            // audio frames lost or late (missed playout) / expected
   double rtx_overhead = 0;          // retransmitted bytes / media bytes
   double freezes_per_min = 0, freeze_fraction = 0;
   double audio_mos_mean = 0, audio_mos_min = 0;

@@ -64,7 +64,7 @@ PacketCallResult CallDriver::collect() {
         jf += static_cast<double>(v.freezes.freezes());
         jfs += v.freezes.total_freeze_s();
         fps.add(static_cast<double>(v.frames_decoded) / both);
-        if (v.last_layer >= 0) height.add(chooser_.layers(s)[v.last_layer].height);
+        if (res_[k] >= 0) height.add(chooser_.layers(s)[res_[k]].height);
         for (double x : v.e2e_delay_s.values()) video_delay.add(x);
         frames_expected += both * spec_.call.media.video.fps;
         frames_lost += static_cast<double>(v.frames_abandoned);
@@ -116,9 +116,9 @@ PacketCallResult CallDriver::collect() {
   r.queue_delay_p95_s = queue_delay_s_.quantile(0.95);
   r.queue_delay_max_s = queue_delay_s_.max();
   r.loss_before_recovery = media_sent_ > 0 ? media_lost_ / media_sent_ : 0;
-  r.loss_after_recovery = (frames_expected + audio_expected) > 0
-                              ? (frames_lost + audio_lost) / (frames_expected + audio_expected)
-                              : 0;
+  r.video_frames_lost = frames_expected > 0 ? frames_lost / frames_expected : 0;
+  r.audio_loss = audio_expected > 0 ? audio_lost / audio_expected : 0;
+  r.loss_after_recovery = media_sent_ > 0 ? std::max(0.0, media_lost_ - media_recovered_) / media_sent_ : 0;
   r.rtx_overhead = media_bytes_ > 0 ? rtx_bytes_ / media_bytes_ : 0;
   r.freezes_per_min = stream_seconds > 0 ? freezes / (stream_seconds / 60) : 0;
   r.freeze_fraction = stream_seconds > 0 ? freeze_s / stream_seconds : 0;

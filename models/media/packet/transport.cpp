@@ -58,10 +58,10 @@ void CallDriver::hop_send(int h, std::uint32_t token) {
   hop.sent.push_back({now, p.wire, p.probe});
   hop.cc->on_packet_sent(now, p.tw, p.wire, p.probe);
   if (p.kind != PktKind::kProbe) {
-    if (hop.from != kServer || true) {
-      if (p.rtx) rtx_bytes_ += static_cast<double>(p.wire);
-      else media_bytes_ += static_cast<double>(p.wire);
-    }
+    if (p.rtx)
+      rtx_bytes_ += static_cast<double>(p.wire);
+    else
+      media_bytes_ += static_cast<double>(p.wire);
     if (p.kind == PktKind::kVideo && spec_.nack && !p.rtx) {
       const std::uint64_t key = (std::uint64_t{p.stream} << 32) | p.seq;
       hop.rtx_store[key] = p;
@@ -71,11 +71,11 @@ void CallDriver::hop_send(int h, std::uint32_t token) {
         hop.rtx_order.pop_front();
       }
     }
-    media_sent_ += 1;
+    if (!p.rtx) media_sent_ += 1;
   }
   net::QueuedLink& first = hop.from == kServer ? *links_[2 * hop.to + 1] : *links_[2 * hop.from];
   if (!first.send(token, p.wire)) {
-    if (p.kind != PktKind::kProbe) media_lost_ += 1;
+    count_loss(p);
     release(token);
   }
 }
@@ -122,6 +122,7 @@ void CallDriver::receive_at(int h, std::uint32_t token) {
     sim_.schedule_after(spec_.feedback_interval, [this, h] { feedback_fire(h); });
   }
   if (p.kind == PktKind::kProbe) return;
+  if (p.rtx) media_recovered_ += 1;
   if (p.kind == PktKind::kVideo) {
     // NACK: a gap in the hop's sequence numbers of this stream.
     auto [it, fresh] = hop.highest.try_emplace(p.stream, static_cast<std::int64_t>(p.seq));
@@ -257,10 +258,10 @@ void CallDriver::on_nack(int h, const Control& c) {
 void CallDriver::reset_hop(int h) {
   Hop& hop = hops_[h];
   ControllerSpec cs = spec_.controller;
-  const double max = hop.cc ? hop.cc->delay_based_bps() : 0;
-  (void)max;
-  cs.max_bps = spec_.controller.max_bps;
+  cs.max_bps = hop.max_bps;
   hop.cc = make_controller(spec_.controller_kind, cs);
+  hop.target.set(sim_.now(), hop.cc->target_bps());
+  hop.rtt_valid = false;
   hop.rtx_store.clear();
   hop.rtx_order.clear();
 }

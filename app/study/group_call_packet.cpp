@@ -1,0 +1,237 @@
+// call.model: packet -- see group_call_packet.hpp. Keys are documented in
+// docs/scenarios.md ("packet" section) and the model in docs/models/media-packet.md.
+#include "app/study/group_call_packet.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "models/media/packet/packet_call.hpp"
+#include "sim/stats.hpp"
+#include "sim/units.hpp"
+
+namespace p2psim::study {
+namespace {
+
+using media::packet::PacketAccessSpec;
+using media::packet::PacketCallSpec;
+using scenario::Field;
+
+std::vector<net::CapacityStep> parse_trace(const Field& f) {
+  f.expect_sequence();
+  std::vector<net::CapacityStep> out;
+  for (const Field& item : f.items()) {
+    item.expect_sequence();
+    const auto pair = item.items();
+    if (pair.size() != 2) item.fail_expected("[time, rate], e.g. [10s, 2Mbps]");
+    const SimTime t = pair[0].as_time(SimTime::zero(), SimTime::h(24));
+    const double r = pair[1].as_rate(0, 1e12);
+    if (out.empty() && t != SimTime::zero()) pair[0].fail("the first trace sample must be at 0s");
+    if (!out.empty() && t <= out.back().t) pair[0].fail("trace times must increase");
+    out.push_back({t, r});
+  }
+  if (out.empty()) f.fail_expected("at least one [time, rate] sample");
+  if (out.back().bps <= 0) f.fail("the last trace rate must be > 0");
+  return out;
+}
+
+net::LossSpec parse_loss(const Field& f, std::string_view rate_key, std::string_view burst_key) {
+  const double rate = f.get_double(rate_key, 0, 0, 0.5);
+  const double burst = f.get_double(burst_key, 1, 1, 1000);
+  if (rate <= 0) return {};
+  if (burst <= 1 && !f.has(burst_key)) return net::LossSpec::bernoulli(rate);
+  return net::LossSpec::from_rate_and_burst(rate, burst);
+}
+
+void parse_links(const Field& links, const media::CallSpec& call, PacketCallSpec& p) {
+  links.expect_map();
+  for (const auto& [name, f] : links.entries()) {
+    auto it = std::find_if(call.access.begin(), call.access.end(), [&](const auto& a) { return a.name == name; });
+    if (it == call.access.end()) f.fail("no access profile of that name (see the access section)");
+    f.allow_only({"queue", "queue_bytes", "uplink_loss", "uplink_burst", "downlink_loss", "downlink_burst", "jitter",
+                  "uplink_trace", "downlink_trace"});
+    PacketAccessSpec& a = p.access[static_cast<std::size_t>(it - call.access.begin())];
+    a.queue_time = f.get_time("queue", a.queue_time, SimTime::ms(1), SimTime::s(60));
+    a.queue_bytes = f.get_size("queue_bytes", 0, 0, std::int64_t{1} << 40);
+    if (f.has("queue_bytes") && !f.has("queue")) a.queue_time = SimTime::zero();
+    a.uplink_loss = parse_loss(f, "uplink_loss", "uplink_burst");
+    a.downlink_loss = parse_loss(f, "downlink_loss", "downlink_burst");
+    a.jitter = f.get_time("jitter", a.jitter, SimTime::zero(), SimTime::s(1));
+    if (auto t = f.get("uplink_trace")) a.uplink_schedule = parse_trace(*t);
+    if (auto t = f.get("downlink_trace")) a.downlink_schedule = parse_trace(*t);
+  }
+}
+
+class PacketStudy final : public Study {
+ public:
+  explicit PacketStudy(PacketCallSpec s) : s_(std::move(s)) {}
+  RunResult run(std::uint64_t seed) const override {
+    const media::packet::PacketCallResult r = media::packet::simulate_packet_call(s_, seed);
+    RunResult out;
+    auto put = [&](std::string name, double v) { out.metrics.push_back(Metric{std::move(name), v}); };
+    put("group_size", s_.call.group_size);
+    Tally up, down, target, video, fps, height;
+    for (const auto& q : r.participants) {
+      up.add(q.uplink_delivered_bps);
+      down.add(q.downlink_delivered_bps);
+      target.add(q.upload_target_bps);
+      video.add(q.video_received_bps);
+      fps.add(q.fps);
+      height.add(q.height);
+    }
+    put("uplink_delivered_mean_bps", up.mean());
+    put("downlink_delivered_mean_bps", down.mean());
+    put("upload_target_mean_bps", target.mean());
+    put("video_received_mean_bps", video.mean());
+    put("received_fps_mean", fps.mean());
+    put("received_height_mean", height.mean());
+    put("freezes_per_min", r.freezes_per_min);
+    put("freeze_fraction", r.freeze_fraction);
+    put("video_delay_mean_s", r.video_delay_mean_s);
+    put("video_delay_p95_s", r.video_delay_p95_s);
+    put("audio_delay_mean_s", r.audio_delay_mean_s);
+    put("audio_delay_p95_s", r.audio_delay_p95_s);
+    put("network_delay_mean_s", r.network_delay_mean_s);
+    put("network_delay_p95_s", r.network_delay_p95_s);
+    put("queue_delay_mean_s", r.queue_delay_mean_s);
+    put("queue_delay_p95_s", r.queue_delay_p95_s);
+    put("queue_delay_max_s", r.queue_delay_max_s);
+    put("loss_before_recovery", r.loss_before_recovery);
+    put("loss_after_recovery", r.loss_after_recovery);
+    put("video_frames_lost", r.video_frames_lost);
+    put("audio_loss", r.audio_loss);
+    put("rtx_overhead", r.rtx_overhead);
+    put("audio_mos_mean", r.audio_mos_mean);
+    put("audio_mos_min", r.audio_mos_min);
+    put("estimate_over_capacity", r.estimate_over_capacity);
+    put("time_to_steady_s", r.time_to_steady_s);
+    put("events", static_cast<double>(r.events));
+    for (const auto& s : r.series) out.series.push_back(Series{s.name, s.unit, s.t, s.v});
+    return out;
+  }
+
+ private:
+  PacketCallSpec s_;
+};
+
+}  // namespace
+
+std::unique_ptr<Study> parse_group_call_packet(const Field& root, const media::CallSpec& call) {
+  PacketCallSpec p;
+  p.call = call;
+  p.access.assign(call.access.size(), PacketAccessSpec{});
+  if (call.topology != media::TopologyKind::kMesh && call.topology != media::TopologyKind::kSfu) {
+    const Field where = root.require("call").has("topology") ? root.require("call").require("topology") : root;
+    where.fail("call.model: packet simulates mesh and sfu only");
+  }
+  if (call.group_size > 200) root.require("call").require("group_size").fail("call.model: packet supports at most 200 participants");
+  if (auto f = root.get("packet")) {
+    f->allow_only({"feedback_interval", "nack", "nack_max_rtt", "fec_overhead", "hysteresis", "dtx", "encoder",
+                   "controller", "audio_codec", "links", "presence", "series_step"});
+    p.feedback_interval = f->get_time("feedback_interval", p.feedback_interval, SimTime::ms(10), SimTime::s(1));
+    p.nack = f->get_bool("nack", p.nack);
+    p.nack_max_rtt = f->get_time("nack_max_rtt", p.nack_max_rtt, SimTime::zero(), SimTime::s(10));
+    p.fec_overhead = f->get_double("fec_overhead", p.fec_overhead, 0, 1);
+    p.hysteresis = f->get_double("hysteresis", p.hysteresis, 0, 0.5);
+    p.dtx = f->get_bool("dtx", p.dtx);
+    p.series_step = f->get_time("series_step", p.series_step, SimTime::ms(100), SimTime::min(10));
+    if (auto e = f->get("encoder")) {
+      e->allow_only({"reaction", "key_ratio", "key_interval", "noise"});
+      p.encoder.reaction = e->get_time("reaction", p.encoder.reaction, SimTime::zero(), SimTime::s(10));
+      p.encoder.key_ratio = e->get_double("key_ratio", p.encoder.key_ratio, 1, 50);
+      p.encoder.key_interval = e->get_time("key_interval", p.encoder.key_interval, SimTime::zero(), SimTime::h(1));
+      p.encoder.noise = e->get_double("noise", p.encoder.noise, 0, 1);
+    }
+    if (auto c = f->get("controller")) {
+      c->allow_only({"start", "min", "probing"});
+      p.controller.start_bps = c->get_rate("start", p.controller.start_bps, 10e3, 100e6);
+      p.controller.min_bps = c->get_rate("min", p.controller.min_bps, 1e3, 10e6);
+      p.controller.probing = c->get_bool("probing", p.controller.probing);
+    }
+    if (auto a = f->get("audio_codec")) {
+      a->allow_only({"ie", "bpl"});
+      p.audio_codec.ie = a->get_double("ie", p.audio_codec.ie, 0, 95);
+      p.audio_codec.bpl = a->get_double("bpl", p.audio_codec.bpl, 1, 100);
+    }
+    if (auto l = f->get("links")) parse_links(*l, call, p);
+    if (auto pr = f->get("presence")) {
+      pr->expect_sequence();
+      for (const Field& it : pr->items()) {
+        it.allow_only({"participant", "join", "leave"});
+        media::packet::Presence x;
+        x.participant = static_cast<int>(it.require("participant").as_int(0, call.group_size - 1));
+        x.join = it.get_time("join", x.join, SimTime::zero(), call.duration);
+        x.leave = it.get_time("leave", call.duration, SimTime::zero(), SimTime::h(24));
+        if (x.leave <= x.join) it.require("leave").fail("leave must be after join");
+        p.presence.push_back(x);
+      }
+    }
+  }
+  return std::make_unique<PacketStudy>(std::move(p));
+}
+
+bool is_packet_summary(const RunSetSummary& s) {
+  return !s.points.empty() && s.points.front().find("freezes_per_min") != nullptr;
+}
+
+void summarize_group_call_packet(const RunSetSummary& s, std::ostream& os) {
+  auto stat = [](const PointSummary& p, const char* name) {
+    const PointSummary::Stat* x = p.find(name);
+    return x ? x->mean : std::nan("");
+  };
+  auto fmt = [](const char* f, double v) {
+    if (std::isnan(v)) return std::string("-");
+    char buf[32];
+    std::snprintf(buf, sizeof buf, f, v);
+    return std::string(buf);
+  };
+  std::vector<std::string> keys;
+  std::map<std::string, std::vector<const PointSummary*>> groups;
+  for (const PointSummary& p : s.points) {
+    std::string key;
+    for (const auto& [path, value] : p.params)
+      if (path != "call.group_size") key += (key.empty() ? "" : ", ") + path + "=" + value;
+    if (!groups.count(key)) keys.push_back(key);
+    groups[key].push_back(&p);
+  }
+  os << "group-call (packet mode): " << s.scenario_name
+     << " (mean over participants and replications; video in Mbit/s of payload received per participant)\n";
+  for (const std::string& key : keys) {
+    auto pts = groups[key];
+    std::stable_sort(pts.begin(), pts.end(),
+                     [&](const PointSummary* a, const PointSummary* b) { return stat(*a, "group_size") < stat(*b, "group_size"); });
+    os << '\n' << (key.empty() ? std::string("(all runs)") : key) << '\n';
+    std::vector<std::vector<std::string>> rows{{"N", "video got", "height", "fps", "freezes/min", "frozen %",
+                                                "video delay ms", "p95", "queue p95 ms", "loss %", "after rec %",
+                                                "audio MOS", "steady s"}};
+    for (const PointSummary* p : pts)
+      rows.push_back({fmt("%.0f", stat(*p, "group_size")), fmt("%.2f", stat(*p, "video_received_mean_bps") / 1e6),
+                      fmt("%.0f", stat(*p, "received_height_mean")), fmt("%.1f", stat(*p, "received_fps_mean")),
+                      fmt("%.2f", stat(*p, "freezes_per_min")), fmt("%.1f", 100 * stat(*p, "freeze_fraction")),
+                      fmt("%.0f", 1e3 * stat(*p, "video_delay_mean_s")), fmt("%.0f", 1e3 * stat(*p, "video_delay_p95_s")),
+                      fmt("%.0f", 1e3 * stat(*p, "queue_delay_p95_s")), fmt("%.2f", 100 * stat(*p, "loss_before_recovery")),
+                      fmt("%.2f", 100 * stat(*p, "loss_after_recovery")), fmt("%.2f", stat(*p, "audio_mos_mean")),
+                      fmt("%.1f", stat(*p, "time_to_steady_s"))});
+    std::vector<std::size_t> w;
+    for (const auto& r : rows)
+      for (std::size_t c = 0; c < r.size(); ++c) {
+        if (w.size() <= c) w.push_back(0);
+        w[c] = std::max(w[c], r[c].size());
+      }
+    for (const auto& r : rows) {
+      std::string line;
+      for (std::size_t c = 0; c < r.size(); ++c) {
+        const std::string pad(w[c] - r[c].size(), ' ');
+        line += c == 0 ? r[c] + pad : "  " + pad + r[c];
+      }
+      while (!line.empty() && line.back() == ' ') line.pop_back();
+      os << line << '\n';
+    }
+  }
+}
+
+}  // namespace p2psim::study

@@ -1,0 +1,20 @@
+// The packet mode of study kind "group-call" (call.model: packet): parses the `packet`
+// section into media::packet::PacketCallSpec, runs simulate_packet_call, reports
+// metrics, time series and a summary. Called from group_call_study.cpp only.
+#pragma once
+
+#include <iosfwd>
+#include <memory>
+
+#include "app/study/study.hpp"
+#include "models/media/call_spec.hpp"
+
+namespace p2psim::study {
+
+// `call` is the flow-model spec already parsed from the shared sections.
+std::unique_ptr<Study> parse_group_call_packet(const scenario::Field& root, const media::CallSpec& call);
+// True if the run set came from packet mode (it has packet metrics).
+bool is_packet_summary(const RunSetSummary& s);
+void summarize_group_call_packet(const RunSetSummary& s, std::ostream& os);
+
+}  // namespace p2psim::study

@@ -1,0 +1,108 @@
+// call.model: packet in the group-call study: keys, errors, metrics and series, and
+// byte-identical results per seed whatever --jobs.
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+
+#include "app/scenario/scenario_error.hpp"
+#include "app/study/study.hpp"
+#include "metric.hpp"
+
+using namespace p2psim;
+using p2psim::test::metric;
+namespace fs = std::filesystem;
+
+namespace {
+
+scenario::Field field_of(const std::string& text) {
+  return scenario::Field(YAML::Load(text), "", std::make_shared<const std::string>("x.yaml"));
+}
+
+const study::StudyKind& kind() {
+  const study::StudyKind* k = study::find_study_kind("group-call");
+  REQUIRE(k != nullptr);
+  return *k;
+}
+
+std::string error_of(const std::string& text) {
+  try {
+    kind().parse(field_of(text));
+  } catch (const scenario::ScenarioError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+const std::string kBase =
+    "call: {model: packet, topology: sfu, group_size: 3, duration: 5s}\n"
+    "access:\n  lte: {uplink: 6Mbps, downlink: 13Mbps, latency: 35ms}\n";
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+}  // namespace
+
+TEST_CASE("group-call packet mode: bad keys are errors with their position", "[app][group_call][packet]") {
+  CHECK(error_of("packet: {nack: true}\n") == "x.yaml:1:9: packet: the packet section needs call.model: packet");
+  CHECK(error_of("call: {model: packets}\n").find("call.model: expected one of flow or packet") != std::string::npos);
+  CHECK(error_of(kBase + "packet:\n  links:\n    wifi: {queue: 100ms}\n").find("packet.links.wifi: no access profile") !=
+        std::string::npos);
+  CHECK(error_of(kBase + "packet:\n  links:\n    lte: {queu: 100ms}\n").find("packet.links.lte.queu: unknown key") !=
+        std::string::npos);
+  CHECK(error_of(kBase + "packet:\n  links:\n    lte:\n      uplink_trace: [[1s, 2Mbps]]\n")
+            .find("the first trace sample must be at 0s") != std::string::npos);
+  CHECK(error_of("call: {model: packet, topology: mcu}\n").find("mesh and sfu only") != std::string::npos);
+}
+
+TEST_CASE("group-call packet mode: metrics and time series", "[app][group_call][packet]") {
+  const auto st = kind().parse(field_of(kBase +
+                                        "packet:\n"
+                                        "  links:\n"
+                                        "    lte: {queue: 300ms, uplink_loss: 0.01, uplink_burst: 2,\n"
+                                        "          uplink_trace: [[0s, 6Mbps], [2s, 1Mbps]]}\n"
+                                        "  presence: [{participant: 2, join: 1s}]\n"));
+  const study::RunResult r = st->run(1);
+  CHECK(metric(r, "group_size") == 3);
+  CHECK(metric(r, "loss_before_recovery") > 0);
+  CHECK(metric(r, "loss_after_recovery") < metric(r, "loss_before_recovery"));
+  CHECK(metric(r, "audio_mos_mean") > 1);
+  CHECK(metric(r, "audio_mos_mean") <= 4.5);
+  bool has_target = false;
+  for (const auto& s : r.series) has_target = has_target || (s.name == "upload_target_bps_p0" && s.t.size() == 5);
+  CHECK(has_target);
+  // Same seed, same metrics.
+  const study::RunResult again = st->run(1);
+  REQUIRE(again.metrics.size() == r.metrics.size());
+  for (std::size_t k = 0; k < r.metrics.size(); ++k) CHECK(again.metrics[k].value == r.metrics[k].value);
+}
+
+TEST_CASE("packet-mode scenario: byte-identical results with --jobs 1 and 3", "[app][determinism][packet]") {
+  const fs::path src(P2PSIM_SOURCE_DIR);
+  const char* env = std::getenv("P2PSIM_BIN");
+  const std::string bin = env ? env : (src / "build" / "p2psim").string();
+  const fs::path dir = fs::temp_directory_path() / ("p2psim_packet_det_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  auto run = [&](const std::string& jobs, const std::string& out) {
+    const std::string cmd = "cd '" + src.string() + "' && '" + bin + "' run scenarios/mesh-vs-sfu-packet.yaml --quiet --jobs " +
+                            jobs + " --replications 1 --out '" + (dir / out).string() + "' >/dev/null 2>&1";
+    return std::system(cmd.c_str());
+  };
+  REQUIRE(run("1", "a") == 0);
+  REQUIRE(run("3", "b") == 0);
+  const std::string a = slurp(dir / "a" / "results.json");
+  CHECK(a.size() > 1000);
+  CHECK(a == slurp(dir / "b" / "results.json"));
+  CHECK(slurp(dir / "a" / "timeseries.csv") == slurp(dir / "b" / "timeseries.csv"));
+  fs::remove_all(dir);
+}
