@@ -103,7 +103,7 @@ class GccController final : public CongestionController {
   std::int64_t acked_bytes_ = 0;
   // loss accounting
   int lost_ = 0, expected_ = 0;
-  SimTime last_loss_increase_, last_loss_decrease_;
+  SimTime last_loss_increase_ = SimTime::s(-3600), last_loss_decrease_ = SimTime::s(-3600);
   bool loss_limited_ = false;
   std::deque<std::pair<SimTime, double>> target_history_;  // for the loss-based increase base
   // probing
@@ -115,7 +115,7 @@ class GccController final : public CongestionController {
   std::vector<ProbeState> sent_probes_;
   int next_probe_id_ = 0;
   bool probing_done_ = false;
-  SimTime last_probe_to_ = SimTime::min(-1);
+  SimTime last_probe_to_ = SimTime::s(-3600);
 };
 
 }  // namespace p2psim::media::packet

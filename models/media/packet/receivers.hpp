@@ -58,7 +58,7 @@ class VideoReceiver {
   bool chain_ok_ = false;
   int cur_layer_ = -1;
   std::uint32_t next_frame_ = 0;
-  SimTime last_render_, last_pli_ = SimTime::min(-1);
+  SimTime last_render_, last_pli_ = SimTime::s(-3600);
   bool any_render_ = false;
   double min_transit_s_ = 1e9;
   double var_ = 0, mean_ = 0, prev_transit_ = -1;

@@ -165,3 +165,14 @@ TEST_CASE("packet mode is deterministic per seed", "[media][packet]") {
   const PacketCallResult c = simulate_packet_call(s, 6);
   CHECK(c.events != a.events);
 }
+
+TEST_CASE("a participant joining mid-call receives and is received within seconds", "[media][packet]") {
+  PacketCallSpec s = fat(TopologyKind::kSfu, 4);
+  s.call.duration = SimTime::s(20);
+  s.presence = {{3, SimTime::s(8), SimTime::max()}};
+  const PacketCallResult r = simulate_packet_call(s, 2);
+  // Present 12 s: it decodes near 30 fps from each sender (key frames on join).
+  CHECK(r.participants[3].fps > 25);
+  CHECK(r.participants[3].video_received_bps > 0.5 * 3 * 2.5e6);
+  CHECK(r.participants[0].fps > 25);
+}
