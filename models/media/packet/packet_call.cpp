@@ -298,7 +298,9 @@ void CallDriver::deliver(int j, const Pkt& p) {
   video_rx_bytes_[j] += static_cast<double>(p.payload);
   step_video_bytes_[j] += static_cast<double>(p.payload);
   const std::uint64_t before = vrx_[k].frames_decoded;
-  if (vrx_[k].on_packet(now, p.layer, p.frame, p.count, p.key, p.capture)) request_key(j, p.sender, p.layer);
+  const Hop& hop = hops_[p.hop];
+  if (vrx_[k].on_packet(now, p.layer, p.frame, p.count, p.key, p.capture, p.rtx, hop.rtt))
+    request_key(j, p.sender, p.layer);
   step_renders_[j] += static_cast<double>(vrx_[k].frames_decoded - before);
   if (vrx_[k].frames_decoded != before) res_[k] = p.res;
 }

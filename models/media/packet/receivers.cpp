@@ -7,12 +7,16 @@ namespace p2psim::media::packet {
 
 namespace {
 constexpr double kNoiseStdDevs = 2.33;     // jitter_estimator.cc
+constexpr int kNackLimit = 3;              // jitter_estimator.cc nack_limit
 constexpr double kQuantile = 0.95;         // delay_manager.h Config::quantile
 constexpr double kForget = 0.983;          // delay_manager.h Config::forget_factor
 constexpr double kBucketMs = 20;           // NetEq histogram bucket (one 20 ms packet)
 }  // namespace
 
-bool VideoReceiver::on_packet(SimTime now, int layer, std::uint32_t frame, int count, bool key, SimTime capture) {
+bool VideoReceiver::on_packet(SimTime now, int layer, std::uint32_t frame, int count, bool key, SimTime capture, bool rtx,
+                              SimTime rtt) {
+  if (rtx) ++nacked_;
+  rtt_ = rtt;
   Pending& p = frames_[{layer, frame}];
   p.count = count;
   p.key = key;
@@ -31,7 +35,7 @@ void VideoReceiver::render(SimTime now, SimTime capture, int layer) {
     var_ = 0.95 * var_ + 0.05 * (d - mean_) * (d - mean_);
   }
   prev_transit_ = transit;
-  const double jitter = kNoiseStdDevs * std::sqrt(var_);
+  const double jitter = kNoiseStdDevs * std::sqrt(var_) + (nacked_ >= kNackLimit ? rtt_.seconds() : 0.0);
   SimTime at = std::max(now, capture + SimTime::from_seconds(min_transit_s_ + jitter));
   if (any_render_) at = std::max(at, last_render_);
   any_render_ = true;

@@ -10,7 +10,9 @@
 // max(decode time, capture + minimum transit + jitter delay), never before the previous
 // render; the jitter delay is kNoiseStdDevs (2.33) x the standard deviation of the
 // frame delay variation (libwebrtc modules/video_coding/timing/jitter_estimator.cc; its
-// Kalman frame-size term is left out).
+// Kalman frame-size term is left out), plus one RTT once three packets needed a
+// retransmission (jitter_estimator.cc: nack_limit 3, RTT multiplier 1 with NACK), so
+// that a frame waiting for its RTX does not freeze the picture.
 // Audio: playout at capture + minimum transit + target, the target being the 0.95
 // quantile of the relative delay in a histogram with forget factor 0.983 (libwebrtc
 // modules/audio_coding/neteq/delay_manager.h); a packet arriving after its playout time
@@ -36,7 +38,9 @@ class VideoReceiver {
  public:
   // Registers one packet of frame (layer, frame) with `count` packets.
   // Returns true if the receiver now wants a key frame (send a PLI).
-  bool on_packet(SimTime now, int layer, std::uint32_t frame, int count, bool key, SimTime capture);
+  // `rtx`: the packet is a retransmission; `rtt`: the receiver's RTT estimate.
+  bool on_packet(SimTime now, int layer, std::uint32_t frame, int count, bool key, SimTime capture, bool rtx = false,
+                 SimTime rtt = SimTime::zero());
   SimTime abandon_after = SimTime::ms(300);
   SimTime pli_interval = SimTime::ms(300);
   FreezeCounter freezes;
@@ -62,6 +66,8 @@ class VideoReceiver {
   bool any_render_ = false;
   double min_transit_s_ = 1e9;
   double var_ = 0, mean_ = 0, prev_transit_ = -1;
+  int nacked_ = 0;
+  SimTime rtt_;
 };
 
 class AudioReceiver {
