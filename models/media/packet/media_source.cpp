@@ -34,7 +34,9 @@ EncodedFrame VideoEncoder::encode(SimTime now) {
     key_requested_ = false;
     last_key_ = now;
     size = spec_.key_ratio * nominal;
-    debt_bytes_ += size - nominal;
+    // The excess is paid back by the next delta frames; at most one key frame's excess is
+    // carried (a burst of PLIs costs extra rate, as a real encoder's would).
+    debt_bytes_ = std::min(debt_bytes_ + size - nominal, size - nominal);
   } else {
     const double sigma = spec_.noise;
     const double noise = sigma > 0 ? rng_.lognormal(-0.5 * sigma * sigma, sigma) : 1.0;

@@ -11,7 +11,8 @@
 // nominal size target / fps / 8 times a mean-one log-normal noise (sigma = noise); a key
 // frame (every key_interval if > 0, and on request: PLI, a new receiver) is key_ratio
 // times the nominal size, and the excess is paid back by the following delta frames
-// (each shrunk by at most half its size), so the long-run rate equals the target. The
+// (each shrunk by at most half its size; at most one key frame's excess is carried), so
+// the long-run rate equals the target when key frames are rarer than the payback. The
 // defaults are listed with their sources in docs/models/media-packet.md.
 #pragma once
 
