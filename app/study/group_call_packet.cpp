@@ -128,6 +128,7 @@ std::unique_ptr<Study> parse_group_call_packet(const Field& root, const media::C
     const Field where = root.require("call").has("topology") ? root.require("call").require("topology") : root;
     where.fail("call.model: packet simulates mesh and sfu only");
   }
+  if (auto c = root.get("connectivity")) c->fail("relayed and failed paths are not simulated in call.model: packet");
   if (call.group_size > 200) root.require("call").require("group_size").fail("call.model: packet supports at most 200 participants");
   if (auto f = root.get("packet")) {
     f->allow_only({"feedback_interval", "nack", "nack_max_rtt", "fec_overhead", "hysteresis", "dtx", "encoder",
