@@ -124,9 +124,9 @@ std::unique_ptr<Study> parse_group_call_packet(const Field& root, const media::C
   PacketCallSpec p;
   p.call = call;
   p.access.assign(call.access.size(), PacketAccessSpec{});
-  if (call.topology != media::TopologyKind::kMesh && call.topology != media::TopologyKind::kSfu) {
+  if (call.topology == media::TopologyKind::kHybrid) {
     const Field where = root.require("call").has("topology") ? root.require("call").require("topology") : root;
-    where.fail("call.model: packet simulates mesh and sfu only");
+    where.fail("call.model: packet simulates mesh, sfu and mcu (not hybrid)");
   }
   if (auto c = root.get("connectivity")) c->fail("relayed and failed paths are not simulated in call.model: packet");
   if (call.group_size > 200) root.require("call").require("group_size").fail("call.model: packet supports at most 200 participants");

@@ -62,7 +62,7 @@ TEST_CASE("group-call packet mode: bad keys are errors with their position", "[a
         std::string::npos);
   CHECK(error_of(kBase + "packet:\n  links:\n    lte:\n      uplink_trace: [[1s, 2Mbps]]\n")
             .find("the first trace sample must be at 0s") != std::string::npos);
-  CHECK(error_of("call: {model: packet, topology: mcu}\n").find("mesh and sfu only") != std::string::npos);
+  CHECK(error_of("call: {model: packet, topology: hybrid}\n").find("not hybrid") != std::string::npos);
 }
 
 TEST_CASE("group-call packet mode: metrics and time series", "[app][group_call][packet]") {

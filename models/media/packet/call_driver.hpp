@@ -101,6 +101,10 @@ class CallDriver final : public net::LinkSink, public net::LinkObserver {
  private:
   PacketCallResult collect();  // packet_results.cpp
   bool mesh() const { return spec_.call.topology == TopologyKind::kMesh; }
+  bool mcu() const { return spec_.call.topology == TopologyKind::kMcu; }
+  // Receiver j's streams: from every other sender (mesh, SFU), or the MCU's mix, kept on
+  // the diagonal (j, j).
+  bool stream_of(int j, int s) const { return mcu() ? s == j : s != j; }
   bool present(int i) const;
   std::uint32_t alloc();
   void release(std::uint32_t t) { free_.push_back(t); }
@@ -122,12 +126,14 @@ class CallDriver final : public net::LinkSink, public net::LinkObserver {
   void audio_tick(int i);
   void video_tick(int i);
   void encode_and_send(int h, VideoEncoder& enc, std::uint32_t& frame_no, int sender, int layer, int dst,
-                       std::uint32_t stream);
+                       std::uint32_t stream, SimTime capture_offset = SimTime::zero());
   void on_target(int h);
   void deliver(int j, const Pkt& p);
   void request_key(int receiver, int sender, int layer);
   void speaker_change();
   void sample_series();
+  void mcu_video_tick();
+  void mcu_audio_tick();
   void presence_change(int i);
   // sfu_forwarding.cpp
   void sfu_forward(const Pkt& p);
@@ -153,7 +159,11 @@ class CallDriver final : public net::LinkSink, public net::LinkObserver {
   double audio_wire_ = 0, ovh_frac_ = 0;
   std::int64_t audio_bytes_ = 0;
   std::vector<std::uint32_t> audio_frame_;
-  // encoders: mesh one per hop; SFU one per (participant, layer)
+  std::uint32_t mcu_audio_frame_ = 0;
+  SimTime mean_upload_;  // MCU: mean upload propagation (capture times of the mixes)
+  double mix_bps() const;
+  // encoders: mesh one per hop; SFU one per (participant, layer); MCU one upload per
+  // participant, then one mix per receiver (index n + j)
   std::vector<VideoEncoder> enc_;
   std::vector<std::uint32_t> enc_frame_;
   std::vector<char> enc_on_;

@@ -41,9 +41,11 @@ CallDriver::CallDriver(const PacketCallSpec& spec, std::uint64_t seed, const Lay
       ls.capacity_bps = dir == 0 ? a.uplink_bps : a.downlink_bps;
       ls.schedule = dir == 0 ? pa.uplink_schedule : pa.downlink_schedule;
       // Uplink carries the path to the far edge (core / server); downlink the rest.
-      const SimTime server = mesh() ? SimTime::zero() : c.sfu.latency;
-      ls.propagation = dir == 0 ? a.latency + (mesh() ? c.core_latency : server)
-                                : a.latency + (mesh() ? SimTime::zero() : server + c.sfu.processing_delay);
+      // MCU: its mixing delay is in the mixed frames' capture times, not on a link.
+      const ServerSpec& srv = mcu() ? c.mcu : c.sfu;
+      const SimTime fwd = mcu() ? SimTime::zero() : c.sfu.processing_delay;
+      ls.propagation = dir == 0 ? a.latency + (mesh() ? c.core_latency : srv.latency)
+                                : a.latency + (mesh() ? SimTime::zero() : srv.latency + fwd);
       ls.queue_time = pa.queue_time;
       ls.queue_bytes = pa.queue_bytes;
       ls.loss = dir == 0 ? pa.uplink_loss : pa.downlink_loss;
@@ -79,6 +81,18 @@ CallDriver::CallDriver(const PacketCallSpec& spec, std::uint64_t seed, const Lay
     enc_frame_.assign(hops_.size(), 0);
     for (std::size_t h = 0; h < hops_.size(); ++h)
       enc_[h] = VideoEncoder(spec_.encoder, Rng::stream(seed, "media/packet/encoder/" + std::to_string(h)));
+  } else if (mcu()) {
+    const double top_wire = layers_ ? chooser_.layer_wire_bps(0, layers_ - 1) : 0;
+    const double mix = mix_bps();
+    const double mix_wire = layers_ ? wire_bps(video_stream(c.media.video, mix), c.media.overhead, LegTransport::kUdp) : 0;
+    for (int i = 0; i < n_; ++i) {
+      make(up_hop(i), i, kServer, top_wire + audio_wire_);
+      make(down_hop(i), kServer, i, mix_wire + audio_wire_);
+    }
+    enc_.resize(static_cast<std::size_t>(2 * n_));
+    enc_frame_.assign(enc_.size(), 0);
+    for (std::size_t e = 0; e < enc_.size(); ++e)
+      enc_[e] = VideoEncoder(spec_.encoder, Rng::stream(seed, "media/packet/encoder/" + std::to_string(e)));
   } else {
     const double down_max = (n_ - 1) * (audio_wire_ + (layers_ ? chooser_.layer_wire_bps(0, layers_ - 1) : 0));
     for (int i = 0; i < n_; ++i) {
@@ -110,7 +124,13 @@ CallDriver::CallDriver(const PacketCallSpec& spec, std::uint64_t seed, const Lay
   pool_.reserve(4096);
   // Initial encoder targets.
   for (std::size_t h = 0; h < hops_.size(); ++h)
-    if (hops_[h].cc && hops_[h].from != kServer) on_target(static_cast<int>(h));
+    if (hops_[h].cc && (hops_[h].from != kServer || mcu())) on_target(static_cast<int>(h));
+}
+
+double CallDriver::mix_bps() const {
+  const CallSpec& c = spec_.call;
+  if (layers_ == 0) return 0;
+  return c.mcu_cpu.mix_bitrate_bps > 0 ? c.mcu_cpu.mix_bitrate_bps : c.media.video.top().bitrate_bps;
 }
 
 bool CallDriver::present(int i) const {
@@ -159,11 +179,22 @@ void CallDriver::on_target(int h) {
   Hop& hop = hops_[h];
   const SimTime now = sim_.now();
   const double target = hop.cc->target_bps();
-  if (layers_ == 0 || hop.from == kServer) {
-    if (hop.from == kServer) sfu_allocate(hop.to);
+  const double video_wire = std::max(0.0, target - audio_wire_);
+  if (layers_ == 0) return;
+  if (hop.from == kServer) {
+    if (!mcu()) {
+      sfu_allocate(hop.to);
+      return;
+    }
+    // The MCU encodes receiver j's mix at min(mix rate, estimate - audio).
+    enc_[static_cast<std::size_t>(n_ + hop.to)].set_target(now, std::min(mix_bps(), video_wire / (1 + ovh_frac_)));
     return;
   }
-  const double video_wire = std::max(0.0, target - audio_wire_);
+  if (mcu()) {
+    const double top = chooser_.layers(hop.from)[layers_ - 1].bitrate_bps;
+    enc_[hop.from].set_target(now, std::min(top, video_wire / (1 + ovh_frac_)));
+    return;
+  }
   if (mesh()) {
     const double top = chooser_.layers(hop.from)[layers_ - 1].bitrate_bps;
     enc_[h].set_target(now, std::min(top, video_wire / (1 + ovh_frac_)));
@@ -193,7 +224,7 @@ void CallDriver::on_target(int h) {
 }
 
 void CallDriver::encode_and_send(int h, VideoEncoder& enc, std::uint32_t& frame_no, int sender, int layer, int dst,
-                                 std::uint32_t stream) {
+                                 std::uint32_t stream, SimTime capture_offset) {
   const SimTime now = sim_.now();
   const EncodedFrame f = enc.encode(now);
   const std::int64_t mtu = spec_.call.media.video.mtu_payload_bytes;
@@ -204,7 +235,7 @@ void CallDriver::encode_and_send(int h, VideoEncoder& enc, std::uint32_t& frame_
   // layer-table row whose rate the encoder's target reaches (libwebrtc scales resolution
   // with the rate it gets).
   int res = layer;
-  if (mesh()) {
+  if (mesh() || mcu()) {
     res = 0;
     const auto table = chooser_.layers(sender);
     for (int k = 0; k < static_cast<int>(table.size()); ++k)
@@ -226,7 +257,7 @@ void CallDriver::encode_and_send(int h, VideoEncoder& enc, std::uint32_t& frame_
     p.stream = stream;
     p.payload = bytes / count + (k == 0 ? bytes % count : 0);
     p.wire = p.payload + overhead_;
-    p.capture = now;
+    p.capture = now - capture_offset;
     p.origin_sent = now;
     hop_enqueue(h, t, true);
   }
@@ -244,9 +275,48 @@ void CallDriver::video_tick(int i) {
     }
     return;
   }
+  if (mcu()) {
+    encode_and_send(up_hop(i), enc_[i], enc_frame_[i], i, 0, kServer, 1);
+    return;
+  }
   for (int k = 0; k < active_layers_[i]; ++k) {
     const std::size_t e = static_cast<std::size_t>(i) * layers_ + k;
     encode_and_send(up_hop(i), enc_[e], enc_frame_[e], i, k, kServer, static_cast<std::uint32_t>(1 + k));
+  }
+}
+
+// The MCU's output: one composed video and one audio mix per present receiver. Their
+// capture times are set back by the mixing delay plus the mean upload propagation, so
+// that capture -> render spans mouth/camera to ear/eye as in the flow model's latency.
+void CallDriver::mcu_video_tick() {
+  const SimTime period = SimTime::from_seconds(1.0 / spec_.call.media.video.fps);
+  sim_.schedule_after(period, [this] { mcu_video_tick(); });
+  const SimTime back = spec_.call.mcu.processing_delay + mean_upload_;
+  for (int j = 0; j < n_; ++j) {
+    if (!present(j)) continue;
+    const std::size_t e = static_cast<std::size_t>(n_ + j);
+    encode_and_send(down_hop(j), enc_[e], enc_frame_[e], j, 0, j, 1, back);
+  }
+}
+
+void CallDriver::mcu_audio_tick() {
+  sim_.schedule_after(spec_.call.media.audio.frame, [this] { mcu_audio_tick(); });
+  const std::uint32_t slot = mcu_audio_frame_++;
+  const SimTime back = spec_.call.mcu.processing_delay + mean_upload_;
+  for (int j = 0; j < n_; ++j) {
+    if (!present(j)) continue;
+    const std::uint32_t t = alloc();
+    Pkt& p = pool_[t];
+    p = Pkt{};
+    p.kind = PktKind::kAudio;
+    p.sender = j;
+    p.dst = j;
+    p.frame = slot;
+    p.payload = audio_bytes_;
+    p.wire = audio_bytes_ + overhead_;
+    p.capture = sim_.now() - back;
+    p.origin_sent = sim_.now();
+    hop_enqueue(down_hop(j), t, false);
   }
 }
 
@@ -344,10 +414,13 @@ void CallDriver::presence_change(int i) {
   for (int h : hs) {
     reset_hop(h);
     if (mesh()) enc_[h].request_key_frame();
-    if (hops_[h].from != kServer) on_target(h);
+    if (hops_[h].from != kServer || mcu()) on_target(h);
     maybe_probe(h);
   }
-  if (!mesh()) {
+  if (mcu()) {
+    for (int j = 0; j < n_; ++j) enc_[static_cast<std::size_t>(n_ + j)].request_key_frame();
+    if (layers_) enc_[i].request_key_frame();
+  } else if (!mesh()) {
     for (int k = 0; k < layers_; ++k) enc_[static_cast<std::size_t>(i) * layers_ + k].request_key_frame();
     for (int j = 0; j < n_; ++j) sfu_allocate(j);
   }
@@ -366,7 +439,7 @@ void CallDriver::sample_series() {
       ++receivers;
       int senders = 0;
       for (int s = 0; s < n_; ++s) {
-        if (s == j || !present(s)) continue;
+        if (!stream_of(j, s) || !present(s)) continue;
         ++senders;
         const int res = res_[static_cast<std::size_t>(j) * n_ + s];
         if (res >= 0) {
@@ -415,6 +488,11 @@ PacketCallResult CallDriver::run() {
   }
   for (std::size_t h = 0; h < hops_.size(); ++h)
     if (hops_[h].cc) sim_.schedule_at(SimTime::zero(), [this, h] { maybe_probe(static_cast<int>(h)); });
+  if (mcu()) {
+    for (int i = 0; i < n_; ++i) mean_upload_ += links_[2 * i]->spec().propagation / n_;
+    if (c.media.audio.enabled) sim_.schedule_at(SimTime::ms(1), [this] { mcu_audio_tick(); });
+    if (layers_ > 0) sim_.schedule_at(SimTime::ms(2), [this] { mcu_video_tick(); });
+  }
   sim_.schedule_at(SimTime::from_seconds(speaker_rng_.exponential(c.speaker_turn_mean.seconds())),
                    [this] { speaker_change(); });
   sim_.schedule_at(spec_.series_step, [this] { sample_series(); });

@@ -15,9 +15,11 @@
 //    encoder per peer connection at min(top layer, estimate). SFU: simulcast, the layers
 //    the LayerChooser enables within the upload estimate; the SFU forwards per receiver
 //    the layer the LayerChooser picks from that receiver's downlink estimate, with
-//    hysteresis, switching at a key frame it requests by PLI.
+//    hysteresis, switching at a key frame it requests by PLI. MCU: one upload encoding per
+//    participant (like mesh), and per receiver one mixed video encoded at min(mix rate,
+//    downlink estimate) and one audio mix.
 //  - receivers: receivers.hpp (frames, jitter buffer, freezes, audio playout, E-model).
-// MCU and hybrid topologies are not simulated in packet mode (see docs/models/media-packet.md).
+// The hybrid topology is not simulated in packet mode (see docs/models/media-packet.md).
 #pragma once
 
 #include <cstdint>
@@ -104,7 +106,7 @@ struct PacketCallResult {
   std::vector<PacketSeries> series;
 };
 
-// Runs the call. Preconditions: as simulate_group_call; topology mesh or SFU; access
+// Runs the call. Preconditions: as simulate_group_call; topology mesh, SFU or MCU; access
 // empty or sized like call.access. Deterministic in seed. `chooser` may be null (then a
 // TableLayerChooser over call's layer table).
 PacketCallResult simulate_packet_call(const PacketCallSpec& spec, std::uint64_t seed,

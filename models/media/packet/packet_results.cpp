@@ -55,7 +55,7 @@ PacketCallResult CallDriver::collect() {
     Tally fps, height, mos;
     double jf = 0, jfs = 0;
     for (int s = 0; s < n_; ++s) {
-      if (s == j) continue;
+      if (!stream_of(j, s)) continue;
       const std::size_t k = static_cast<std::size_t>(j) * n_ + s;
       const double both = std::max(0.0, (std::min({leave_[j], leave_[s], end}) - std::max(join_[j], join_[s])).seconds());
       if (both <= 0) continue;

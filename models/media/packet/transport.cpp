@@ -138,10 +138,11 @@ void CallDriver::receive_at(int h, std::uint32_t token) {
       it->second = std::max(it->second, s);
     }
   }
-  if (hop.to == kServer)
-    sfu_forward(p);
-  else
+  if (hop.to != kServer)
     deliver(hop.to, p);
+  else if (!mcu())
+    sfu_forward(p);
+  // MCU: the upload is decoded into the mixes (mcu_video_tick / mcu_audio_tick).
 }
 
 void CallDriver::feedback_fire(int h) {
@@ -188,13 +189,17 @@ void CallDriver::control_fire(int h) {
       case Control::kFeedback: on_feedback(h, c); break;
       case Control::kNack: on_nack(h, c); break;
       case Control::kPli:
-        if (hop.from == kServer) {
+        if (hop.from == kServer && mcu()) {
+          enc_[static_cast<std::size_t>(n_ + hop.to)].request_key_frame();
+        } else if (hop.from == kServer) {
           // The SFU relays a receiver's PLI to the sender of the layer it forwards.
           const int s = c.sender;
           const int l = cur_[static_cast<std::size_t>(hop.to) * n_ + s];
           if (l >= 0) request_key(kServer, s, l);
         } else if (mesh()) {
           enc_[h].request_key_frame();
+        } else if (mcu()) {
+          enc_[hop.from].request_key_frame();
         } else {
           enc_[static_cast<std::size_t>(hop.from) * layers_ + c.layer].request_key_frame();
         }

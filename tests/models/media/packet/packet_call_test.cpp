@@ -57,8 +57,10 @@ PacketCallSpec fat(TopologyKind t, int n) {
 }  // namespace
 
 TEST_CASE("no bottleneck, no loss: long-run video rates equal the flow model's", "[media][packet][validation]") {
-  for (TopologyKind t : {TopologyKind::kMesh, TopologyKind::kSfu}) {
+  for (TopologyKind t : {TopologyKind::kMesh, TopologyKind::kSfu, TopologyKind::kMcu}) {
     const int n = 3;
+    // MCU: one mixed audio and one mixed video stream per receiver.
+    const int streams = t == TopologyKind::kMcu ? 1 : n - 1;
     const PacketCallSpec s = fat(t, n);
     const CallResult flow = simulate_group_call(s.call, 1);
     // Flow: each receiver gets (N-1) top-layer streams at full rate. Video payload per
@@ -67,8 +69,8 @@ TEST_CASE("no bottleneck, no loss: long-run video rates equal the flow model's",
     const double audio_wire = wire_bps(audio_stream(m.audio), m.overhead, LegTransport::kUdp);
     const double top = m.video.top().bitrate_bps;
     const double top_wire = wire_bps(video_stream(m.video, top), m.overhead, LegTransport::kUdp);
-    const double flow_video = (flow.participants[0].downlink_delivered_bps - (n - 1) * audio_wire) * top / top_wire;
-    REQUIRE(flow_video == Approx((n - 1) * top).epsilon(1e-9));
+    const double flow_video = (flow.participants[0].downlink_delivered_bps - streams * audio_wire) * top / top_wire;
+    REQUIRE(flow_video == Approx(streams * top).epsilon(1e-9));
     const PacketCallResult r = simulate_packet_call(s, 1);
     const double got = mean_between(series(r, "video_received_bps"), 20, 40);
     INFO(to_string(t) << ": packet " << got << " flow " << flow_video);
