@@ -5,12 +5,16 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <ostream>
 #include <string>
 #include <vector>
 
 #include "models/media/packet/packet_call.hpp"
+#include "models/net/capacity_trace.hpp"
 #include "sim/stats.hpp"
 #include "sim/units.hpp"
 
@@ -39,6 +43,25 @@ std::vector<net::CapacityStep> parse_trace(const Field& f) {
   return out;
 }
 
+// A trace file ("time_s, rate_bps" lines, models/net/capacity_trace.hpp), relative to the
+// scenario file's folder.
+std::vector<net::CapacityStep> parse_trace_file(const Field& f) {
+  namespace fs = std::filesystem;
+  const std::string name = f.as_string();
+  fs::path path(name);
+  if (path.is_relative()) path = fs::path(f.pos().file).parent_path() / path;
+  std::error_code ec;
+  const auto size = fs::file_size(path, ec);
+  if (ec || size > (std::uintmax_t{16} << 20)) f.fail("cannot read trace file " + path.string() + " (missing or over 16 MiB)");
+  std::ifstream in(path, std::ios::binary);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!in.good() && !in.eof()) f.fail("cannot read trace file " + path.string());
+  std::string err;
+  auto t = net::parse_capacity_trace(text, err);
+  if (!t) f.fail(path.string() + ": " + err);
+  return *t;
+}
+
 net::LossSpec parse_loss(const Field& f, std::string_view rate_key, std::string_view burst_key) {
   const double rate = f.get_double(rate_key, 0, 0, 0.5);
   const double burst = f.get_double(burst_key, 1, 1, 1000);
@@ -53,7 +76,7 @@ void parse_links(const Field& links, const media::CallSpec& call, PacketCallSpec
     auto it = std::find_if(call.access.begin(), call.access.end(), [&](const auto& a) { return a.name == name; });
     if (it == call.access.end()) f.fail("no access profile of that name (see the access section)");
     f.allow_only({"queue", "queue_bytes", "uplink_loss", "uplink_burst", "downlink_loss", "downlink_burst", "jitter",
-                  "uplink_trace", "downlink_trace"});
+                  "uplink_trace", "downlink_trace", "uplink_trace_file", "downlink_trace_file"});
     PacketAccessSpec& a = p.access[static_cast<std::size_t>(it - call.access.begin())];
     a.queue_time = f.get_time("queue", a.queue_time, SimTime::ms(1), SimTime::s(60));
     a.queue_bytes = f.get_size("queue_bytes", 0, 0, std::int64_t{1} << 40);
@@ -63,6 +86,10 @@ void parse_links(const Field& links, const media::CallSpec& call, PacketCallSpec
     a.jitter = f.get_time("jitter", a.jitter, SimTime::zero(), SimTime::s(1));
     if (auto t = f.get("uplink_trace")) a.uplink_schedule = parse_trace(*t);
     if (auto t = f.get("downlink_trace")) a.downlink_schedule = parse_trace(*t);
+    if (f.has("uplink_trace") && f.has("uplink_trace_file")) f.require("uplink_trace_file").fail("give uplink_trace or uplink_trace_file, not both");
+    if (f.has("downlink_trace") && f.has("downlink_trace_file")) f.require("downlink_trace_file").fail("give downlink_trace or downlink_trace_file, not both");
+    if (auto t = f.get("uplink_trace_file")) a.uplink_schedule = parse_trace_file(*t);
+    if (auto t = f.get("downlink_trace_file")) a.downlink_schedule = parse_trace_file(*t);
   }
 }
 
@@ -208,7 +235,7 @@ void summarize_group_call_packet(const RunSetSummary& s, std::ostream& os) {
     os << '\n' << (key.empty() ? std::string("(all runs)") : key) << '\n';
     std::vector<std::vector<std::string>> rows{{"N", "video got", "height", "fps", "freezes/min", "frozen %",
                                                 "video delay ms", "p95", "queue p95 ms", "loss %", "after rec %",
-                                                "audio MOS", "steady s"}};
+                                                "audio MOS", "steady s", "est/cap"}};
     for (const PointSummary* p : pts)
       rows.push_back({fmt("%.0f", stat(*p, "group_size")), fmt("%.2f", stat(*p, "video_received_mean_bps") / 1e6),
                       fmt("%.0f", stat(*p, "received_height_mean")), fmt("%.1f", stat(*p, "received_fps_mean")),
@@ -216,7 +243,7 @@ void summarize_group_call_packet(const RunSetSummary& s, std::ostream& os) {
                       fmt("%.0f", 1e3 * stat(*p, "video_delay_mean_s")), fmt("%.0f", 1e3 * stat(*p, "video_delay_p95_s")),
                       fmt("%.0f", 1e3 * stat(*p, "queue_delay_p95_s")), fmt("%.2f", 100 * stat(*p, "loss_before_recovery")),
                       fmt("%.2f", 100 * stat(*p, "loss_after_recovery")), fmt("%.2f", stat(*p, "audio_mos_mean")),
-                      fmt("%.1f", stat(*p, "time_to_steady_s"))});
+                      fmt("%.1f", stat(*p, "time_to_steady_s")), fmt("%.2f", stat(*p, "estimate_over_capacity"))});
     std::vector<std::size_t> w;
     for (const auto& r : rows)
       for (std::size_t c = 0; c < r.size(); ++c) {

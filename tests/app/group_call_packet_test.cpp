@@ -62,6 +62,8 @@ TEST_CASE("group-call packet mode: bad keys are errors with their position", "[a
         std::string::npos);
   CHECK(error_of(kBase + "packet:\n  links:\n    lte:\n      uplink_trace: [[1s, 2Mbps]]\n")
             .find("the first trace sample must be at 0s") != std::string::npos);
+  CHECK(error_of(kBase + "packet:\n  links:\n    lte: {uplink_trace_file: no-such-trace.csv}\n")
+            .find("packet.links.lte.uplink_trace_file: cannot read trace file") != std::string::npos);
   CHECK(error_of("call: {model: packet, topology: hybrid}\n").find("not hybrid") != std::string::npos);
 }
 
@@ -85,6 +87,34 @@ TEST_CASE("group-call packet mode: metrics and time series", "[app][group_call][
   const study::RunResult again = st->run(1);
   REQUIRE(again.metrics.size() == r.metrics.size());
   for (std::size_t k = 0; k < r.metrics.size(); ++k) CHECK(again.metrics[k].value == r.metrics[k].value);
+}
+
+TEST_CASE("group-call packet mode: a trace file relative to the scenario", "[app][group_call][packet]") {
+  const fs::path dir = fs::temp_directory_path() / ("p2psim_trace_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "up.csv") << "# t, rate\n0, 2e6\n1.5, 500000\n";
+  std::ofstream(dir / "bad.csv") << "0, 2e6\n1, -3\n";
+  auto parse = [&](const std::string& trace) {
+    return kind().parse(scenario::Field(YAML::Load(kBase + "packet:\n  links:\n    lte: {uplink_trace_file: " + trace + "}\n"),
+                                        "", std::make_shared<const std::string>((dir / "s.yaml").string())));
+  };
+  const auto st = parse("up.csv");
+  const study::RunResult r = st->run(1);
+  bool seen = false;
+  for (const auto& s : r.series)
+    if (s.name == "uplink_capacity_bps_p0") {
+      seen = true;
+      CHECK(s.v.at(0) == 2e6);  // t = 1 s
+      CHECK(s.v.at(1) == 5e5);  // t = 2 s
+    }
+  CHECK(seen);
+  try {
+    parse("bad.csv");
+    FAIL("expected a ScenarioError");
+  } catch (const scenario::ScenarioError& e) {
+    CHECK_THAT(std::string(e.what()), Catch::Contains("bad.csv: line 2: rate must be in"));
+  }
+  fs::remove_all(dir);
 }
 
 TEST_CASE("packet-mode scenario: byte-identical results with --jobs 1 and 3", "[app][determinism][packet]") {
