@@ -86,7 +86,8 @@ struct Hop {
 
 class CallDriver final : public net::LinkSink, public net::LinkObserver {
  public:
-  CallDriver(const PacketCallSpec& spec, std::uint64_t seed, const LayerChooser& chooser);
+  CallDriver(const PacketCallSpec& spec, std::uint64_t seed, const LayerChooser& chooser,
+             std::span<PacketCallObserver* const> observers);
   PacketCallResult run();
 
   // net::LinkSink / LinkObserver
@@ -146,6 +147,7 @@ class CallDriver final : public net::LinkSink, public net::LinkObserver {
 
   const PacketCallSpec& spec_;
   const LayerChooser& chooser_;
+  std::vector<PacketCallObserver*> observers_;
   std::uint64_t seed_;
   Simulator sim_;
   int n_ = 0, layers_ = 0;

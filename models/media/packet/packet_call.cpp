@@ -13,8 +13,13 @@
 namespace p2psim::media::packet {
 namespace detail {
 
-CallDriver::CallDriver(const PacketCallSpec& spec, std::uint64_t seed, const LayerChooser& chooser)
-    : spec_(spec), chooser_(chooser), seed_(seed), speaker_rng_(Rng::stream(seed, "media/speakers")) {
+CallDriver::CallDriver(const PacketCallSpec& spec, std::uint64_t seed, const LayerChooser& chooser,
+                       std::span<PacketCallObserver* const> observers)
+    : spec_(spec),
+      chooser_(chooser),
+      observers_(observers.begin(), observers.end()),
+      seed_(seed),
+      speaker_rng_(Rng::stream(seed, "media/speakers")) {
   const CallSpec& c = spec.call;
   n_ = c.group_size;
   layers_ = c.media.video.enabled ? static_cast<int>(c.media.video.layers.size()) : 0;
@@ -112,6 +117,12 @@ CallDriver::CallDriver(const PacketCallSpec& spec, std::uint64_t seed, const Lay
   vrx_.resize(static_cast<std::size_t>(n_) * n_);
   arx_.assign(static_cast<std::size_t>(n_) * n_, AudioReceiver(c.media.audio.frame));
   res_.assign(static_cast<std::size_t>(n_) * n_, -1);
+  if (!observers_.empty())
+    for (int j = 0; j < n_; ++j)
+      for (int s = 0; s < n_; ++s)
+        vrx_[static_cast<std::size_t>(j) * n_ + s].on_render = [this, j, s](SimTime capture, SimTime render) {
+          for (PacketCallObserver* o : observers_) o->on_render(j, s, capture, render);
+        };
   audio_frame_.assign(n_, 0);
   recency_.resize(n_);
   for (int i = 0; i < n_; ++i) recency_[i] = i;
@@ -169,11 +180,15 @@ void CallDriver::on_link_loss(std::uint32_t, std::uint32_t token) {
   release(token);
 }
 
-void CallDriver::on_enqueue(std::uint32_t, std::int64_t, SimTime queue_delay, SimTime) {
+void CallDriver::on_enqueue(std::uint32_t link, std::int64_t bytes, SimTime queue_delay, SimTime t) {
   if ((enq_count_++ & 3) == 0) queue_delay_s_.add(queue_delay.seconds());
+  for (PacketCallObserver* o : observers_) o->on_queue(static_cast<int>(link / 2), link % 2 == 0, bytes, queue_delay, t);
 }
 
-void CallDriver::on_drop(std::uint32_t, std::int64_t, net::LinkDrop, SimTime) {}
+void CallDriver::on_drop(std::uint32_t link, std::int64_t, net::LinkDrop d, SimTime t) {
+  for (PacketCallObserver* o : observers_)
+    o->on_drop(static_cast<int>(link / 2), link % 2 == 0, d == net::LinkDrop::kQueueFull, t);
+}
 
 void CallDriver::on_target(int h) {
   Hop& hop = hops_[h];
@@ -502,9 +517,10 @@ PacketCallResult CallDriver::run() {
 
 }  // namespace detail
 
-PacketCallResult simulate_packet_call(const PacketCallSpec& spec, std::uint64_t seed, const LayerChooser* chooser) {
+PacketCallResult simulate_packet_call(const PacketCallSpec& spec, std::uint64_t seed, const LayerChooser* chooser,
+                                      std::span<PacketCallObserver* const> observers) {
   TableLayerChooser table(spec.call);
-  detail::CallDriver d(spec, seed, chooser ? *chooser : table);
+  detail::CallDriver d(spec, seed, chooser ? *chooser : table, observers);
   return d.run();
 }
 

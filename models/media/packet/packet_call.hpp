@@ -106,10 +106,26 @@ struct PacketCallResult {
   std::vector<PacketSeries> series;
 };
 
+// Observes a packet-mode call as it runs (traces, custom metrics); the built-in metrics
+// of PacketCallResult do not depend on it. Participants are indices; -1 is the server.
+class PacketCallObserver {
+ public:
+  virtual ~PacketCallObserver() = default;
+  // A transport's controller set a new target after a feedback report.
+  virtual void on_target(int /*from*/, int /*to*/, SimTime /*t*/, double /*target_bps*/) {}
+  // An access link accepted a packet that waits `queue_delay`, or dropped one.
+  virtual void on_queue(int /*participant*/, bool /*uplink*/, std::int64_t /*bytes*/, SimTime /*queue_delay*/,
+                        SimTime /*t*/) {}
+  virtual void on_drop(int /*participant*/, bool /*uplink*/, bool /*queue_full*/, SimTime /*t*/) {}
+  // `receiver` rendered a video frame from `sender` (receiver == sender: the MCU's mix).
+  virtual void on_render(int /*receiver*/, int /*sender*/, SimTime /*capture*/, SimTime /*render*/) {}
+};
+
 // Runs the call. Preconditions: as simulate_group_call; topology mesh, SFU or MCU; access
 // empty or sized like call.access. Deterministic in seed. `chooser` may be null (then a
 // TableLayerChooser over call's layer table).
 PacketCallResult simulate_packet_call(const PacketCallSpec& spec, std::uint64_t seed,
-                                      const LayerChooser* chooser = nullptr);
+                                      const LayerChooser* chooser = nullptr,
+                                      std::span<PacketCallObserver* const> observers = {});
 
 }  // namespace p2psim::media::packet

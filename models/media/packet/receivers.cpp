@@ -45,6 +45,7 @@ void VideoReceiver::render(SimTime now, SimTime capture, int layer) {
   freezes.on_render(at);
   e2e_delay_s.add((at - capture).seconds());
   if (keep_renders) renders.push_back({capture, at, layer});
+  if (on_render) on_render(capture, at);
 }
 
 bool VideoReceiver::try_decode(SimTime now) {

@@ -20,6 +20,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <vector>
 
@@ -47,6 +48,7 @@ class VideoReceiver {
   Samples e2e_delay_s;            // render - capture
   std::vector<RenderedFrame> renders;  // kept only if keep_renders
   bool keep_renders = false;
+  std::function<void(SimTime capture, SimTime render)> on_render;  // optional hook
   std::uint64_t frames_decoded = 0, frames_abandoned = 0, plis = 0;
   int last_layer = -1;
 

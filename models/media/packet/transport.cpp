@@ -242,6 +242,7 @@ void CallDriver::on_feedback(int h, const Control& c) {
   }
   hop.cc->on_feedback(now, res, hop.rtt);
   hop.target.set(now, hop.cc->target_bps());
+  for (PacketCallObserver* o : observers_) o->on_target(hop.from, hop.to, now, hop.cc->target_bps());
   on_target(h);
   maybe_probe(h);
 }

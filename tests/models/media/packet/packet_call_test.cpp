@@ -178,3 +178,27 @@ TEST_CASE("a participant joining mid-call receives and is received within second
   CHECK(r.participants[3].video_received_bps > 0.5 * 3 * 2.5e6);
   CHECK(r.participants[0].fps > 25);
 }
+
+TEST_CASE("observers see renders, targets and queueing", "[media][packet]") {
+  struct Counter final : PacketCallObserver {
+    std::uint64_t renders = 0, targets = 0, queued = 0;
+    bool ordered = true;
+    void on_render(int, int, SimTime capture, SimTime render) override {
+      ++renders;
+      ordered = ordered && render >= capture;
+    }
+    void on_target(int, int, SimTime, double) override { ++targets; }
+    void on_queue(int, bool, std::int64_t, SimTime, SimTime) override { ++queued; }
+  } c;
+  PacketCallSpec s = fat(TopologyKind::kMesh, 3);
+  s.call.duration = SimTime::s(5);
+  PacketCallObserver* obs[] = {&c};
+  const PacketCallResult r = simulate_packet_call(s, 4, nullptr, obs);
+  // 6 streams at ~30 fps for ~5 s; feedback every 100 ms on 6 transports.
+  CHECK(c.renders > 6 * 30 * 4);
+  CHECK(c.ordered);
+  CHECK(c.targets >= 6 * 40);
+  CHECK(c.queued > c.renders);
+  // Observing does not change the run.
+  CHECK(simulate_packet_call(s, 4).events == r.events);
+}
