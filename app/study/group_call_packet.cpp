@@ -242,7 +242,7 @@ void summarize_group_call_packet(const RunSetSummary& s, std::ostream& os) {
                       fmt("%.2f", stat(*p, "freezes_per_min")), fmt("%.1f", 100 * stat(*p, "freeze_fraction")),
                       fmt("%.0f", 1e3 * stat(*p, "video_delay_mean_s")), fmt("%.0f", 1e3 * stat(*p, "video_delay_p95_s")),
                       fmt("%.0f", 1e3 * stat(*p, "queue_delay_p95_s")), fmt("%.2f", 100 * stat(*p, "loss_before_recovery")),
-                      fmt("%.2f", 100 * stat(*p, "loss_after_recovery")), fmt("%.2f", stat(*p, "audio_mos_mean")),
+                      fmt("%.2f", 100 * stat(*p, "loss_after_recovery")), stat(*p, "audio_mos_mean") > 0 ? fmt("%.2f", stat(*p, "audio_mos_mean")) : std::string("-"),
                       fmt("%.1f", stat(*p, "time_to_steady_s")), fmt("%.2f", stat(*p, "estimate_over_capacity"))});
     std::vector<std::size_t> w;
     for (const auto& r : rows)

@@ -136,7 +136,7 @@ TEST_CASE("Gilbert-Elliott loss: stationary rate and mean burst length", "[net][
   CHECK(g.stationary_rate() == Approx(0.01 * 0.8 + 0.7 * 0.2));
 }
 
-TEST_CASE("jitter stays in [0, jitter) and never reorders", "[net][queued_link]") {
+TEST_CASE("jitter stays below its bound and never reorders", "[net][queued_link]") {
   Simulator sim;
   Recorder r;
   r.sim = &sim;
