@@ -2,7 +2,8 @@
 // encoder, both producing frames that the transport packetises.
 //
 // Audio (RFC 7587): one Opus frame per RTP packet every `frame` (20 ms), payload
-// bitrate x frame / 8 bytes. With DTX (RFC 7587 s3.1.3) a participant who is not
+// bitrate x frame / 8 bytes. With DTX (RFC 6716 s2.1.9: one frame every 400 ms;
+// RFC 7587 s3.1.3 for RTP) a participant who is not
 // speaking sends one comfort-noise frame every 400 ms instead (dtx_frame_bytes).
 //
 // Video: the statistical model of RFC 8593 s4 ("Video Traffic Models for RTP Congestion
@@ -66,7 +67,7 @@ struct AudioSourceSpec {
   double bitrate_bps = 32'000;         // Opus payload rate (models/media/media_profile.hpp AudioProfile)
   SimTime frame = SimTime::ms(20);     // ptime
   bool dtx = false;                    // Opus DTX while not speaking
-  SimTime dtx_interval = SimTime::ms(400);  // RFC 7587 s3.1.3
+  SimTime dtx_interval = SimTime::ms(400);  // RFC 6716 s2.1.9
   std::int64_t dtx_frame_bytes = 3;    // B; a comfort-noise / silence Opus frame (RFC 6716 s3.2.1: 1-byte TOC + ~2 B)
 };
 
