@@ -153,7 +153,9 @@ class CallDriver final : public net::LinkSink, public net::LinkObserver {
   int n_ = 0, layers_ = 0;
   std::vector<int> profile_;
   std::vector<SimTime> join_, leave_;
-  std::vector<std::unique_ptr<net::QueuedLink>> links_;  // 2i up, 2i+1 down
+  std::vector<std::unique_ptr<net::QueuedLink>> links_;  // 2i up, 2i+1 down; 2N, 2N+1 server in/out
+  net::QueuedLink* ingress_ = nullptr;  // SFU/MCU ingress when its capacity is limited
+  net::QueuedLink* egress_ = nullptr;   // SFU/MCU egress when its capacity is limited
   std::vector<Hop> hops_;
   std::vector<Pkt> pool_;
   std::vector<std::uint32_t> free_;

@@ -61,6 +61,23 @@ CallDriver::CallDriver(const PacketCallSpec& spec, std::uint64_t seed, const Lay
       links_.back()->add_observer(this);
     }
   }
+  // Server links (SFU/MCU ingress and egress), when their capacity is a constraint: one
+  // queue each, shared by every upload (ingress) or download (egress); no propagation of
+  // their own (the server's latency is on the access links).
+  if (!mesh()) {
+    const ServerSpec& srv = mcu() ? c.mcu : c.sfu;
+    for (int dir = 0; dir < 2; ++dir) {
+      const double cap = dir == 0 ? srv.ingress_bps : srv.egress_bps;
+      net::QueuedLinkSpec ls;
+      ls.capacity_bps = std::isfinite(cap) ? cap : 0;
+      ls.propagation = SimTime::zero();
+      ls.queue_time = PacketAccessSpec{}.queue_time;
+      links_.push_back(std::make_unique<net::QueuedLink>(sim_, ls, Rng::stream(seed, dir ? "media/packet/server/out" : "media/packet/server/in"),
+                                                         static_cast<std::uint32_t>(2 * n_ + dir), this));
+      links_.back()->add_observer(this);
+      if (std::isfinite(cap)) (dir == 0 ? ingress_ : egress_) = links_.back().get();
+    }
+  }
   // Hops and their controllers' ceilings.
   const double video_max = layers_ == 0 ? 0 : mesh() ? chooser_.layer_wire_bps(0, layers_ - 1) : 0;
   double sim_max = 0;
@@ -163,6 +180,23 @@ void CallDriver::on_link_arrival(std::uint32_t link, std::uint32_t token) {
   const int i = static_cast<int>(link / 2);
   const bool up = link % 2 == 0;
   Pkt& p = pool_[token];
+  if (i == n_) {  // server links
+    if (up) {
+      receive_at(p.hop, token);
+    } else if (!links_[2 * p.dst + 1]->send(token, p.wire)) {
+      count_loss(p);
+      release(token);
+    }
+    return;
+  }
+  if (up && !mesh() && ingress_) {
+    up_bytes_[i] += static_cast<double>(p.wire);
+    if (!ingress_->send(token, p.wire)) {
+      count_loss(p);
+      release(token);
+    }
+    return;
+  }
   if (up) up_bytes_[i] += static_cast<double>(p.wire);
   else down_bytes_[i] += static_cast<double>(p.wire);
   if (up && mesh()) {

@@ -5,7 +5,8 @@
 // Structure (one Simulator per call):
 //  - every participant has an uplink and a downlink QueuedLink (capacity from its access
 //    profile, optionally a capacity schedule or trace; drop-tail queue, loss, jitter
-//    from PacketAccessSpec). Server links are not a constraint in this mode.
+//    from PacketAccessSpec). An SFU/MCU with a finite ingress or egress capacity has one
+//    shared queued link for it (500 ms drop-tail).
 //  - transports (hops): mesh i->j (one per RTCPeerConnection: uplink i then downlink j);
 //    SFU i->server (uplink) and server->j (downlink). Each hop's sender runs a
 //    CongestionController (GCC) fed by transport-wide feedback from the hop's receiver
@@ -113,7 +114,8 @@ class PacketCallObserver {
   virtual ~PacketCallObserver() = default;
   // A transport's controller set a new target after a feedback report.
   virtual void on_target(int /*from*/, int /*to*/, SimTime /*t*/, double /*target_bps*/) {}
-  // An access link accepted a packet that waits `queue_delay`, or dropped one.
+  // A link accepted a packet that waits `queue_delay`, or dropped one (participant N: the
+  // server's ingress (uplink = true) or egress).
   virtual void on_queue(int /*participant*/, bool /*uplink*/, std::int64_t /*bytes*/, SimTime /*queue_delay*/,
                         SimTime /*t*/) {}
   virtual void on_drop(int /*participant*/, bool /*uplink*/, bool /*queue_full*/, SimTime /*t*/) {}

@@ -73,7 +73,7 @@ void CallDriver::hop_send(int h, std::uint32_t token) {
     }
     if (!p.rtx) media_sent_ += 1;
   }
-  net::QueuedLink& first = hop.from == kServer ? *links_[2 * hop.to + 1] : *links_[2 * hop.from];
+  net::QueuedLink& first = hop.from == kServer ? (egress_ ? *egress_ : *links_[2 * hop.to + 1]) : *links_[2 * hop.from];
   if (!first.send(token, p.wire)) {
     count_loss(p);
     release(token);
@@ -167,6 +167,8 @@ SimTime CallDriver::reverse_delay(int h) {
     const net::QueuedLink& l = *links_[2 * hop.from + 1];
     d += l.spec().propagation + l.queue_delay();
   }
+  if (hop.to == kServer && egress_) d += egress_->queue_delay();
+  if (hop.from == kServer && ingress_) d += ingress_->queue_delay();
   return d;
 }
 
