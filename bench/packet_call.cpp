@@ -1,5 +1,5 @@
 // Benchmark: packet-mode group calls (models/media/packet). Per case: simulated seconds
-// per CPU second, events per CPU second, CPU seconds, and the ratio of CPU time to a
+// per CPU second and per wall-clock second, events per CPU second, CPU seconds, and the ratio of CPU time to a
 // baseline case run in the same process (2-person mesh, 60 s), so machines compare.
 // Cases: the issue-12 targets (10-person SFU 60 s, 6-person mesh 60 s with 2.5 Mbit/s
 // video, 50-person SFU with a speaker layout approximated by last_n 5 / audio_last_n 3),
@@ -7,6 +7,7 @@
 // Figures: docs/performance.md.
 //
 //   ./build/bench_packet_call
+#include <chrono>
 #include <cstdio>
 #include <ctime>
 
@@ -38,19 +39,22 @@ double cpu_now() {
 }
 
 double run(const char* name, const PacketCallSpec& s, double baseline) {
+  const auto w0 = std::chrono::steady_clock::now();
   const double c0 = cpu_now();
   const PacketCallResult r = simulate_packet_call(s, 1);
   const double cpu = cpu_now() - c0;
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - w0).count();
   const double sim_s = s.call.duration.seconds();
-  std::printf("%-34s %10.1f %12.0f %12.0f %8.3f %8.2f\n", name, sim_s / cpu, static_cast<double>(r.events) / cpu,
-              static_cast<double>(r.events), cpu, baseline > 0 ? cpu / baseline : 1.0);
+  std::printf("%-34s %10.1f %10.1f %12.0f %12.0f %8.3f %8.2f\n", name, sim_s / cpu, sim_s / wall,
+              static_cast<double>(r.events) / cpu, static_cast<double>(r.events), cpu, baseline > 0 ? cpu / baseline : 1.0);
   return cpu;
 }
 
 }  // namespace
 
 int main() {
-  std::printf("%-34s %10s %12s %12s %8s %8s\n", "case", "sim_s/cpu_s", "events/s", "events", "cpu_s", "x_base");
+  std::printf("%-34s %10s %10s %12s %12s %8s %8s\n", "case", "sim_s/cpu_s", "sim_s/wall", "events/s", "events", "cpu_s",
+              "x_base");
   const double base = run("baseline: mesh N=2 60s", make(TopologyKind::kMesh, 2, 60), 0);
   run("target: sfu N=10 60s", make(TopologyKind::kSfu, 10, 60), base);
   run("target: mesh N=6 60s (2.5 Mbit/s)", make(TopologyKind::kMesh, 6, 60), base);
