@@ -76,7 +76,10 @@ class Collector final : public CallObserver {
       acc_[i].down_del += down[i] * dt;
       p_[i].uplink_saturated = p_[i].uplink_saturated || a.link_saturated[a.ctx.links.up(i)];
       p_[i].downlink_saturated = p_[i].downlink_saturated || a.link_saturated[a.ctx.links.down(i)];
-      p_[i].trace.push_back(RateStep{from, up[i], down[i]});
+      const double need = i < static_cast<int>(a.plan.client_cores.size()) ? a.plan.client_cores[i] : 0.0;
+      acc_[i].cores += need * dt;
+      if (a.client_factor[i] < 1) p_[i].cpu_short = true;
+      p_[i].trace.push_back(RateStep{from, up[i], down[i], need * a.client_factor[i]});
     }
     for (int s = 0; s < kServerCount; ++s) {
       Srv& v = srv_[s];
@@ -101,6 +104,11 @@ class Collector final : public CallObserver {
       if (first_ && !e.failed && e.payload_bps > 0) latency_.push_back(e.latency.seconds());
     }
     first_ = false;
+    limits_.uplink |= a.limits.uplink;
+    limits_.downlink |= a.limits.downlink;
+    limits_.client_cpu |= a.limits.client_cpu;
+    limits_.server_cpu |= a.limits.server_cpu;
+    limits_.server_net |= a.limits.server_net;
   }
 
   CallResult finish() {
@@ -117,6 +125,7 @@ class Collector final : public CallObserver {
       p.streams_sent = s.sent / T;
       p.streams_received = s.recv / T;
       p.full_rate_fraction = s.expected > 0 ? s.full / s.expected : 1.0;
+      p.client_cores = s.cores / T;
       all = all && p.all_full;
     }
     for (int s = 0; s < kServerCount; ++s) {
@@ -140,12 +149,13 @@ class Collector final : public CallObserver {
     r.full_rate_fraction = expected_ > 0 ? full_ / expected_ : 1.0;
     r.failed_fraction = expected_ > 0 ? failed_ / expected_ : 0.0;
     r.all_full = all;
+    r.limits = limits_;
     return r;
   }
 
  private:
   struct Acc {
-    double up_req = 0, up_del = 0, down_req = 0, down_del = 0, sent = 0, recv = 0, full = 0, expected = 0;
+    double up_req = 0, up_del = 0, down_req = 0, down_del = 0, sent = 0, recv = 0, full = 0, expected = 0, cores = 0;
   };
   struct Srv {
     double in = 0, out = 0, in_req = 0, out_req = 0, cpu = 0, cpu_max = 0, sat = 0;
@@ -156,6 +166,7 @@ class Collector final : public CallObserver {
   Srv srv_[kServerCount];
   double wire_bytes_ = 0, expected_ = 0, full_ = 0, failed_ = 0;
   std::vector<double> latency_;
+  CallLimits limits_;
   bool first_ = true;
 };
 
@@ -201,7 +212,7 @@ class CallRun {
     for (int i = 0; i < spec.group_size; ++i) {
       const int k = draw_access_profile(spec, seed, i);
       const AccessProfile& a = spec.access[k];
-      v[i] = Participant{k, a.uplink_bps, a.downlink_bps, a.latency};
+      v[i] = Participant{k, a.uplink_bps, a.downlink_bps, a.latency, &a.layout, &a.device};
     }
     return v;
   }
@@ -225,7 +236,7 @@ class CallRun {
   void emit(SimTime to) {
     if (to < last_ || (emitted_ && to == last_)) return;  // nothing new to report
     emitted_ = true;
-    Allocation a{ctx_, plan_, rate_, fraction_, full_, load_, capacity_, saturated_};
+    Allocation a{ctx_, plan_, rate_, fraction_, full_, load_, capacity_, saturated_, client_factor_, limits_};
     for (CallObserver* o : observers_) o->on_interval(last_, to, a);
     last_ = to;
   }
@@ -238,8 +249,22 @@ class CallRun {
     double factor[kServerCount];
     for (int s = 0; s < kServerCount; ++s)
       factor[s] = plan_.cpu_cores[s] > cpu_capacity_[s] ? cpu_capacity_[s] / plan_.cpu_cores[s] : 1.0;
+    // A client short of CPU encodes (and renders) in proportion to the cores it has.
+    const int n = spec_.group_size;
+    client_factor_.assign(n, 1.0);
+    limits_ = CallLimits{};
+    for (int i = 0; i < n && i < static_cast<int>(plan_.client_cores.size()); ++i) {
+      const double cap = participants_[i].device->capacity();
+      if (plan_.client_cores[i] > cap * (1 + 1e-12)) {
+        client_factor_[i] = cap / plan_.client_cores[i];
+        limits_.client_cpu = true;
+      }
+    }
+    for (int s = 0; s < kServerCount; ++s) limits_.server_cpu |= factor[s] < 1;
     auto demand = [&](const PlannedFlow& f) {
-      return f.origin_server >= 0 ? f.demand_bps * factor[f.origin_server] : f.demand_bps;
+      double d = f.origin_server >= 0 ? f.demand_bps * factor[f.origin_server] : f.demand_bps;
+      if (f.encoded_video && f.sender >= 0) d *= client_factor_[f.sender];
+      return d;
     };
     auto links = [](const PlannedFlow& f) { return std::span<const std::uint32_t>(f.links, f.nlinks); };
 
@@ -290,8 +315,17 @@ class CallRun {
         frac = std::min(frac, d > 0 ? rate_[leg] / d : 0.0);
       }
       fraction_[k] = frac;
-      full_[k] = e.payload_bps >= e.nominal_payload_bps * (1 - 1e-9) && frac >= 1 - 1e-6;
+      full_[k] = e.payload_bps >= e.nominal_payload_bps * (1 - 1e-9) && frac >= 1 - 1e-6 &&
+                 (e.kind != MediaKind::kVideo || client_factor_[e.receiver] >= 1);
     }
+    limits_.uplink |= plan_.shortfall.uplink;
+    limits_.downlink |= plan_.shortfall.downlink;
+    for (int i = 0; i < n; ++i) {
+      limits_.uplink |= saturated_[ctx_.links.up(i)] != 0;
+      limits_.downlink |= saturated_[ctx_.links.down(i)] != 0;
+    }
+    for (int s = 0; s < kServerCount; ++s)
+      limits_.server_net |= saturated_[ctx_.links.in(s)] || saturated_[ctx_.links.out(s)];
   }
 
   const CallSpec& spec_;
@@ -309,6 +343,8 @@ class CallRun {
   std::vector<std::uint32_t> index_;
   std::vector<double> rate_, fraction_, load_;
   std::vector<char> full_, saturated_;
+  std::vector<double> client_factor_;
+  CallLimits limits_;
   SimTime last_;
   bool emitted_ = false;
   int replans_ = 0;

@@ -25,6 +25,14 @@ void StreamPlan::clear() {
   flows.clear();
   streams.clear();
   for (double& c : cpu_cores) c = 0;
+  client_cores.clear();
+  shortfall = PlanShortfall{};
+}
+
+PacketStream sender_audio(const CallContext& ctx, std::span<const int> recency, int i) {
+  const AudioProfile& a = ctx.spec.media.audio;
+  if (!a.dtx || recency.empty() || recency[0] == i) return audio_stream(a);
+  return audio_dtx_stream(a);
 }
 
 PeerPath CallContext::peer_path(int from, int to) const {

@@ -30,6 +30,8 @@ struct Participant {
   int profile = 0;  // index into CallSpec::access
   double uplink_bps = 0, downlink_bps = 0;
   SimTime latency;  // one-way access latency
+  const LayoutSpec* layout = nullptr;   // its access profile's layout
+  const DeviceClass* device = nullptr;  // its access profile's device class
 };
 
 struct LinkMap {
@@ -49,6 +51,7 @@ struct PlannedFlow {
   std::int8_t origin_server = -1;  // server emitting it: its CPU overload throttles the flow
   std::int32_t sender = -1;        // participant whose uplink it leaves (-1: a server)
   std::int32_t receiver = -1;      // participant whose downlink it enters (-1: a server)
+  bool encoded_video = false;      // video encoded by `sender`: its client CPU shortage throttles it
   std::uint8_t nlinks = 0;
   std::uint32_t links[4] = {};
 };
@@ -63,10 +66,18 @@ struct EndToEndStream {
   bool failed = false;             // no connectivity (ICE failure): counts against connectivity
 };
 
+// Why a plan cannot give every receiver what its layout asks, before any sharing.
+struct PlanShortfall {
+  bool uplink = false;    // a sender cannot send a layer some receiver asks (SFU simulcast/SVC)
+  bool downlink = false;  // a receiver's downlink cannot hold every asked layer (SFU allocator)
+};
+
 struct StreamPlan {
   std::vector<PlannedFlow> flows;
   std::vector<EndToEndStream> streams;
   double cpu_cores[kServerCount] = {};
+  std::vector<double> client_cores;  // per participant, reference cores (codec_cost.hpp)
+  PlanShortfall shortfall;
   void clear();
 };
 
@@ -114,8 +125,14 @@ std::int32_t add_flow(StreamPlan& plan, const ServerLeg& leg, double demand, dou
                       std::int32_t sender, std::int32_t receiver, std::int8_t origin_server = -1,
                       std::int32_t parent = -1);
 
+// The audio stream participant i sends now: full rate when it is the current dominant
+// speaker (recency[0]) or DTX is off, else the DTX comfort-noise stream.
+PacketStream sender_audio(const CallContext& ctx, std::span<const int> recency, int i);
+// Whether a plan depends on who speaks beyond video priorities (DTX).
+inline bool dtx_on(const CallContext& ctx) { return ctx.spec.media.audio.enabled && ctx.spec.media.audio.dtx; }
+
 // The plans of the mesh and of the SFU (used by hybrid).
-void plan_mesh(const CallContext& ctx, StreamPlan& out);
+void plan_mesh(const CallContext& ctx, std::span<const int> recency, StreamPlan& out);
 void plan_sfu(const CallContext& ctx, std::span<const int> recency, StreamPlan& out);
 
 }  // namespace p2psim::media
