@@ -7,7 +7,8 @@
 // `cores` it falls behind in proportion (libwebrtc's CPU overuse detection lowers the
 // encoder's frame rate/resolution; decoding drops frames): its video encodes and the
 // videos it renders run at cores * speed / need of their rate, and it does not "fit".
-// Defaults and sources: docs/models/media.md, section "Client CPU".
+// Defaults (laptop 2 cores, desktop 4, phone 2 at half speed: assumptions) and sources:
+// docs/models/media.md, section "Client CPU".
 #pragma once
 
 #include <limits>
@@ -22,8 +23,8 @@ struct DeviceClass {
   // Reference cores this device can supply.
   double capacity() const { return cores * speed; }
 
-  static DeviceClass laptop() { return {"laptop", 4, 1.0}; }
-  static DeviceClass desktop() { return {"desktop", 8, 1.0}; }
+  static DeviceClass laptop() { return {"laptop", 2, 1.0}; }
+  static DeviceClass desktop() { return {"desktop", 4, 1.0}; }
   static DeviceClass phone() { return {"phone", 2, 0.5}; }
 };
 
