@@ -102,9 +102,15 @@ TEST_CASE("group-call: the default scenario parses and one point runs", "[app][g
   REQUIRE(a.metrics.size() == b.metrics.size());
   for (std::size_t i = 0; i < a.metrics.size(); ++i) CHECK(a.metrics[i].value == b.metrics[i].value);
   CHECK(metric(a, "group_size") == 4);
-  // Mesh: everyone requests 3 x (audio + 720p video) up, whatever their access.
+  // Mesh: everyone requests 3 x 720p video up, whatever their access, and 3 x audio: at
+  // full rate while the speaker (one of the 4 at any time), at the DTX rate (one 10 B
+  // update per 400 ms) otherwise.
   const double audio = 32'000 + 50 * 8 * 50.0, video = 2'500'000 + 270 * 8 * 50.0;
-  CHECK(metric(a, "uplink_requested_mean_bps") == Approx(3 * (audio + video)));
+  const double dtx = 2.5 * 8 * (10 + 50.0);
+  CHECK(metric(a, "uplink_requested_mean_bps") == Approx(3 * video + 3 * (audio + 3 * dtx) / 4));
+  // The phones on LTE (speaker view) and cable laptops are limited by the uplink.
+  CHECK(metric(a, "limit_lte_uplink") == 1);
+  CHECK(metric(a, "limit_fibre_uplink") == 0);
   // Everyone on LTE (6 Mbit/s up) cannot upload 3 x 2.66 Mbit/s; on fibre they can.
   CHECK(metric(a, "fits_lte") == 0);
   CHECK(metric(a, "fits_fibre") == 1);
@@ -135,4 +141,30 @@ TEST_CASE("group-call: summary shows per-topology rows and the largest N that fi
   CHECK(out.find("call.topology=mesh                   4 (uplink+client CPU)  4 (uplink)\n") != std::string::npos);
   CHECK(out.find("call.topology=sfu                                       8+          8+\n") != std::string::npos);
   CHECK(out.find("nan") == std::string::npos);
+}
+
+TEST_CASE("group-call: layouts, devices, DTX and SVC keys parse; unknown names are errors", "[app][group_call]") {
+  const std::string base =
+      "call: {topology: sfu, group_size: 5}\n"
+      "access:\n  a: {uplink: 10Mbps, downlink: 20Mbps, layout: big, device: tablet}\n"
+      "layouts:\n  big: {view: gallery, max_tiles: 9, screen_height: 720}\n"
+      "devices:\n  tablet: {cores: 3, speed: 0.7}\n"
+      "media:\n  audio: {dtx: true}\n  video: {scalability: svc}\n";
+  const auto st = kind().parse(field_of(base));
+  const study::RunResult r = st->run(1);
+  CHECK(metric(r, "fits_a") == 1);
+  CHECK(metric(r, "client_cores_mean") > 0);
+  try {
+    kind().parse(field_of("access:\n  a: {uplink: 1Mbps, downlink: 1Mbps, layout: nope}\n"));
+    FAIL("expected an error");
+  } catch (const scenario::ScenarioError& e) {
+    CHECK_THAT(std::string(e.what()), Catch::Contains("x.yaml:2:"));
+    CHECK_THAT(std::string(e.what()), Catch::Contains("a layout name"));
+  }
+  try {
+    kind().parse(field_of("layouts:\n  mine: {max_tiles: 4}\n"));
+    FAIL("expected an error");
+  } catch (const scenario::ScenarioError& e) {
+    CHECK_THAT(std::string(e.what()), Catch::Contains("needs its view"));
+  }
 }
