@@ -63,12 +63,13 @@ class Collector final : public CallObserver {
         if (fl.demand_bps > 0) s.recv += dt;
       }
       wire_bytes_ += r * dt / 8.0;
+      const std::uint32_t first_server_link = a.ctx.links.in(0);
       for (int k = 0; k < fl.nlinks; ++k) {
         const std::uint32_t l = fl.links[k];
-        for (int s = 0; s < kServerCount; ++s) {
-          if (l == a.ctx.links.in(s)) srv_[s].in_req += fl.nominal_bps * dt;
-          if (l == a.ctx.links.out(s)) srv_[s].out_req += fl.nominal_bps * dt;
-        }
+        if (l < first_server_link) continue;
+        const std::uint32_t off = l - first_server_link;  // server s: in = 2s, out = 2s + 1
+        Srv& v = srv_[off / 2];
+        (off % 2 == 0 ? v.in_req : v.out_req) += fl.nominal_bps * dt;
       }
     }
     for (int i = 0; i < n; ++i) {
@@ -170,15 +171,42 @@ class Collector final : public CallObserver {
   bool first_ = true;
 };
 
+// Buffers of one call run, reused by the next run on the same thread (a sweep runs
+// thousands of calls; fresh large allocations per run cost more than the model).
+struct CallBuffers {
+  StreamPlan plan;
+  FlowSet set;
+  MaxMinWorkspace ws;
+  MaxMinResult r1, r2;
+  std::vector<std::uint32_t> index;
+  std::vector<double> capacity, cap2, rate, fraction, load, client_factor;
+  std::vector<char> full, saturated;
+};
+
 class CallRun {
  public:
-  CallRun(const CallSpec& spec, std::uint64_t seed, std::span<CallObserver* const> observers)
+  CallRun(const CallSpec& spec, std::uint64_t seed, std::span<CallObserver* const> observers, CallBuffers& b)
       : spec_(spec),
         participants_(draw(spec, seed)),
         ctx_{spec, participants_, LinkMap{spec.group_size}},
         topology_(make_topology(spec.topology)),
         speakers_(Rng::stream(seed, "media/speakers")),
-        observers_(observers.begin(), observers.end()) {
+        observers_(observers.begin(), observers.end()),
+        capacity_(b.capacity),
+        plan_(b.plan),
+        set_(b.set),
+        ws_(b.ws),
+        r1_(b.r1),
+        r2_(b.r2),
+        index_(b.index),
+        cap2_(b.cap2),
+        rate_(b.rate),
+        fraction_(b.fraction),
+        load_(b.load),
+        full_(b.full),
+        saturated_(b.saturated),
+        client_factor_(b.client_factor) {
+    plan_.clear();
     const int n = spec.group_size;
     capacity_.assign(ctx_.links.count(), kUnlimited);
     for (int i = 0; i < n; ++i) {
@@ -276,10 +304,12 @@ class CallRun {
       set_.add(demand(plan_.flows[f]), links(plan_.flows[f]));
       index_.push_back(static_cast<std::uint32_t>(f));
     }
-    const MaxMinResult r1 = max_min_fair(capacity_, set_);
+    max_min_fair(capacity_, set_, ws_, r1_);
+    const MaxMinResult& r1 = r1_;
     for (std::size_t k = 0; k < index_.size(); ++k) rate_[index_[k]] = r1.rate[k];
 
-    std::vector<double> cap2(L);
+    std::vector<double>& cap2 = cap2_;
+    cap2.resize(L);
     for (std::size_t l = 0; l < L; ++l) cap2[l] = std::max(0.0, capacity_[l] - r1.load[l]);
     set_.clear();
     index_.clear();
@@ -291,7 +321,8 @@ class CallRun {
       set_.add(demand(fl) * frac, links(fl));
       index_.push_back(static_cast<std::uint32_t>(f));
     }
-    const MaxMinResult r2 = max_min_fair(cap2, set_);
+    max_min_fair(cap2, set_, ws_, r2_);
+    const MaxMinResult& r2 = r2_;
     for (std::size_t k = 0; k < index_.size(); ++k) rate_[index_[k]] = r2.rate[k];
 
     load_.assign(L, 0.0);
@@ -336,14 +367,16 @@ class CallRun {
   std::vector<CallObserver*> observers_;
   Simulator sim_;
   std::vector<int> recency_;
-  std::vector<double> capacity_;
+  std::vector<double>& capacity_;
   double cpu_capacity_[kServerCount] = {};
-  StreamPlan plan_;
-  FlowSet set_;
-  std::vector<std::uint32_t> index_;
-  std::vector<double> rate_, fraction_, load_;
-  std::vector<char> full_, saturated_;
-  std::vector<double> client_factor_;
+  StreamPlan& plan_;
+  FlowSet& set_;
+  MaxMinWorkspace& ws_;
+  MaxMinResult &r1_, &r2_;
+  std::vector<std::uint32_t>& index_;
+  std::vector<double>&cap2_, &rate_, &fraction_, &load_;
+  std::vector<char>&full_, &saturated_;
+  std::vector<double>& client_factor_;
   CallLimits limits_;
   SimTime last_;
   bool emitted_ = false;
@@ -356,7 +389,8 @@ CallResult simulate_group_call(const CallSpec& spec, std::uint64_t seed, std::sp
   Collector collector(spec.group_size, spec.duration);
   std::vector<CallObserver*> all{&collector};
   all.insert(all.end(), observers.begin(), observers.end());
-  CallRun run(spec, seed, all);
+  thread_local CallBuffers buffers;
+  CallRun run(spec, seed, all, buffers);
   run.run();
   CallResult r = collector.finish();
   for (std::size_t i = 0; i < r.participants.size(); ++i)

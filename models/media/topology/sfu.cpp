@@ -35,8 +35,13 @@ void plan_sfu(const CallContext& ctx, std::span<const int> recency, StreamPlan& 
   std::vector<PacketStream> fwd(L);
   for (int k = 0; k < L; ++k)
     fwd[k] = video_stream(m.video, m.video.layers[k].bitrate_bps * (svc ? 1.0 + m.video.svc_overhead : 1.0));
-  auto failed = [&](int i) { return ctx.server_path(i) == ServerPath::kFailed; };
-  auto camera = [&](int i) { return has_video && sends_video(*ctx.participants[i].layout); };
+  std::vector<char> failed_(n), camera_(n);
+  for (int i = 0; i < n; ++i) {
+    failed_[i] = ctx.server_path(i) == ServerPath::kFailed;
+    camera_[i] = has_video && sends_video(*ctx.participants[i].layout);
+  }
+  auto failed = [&](int i) { return failed_[i] != 0; };
+  auto camera = [&](int i) { return camera_[i] != 0; };
   {
     const std::size_t pairs = static_cast<std::size_t>(n) * static_cast<std::size_t>(n - 1);
     const std::size_t kinds = (m.audio.enabled ? 1 : 0) + (has_video ? 1 : 0);
@@ -96,7 +101,7 @@ void plan_sfu(const CallContext& ctx, std::span<const int> recency, StreamPlan& 
   std::vector<TileRequest> tiles;
   std::vector<LayerAsk> asks;
   std::vector<int> sel;
-  std::vector<double> layer_wire(L);
+  std::vector<double> layer_wire(L), fps;
   for (int j = 0; j < n; ++j) {
     const bool j_failed = failed(j);
     const ServerLeg leg = j_failed ? ServerLeg{} : download_leg(ctx, j, kSfuServer);
@@ -105,12 +110,17 @@ void plan_sfu(const CallContext& ctx, std::span<const int> recency, StreamPlan& 
 
     if (m.audio.enabled) {
       audio_senders.clear();
-      for (int s : recency) {
-        if (s == j) continue;
-        if (spec.audio_last_n > 0 && static_cast<int>(audio_senders.size()) >= spec.audio_last_n) break;
-        audio_senders.push_back(s);
+      if (spec.audio_last_n > 0) {
+        for (int s : recency) {
+          if (s == j) continue;
+          if (static_cast<int>(audio_senders.size()) >= spec.audio_last_n) break;
+          audio_senders.push_back(s);
+        }
+      } else {
+        for (int s = 0; s < n; ++s)
+          if (s != j) audio_senders.push_back(s);
       }
-      if (spec.audio_last_n <= 0) std::sort(audio_senders.begin(), audio_senders.end());
+      const int h = packet_overhead_bytes(m.overhead, leg.transport);
       for (int i : audio_senders) {
         const PacketStream& audio = audio_of[i];
         EndToEndStream e;
@@ -121,7 +131,7 @@ void plan_sfu(const CallContext& ctx, std::span<const int> recency, StreamPlan& 
         if (j_failed || failed(i)) {
           e.failed = true;
         } else {
-          const double w = wire_bps(audio, m.overhead, leg.transport);
+          const double w = audio.wire_bps(h);
           budget -= w;
           e.payload_bps = audio.payload_bps;
           e.latency = latency(i);
@@ -138,7 +148,7 @@ void plan_sfu(const CallContext& ctx, std::span<const int> recency, StreamPlan& 
     visible_tiles(*ctx.participants[j].layout, j, recency, spec.last_n, tiles);
     std::erase_if(tiles, [&](const TileRequest& t) { return !camera(t.sender); });
     asks.resize(tiles.size());
-    std::vector<double> fps(tiles.size());
+    fps.resize(tiles.size());
     for (std::size_t s = 0; s < tiles.size(); ++s) {
       const int i = tiles[s].sender;
       LayerAsk& a = asks[s];
@@ -148,8 +158,8 @@ void plan_sfu(const CallContext& ctx, std::span<const int> recency, StreamPlan& 
       if (!failed(i) && a.asked >= a.available) out.shortfall.uplink = true;
     }
     sel.assign(tiles.size(), -1);
+    for (int k = 0; k < L; ++k) layer_wire[k] = fwd[k].wire_bps(packet_overhead_bytes(m.overhead, leg.transport));
     if (!j_failed) {
-      for (int k = 0; k < L; ++k) layer_wire[k] = wire_bps(fwd[k], m.overhead, leg.transport);
       allocate_layers(budget, layer_wire, asks, sel);
       for (std::size_t s = 0; s < tiles.size(); ++s)
         if (asks[s].available > 0 && sel[s] < std::min(asks[s].asked, asks[s].available - 1)) out.shortfall.downlink = true;
@@ -166,14 +176,14 @@ void plan_sfu(const CallContext& ctx, std::span<const int> recency, StreamPlan& 
       if (j_failed || failed(i)) {
         e.failed = true;
       } else {
-        const double nominal = wire_bps(fwd[asked], m.overhead, leg.transport) * share;
+        const double nominal = layer_wire[asked] * share;
         e.latency = latency(i);
         if (sel[s] >= 0) {
           const int k = sel[s];
           const std::int32_t parent = up_layer[static_cast<std::size_t>(i) * L + k];
           e.payload_bps = fwd[k].payload_bps * share;
           e.legs[0] = parent;
-          e.legs[1] = add_flow(out, leg, wire_bps(fwd[k], m.overhead, leg.transport) * share, nominal,
+          e.legs[1] = add_flow(out, leg, layer_wire[k] * share, nominal,
                                fwd[k].packets_per_s * share, -1, j, kSfuServer, parent);
           out.client_cores[j] += codec.decode(layers[static_cast<std::size_t>(k)].height, fps[s]);
         } else {

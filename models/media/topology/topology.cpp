@@ -83,21 +83,6 @@ ServerLeg download_leg(const CallContext& ctx, int i, int server) {
   return leg;
 }
 
-std::int32_t add_flow(StreamPlan& plan, const ServerLeg& leg, double demand, double nominal, double pps,
-                      std::int32_t sender, std::int32_t receiver, std::int8_t origin_server, std::int32_t parent) {
-  PlannedFlow f;
-  f.demand_bps = demand;
-  f.nominal_bps = nominal;
-  f.packets_per_s = pps;
-  f.sender = sender;
-  f.receiver = receiver;
-  f.origin_server = origin_server;
-  f.parent = parent;
-  f.nlinks = leg.nlinks;
-  for (int k = 0; k < leg.nlinks; ++k) f.links[k] = leg.links[k];
-  plan.flows.push_back(f);
-  return static_cast<std::int32_t>(plan.flows.size() - 1);
-}
 
 std::unique_ptr<Topology> make_topology(TopologyKind kind) {
   switch (kind) {

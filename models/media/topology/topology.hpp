@@ -121,9 +121,21 @@ ServerLeg upload_leg(const CallContext& ctx, int i, int server);
 ServerLeg download_leg(const CallContext& ctx, int i, int server);
 
 // Appends a flow over `leg`; returns its index.
-std::int32_t add_flow(StreamPlan& plan, const ServerLeg& leg, double demand, double nominal, double pps,
-                      std::int32_t sender, std::int32_t receiver, std::int8_t origin_server = -1,
-                      std::int32_t parent = -1);
+inline std::int32_t add_flow(StreamPlan& plan, const ServerLeg& leg, double demand, double nominal, double pps,
+                             std::int32_t sender, std::int32_t receiver, std::int8_t origin_server = -1,
+                             std::int32_t parent = -1) {
+  PlannedFlow& f = plan.flows.emplace_back();
+  f.demand_bps = demand;
+  f.nominal_bps = nominal;
+  f.packets_per_s = pps;
+  f.sender = sender;
+  f.receiver = receiver;
+  f.origin_server = origin_server;
+  f.parent = parent;
+  f.nlinks = leg.nlinks;
+  for (int k = 0; k < leg.nlinks; ++k) f.links[k] = leg.links[k];
+  return static_cast<std::int32_t>(plan.flows.size() - 1);
+}
 
 // The audio stream participant i sends now: full rate when it is the current dominant
 // speaker (recency[0]) or DTX is off, else the DTX comfort-noise stream.
