@@ -152,7 +152,9 @@ void parse_servers(const Field& servers, GroupCallParams& p) {
   servers.allow_only({"sfu", "mcu", "turn"});
   CallSpec& s = p.spec;
   if (auto f = servers.get("sfu")) {
-    f->allow_only({"ingress", "egress", "cpu_cores", "latency", "forwarding_delay", "packet_cost_us", "srtp_byte_cost_ns"});
+    f->allow_only({"ingress", "egress", "cpu_cores", "latency", "forwarding_delay", "packet_cost_us", "srtp_byte_cost_ns",
+                   "cascade"});
+    s.sfu_cascade = f->get_bool("cascade", s.sfu_cascade);
     parse_server(*f, s.sfu, "forwarding_delay");
     s.sfu.cpu_cores = get_cores(*f, "cpu_cores", s.sfu.cpu_cores);
     s.sfu_cpu.packet_cost_s = 1e-6 * f->get_double("packet_cost_us", 1e6 * s.sfu_cpu.packet_cost_s, 0, 1e6);
@@ -195,6 +197,44 @@ void parse_connectivity(const Field& c, GroupCallParams& p) {
   p.relay_tcp = c.get_enum<bool>("relay_transport", false, {{"udp", false}, {"tcp", true}});
 }
 
+
+
+// regions: {name: {share, latency: {other: duration, ...}}}; each pair's one-way latency
+// given once (on either side), symmetric.
+void parse_regions(const Field& f, CallSpec& s) {
+  f.expect_map();
+  const auto entries = f.entries();
+  for (const auto& [name, e] : entries) {
+    e.allow_only({"share", "latency"});
+    s.regions.push_back(media::Region{name, e.get_double("share", 1.0, 1e-9, 1e9)});
+  }
+  const std::size_t R = s.regions.size();
+  if (R == 0) f.fail("expected at least one region");
+  std::vector<int> given(R * R, 0);
+  s.region_latency.assign(R * R, SimTime::zero());
+  auto index = [&](const std::string& n) {
+    for (std::size_t k = 0; k < R; ++k)
+      if (s.regions[k].name == n) return static_cast<int>(k);
+    return -1;
+  };
+  for (std::size_t a = 0; a < R; ++a) {
+    auto lat = entries[a].second.get("latency");
+    if (!lat) continue;
+    for (const auto& [other, v] : lat->entries()) {
+      const int b = index(other);
+      if (b < 0 || b == static_cast<int>(a)) v.fail("expected another region's name");
+      if (given[a * R + b]) v.fail("latency between these regions is given twice");
+      const SimTime t = v.as_time(SimTime::zero(), SimTime::s(10));
+      s.region_latency[a * R + b] = s.region_latency[b * R + a] = t;
+      given[a * R + b] = given[b * R + a] = 1;
+    }
+  }
+  for (std::size_t a = 0; a < R; ++a)
+    for (std::size_t b = a + 1; b < R; ++b)
+      if (!given[a * R + b])
+        f.fail("no latency between regions " + s.regions[a].name + " and " + s.regions[b].name +
+               " (give regions." + s.regions[a].name + ".latency." + s.regions[b].name + ")");
+}
 
 // Built-in layouts (the defaults of each view) and any the scenario defines or overrides.
 std::map<std::string, media::LayoutSpec> parse_layouts(const Field* f) {
@@ -285,6 +325,9 @@ GroupCallParams parse_group_call_params(const Field& root) {
   if (auto f = root.get("access")) parse_access(*f, p, layouts, devices);
   if (auto f = root.get("media")) parse_media(*f, p);
   if (auto f = root.get("servers")) parse_servers(*f, p);
+  if (auto f = root.get("regions")) parse_regions(*f, p.spec);
+  if (p.spec.sfu_cascade && p.spec.regions.size() < 2)
+    root.require("servers").require("sfu").require("cascade").fail("cascading needs at least two regions");
   if (auto f = root.get("connectivity")) parse_connectivity(*f, p);
   check_size(root, p.spec);
   return p;

@@ -128,6 +128,14 @@ class GroupCallStudy final : public Study {
     put("server_cpu_cores", sfu.cpu_cores + mcu.cpu_cores);
     put("server_cpu_cores_max", sfu.cpu_cores_max + mcu.cpu_cores_max);
     put("server_saturated_time_fraction", std::max(sfu.saturated_time_fraction, mcu.saturated_time_fraction));
+    double sfu_max_out = 0, sfu_max_cores = 0;
+    for (const media::ServerResult& x : r.sfus) {
+      sfu_max_out = std::max(sfu_max_out, x.egress_bps);
+      sfu_max_cores = std::max(sfu_max_cores, x.cpu_cores);
+    }
+    put("inter_sfu_bps", r.inter_sfu_bps);
+    put("sfu_max_egress_bps", r.sfus.empty() ? sfu.egress_bps : sfu_max_out);
+    put("sfu_max_cores", r.sfus.empty() ? sfu.cpu_cores : sfu_max_cores);
     put("turn_ingress_bps", turn.ingress_bps);
     put("turn_egress_bps", turn.egress_bps);
     put("wire_bytes", r.wire_bytes);
@@ -176,7 +184,7 @@ StudyKind make_group_call_kind() {
   StudyKind k;
   k.name = "group-call";
   k.description = "mesh / SFU / MCU / hybrid group calls: per-participant rates, client and server load, largest N that fits";
-  k.sections = {"call", "access", "layouts", "devices", "media", "servers", "connectivity"};
+  k.sections = {"call", "access", "layouts", "devices", "regions", "media", "servers", "connectivity"};
   k.parse = [](const scenario::Field& root) -> std::unique_ptr<Study> {
     return std::make_unique<GroupCallStudy>(parse_group_call_params(root));
   };

@@ -89,6 +89,8 @@ void summarize_group_call(const RunSetSummary& s, std::ostream& os) {
     for (const auto& p : profiles) head.push_back(p);
     fits_rows.push_back(head);
   }
+  bool cascade = false;  // show inter-SFU traffic and the busiest SFU when some run cascades
+  for (const PointSummary& p : s.points) cascade = cascade || stat(p, "inter_sfu_bps") > 0;
   for (const std::string& key : group_keys) {
     auto pts = groups[key];
     std::stable_sort(pts.begin(), pts.end(), [](const PointSummary* a, const PointSummary* b) {
@@ -98,6 +100,10 @@ void summarize_group_call(const RunSetSummary& s, std::ostream& os) {
     std::vector<std::vector<std::string>> rows{{"N", "up req", "up got", "down req", "down got", "p95 down got", "full %",
                                                 "client cores", "max", "server out", "server cores", "latency ms",
                                                 "binding"}};
+    if (cascade) {
+      rows[0].insert(rows[0].end() - 1, "inter-SFU");
+      rows[0].insert(rows[0].end() - 1, "max SFU cores");
+    }
     for (const PointSummary* p : pts) {
       rows.push_back({std::to_string(static_cast<long>(stat(*p, "group_size"))), mbps(stat(*p, "uplink_requested_mean_bps")),
                       mbps(stat(*p, "uplink_delivered_mean_bps")), mbps(stat(*p, "downlink_requested_mean_bps")),
@@ -106,6 +112,10 @@ void summarize_group_call(const RunSetSummary& s, std::ostream& os) {
                       fmt("%.2f", stat(*p, "client_cores_max")), mbps(stat(*p, "server_egress_bps")),
                       fmt("%.2f", stat(*p, "server_cpu_cores")), fmt("%.0f", 1e3 * stat(*p, "latency_mean_s")),
                       stat(*p, "all_full") >= 1 - 1e-9 ? std::string("-") : binding(*p, "limit_")});
+      if (cascade) {
+        rows.back().insert(rows.back().end() - 1, mbps(stat(*p, "inter_sfu_bps")));
+        rows.back().insert(rows.back().end() - 1, fmt("%.2f", stat(*p, "sfu_max_cores")));
+      }
     }
     print_table(os, rows);
 

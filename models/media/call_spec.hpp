@@ -64,6 +64,13 @@ struct Connectivity {
   std::vector<ServerPath> server;
 };
 
+// A region participants are in (cascaded SFUs: one SFU per region). Participants draw a
+// region with probability share / sum (Rng stream "media/region/<i>").
+struct Region {
+  std::string name;
+  double share = 1;  // relative weight (> 0)
+};
+
 struct CallSpec {
   TopologyKind topology = TopologyKind::kSfu;
   int group_size = 4;                        // participants, >= 2
@@ -76,6 +83,14 @@ struct CallSpec {
   MediaProfile media;
   std::vector<AccessProfile> access = {AccessProfile{"default"}};
   std::vector<int> access_assignment;        // optional: profile index per participant (overrides drawing)
+  // Regions (empty: one region, no inter-region latency). region_latency[a * R + b] is the
+  // one-way latency between regions a and b (symmetric, 0 on the diagonal); it replaces
+  // core_latency between participants of different regions. Without cascade the one SFU
+  // (and the MCU) is in region 0.
+  std::vector<Region> regions;
+  std::vector<SimTime> region_latency;
+  std::vector<int> region_assignment;       // optional: region index per participant (overrides drawing)
+  bool sfu_cascade = false;                  // one SFU per region, streams relayed once per remote SFU
   ServerSpec sfu;
   ServerSpec mcu{kUnlimited, kUnlimited, kUnlimited, SimTime::ms(10), SimTime::ms(100)};
   ServerSpec turn;

@@ -25,6 +25,21 @@ int draw_access_profile(const CallSpec& spec, std::uint64_t seed, int i) {
   return static_cast<int>(spec.access.size() - 1);
 }
 
+int draw_region(const CallSpec& spec, std::uint64_t seed, int i) {
+  if (spec.regions.empty()) return 0;
+  if (!spec.region_assignment.empty()) return spec.region_assignment[static_cast<std::size_t>(i)];
+  double total = 0;
+  for (const Region& r : spec.regions) total += r.share;
+  Rng rng = Rng::stream(seed, "media/region/" + std::to_string(i));
+  const double u = rng.uniform01() * total;
+  double acc = 0;
+  for (std::size_t k = 0; k < spec.regions.size(); ++k) {
+    acc += spec.regions[k].share;
+    if (u < acc) return static_cast<int>(k);
+  }
+  return static_cast<int>(spec.regions.size() - 1);
+}
+
 namespace {
 
 // Quantile q of xs (Hyndman & Fan type 7, as p2psim::Samples) by selection, O(n).
@@ -63,13 +78,19 @@ class Collector final : public CallObserver {
         if (fl.demand_bps > 0) s.recv += dt;
       }
       wire_bytes_ += r * dt / 8.0;
+      if (fl.inter_sfu) inter_sfu_ += r * dt;
       const std::uint32_t first_server_link = a.ctx.links.in(0);
       for (int k = 0; k < fl.nlinks; ++k) {
         const std::uint32_t l = fl.links[k];
         if (l < first_server_link) continue;
         const std::uint32_t off = l - first_server_link;  // server s: in = 2s, out = 2s + 1
-        Srv& v = srv_[off / 2];
+        const std::uint32_t s = off / 2;
+        Srv& v = srv_[s < kServerCount ? s : static_cast<std::uint32_t>(kSfuServer)];
         (off % 2 == 0 ? v.in_req : v.out_req) += fl.nominal_bps * dt;
+        if (!regional_.empty()) {
+          const int reg = s == kSfuServer ? 0 : s >= kServerCount ? static_cast<int>(s) - kServerCount + 1 : -1;
+          if (reg >= 0) (off % 2 == 0 ? regional_[reg].in_req : regional_[reg].out_req) += fl.nominal_bps * dt;
+        }
       }
     }
     for (int i = 0; i < n; ++i) {
@@ -89,6 +110,28 @@ class Collector final : public CallObserver {
       v.cpu += a.plan.cpu_cores[s] * dt;
       v.cpu_max = std::max(v.cpu_max, a.plan.cpu_cores[s]);
       if (a.link_saturated[a.ctx.links.in(s)] || a.link_saturated[a.ctx.links.out(s)]) v.sat += dt;
+    }
+    if (a.ctx.links.sfus > 1) {
+      regional_.resize(static_cast<std::size_t>(a.ctx.links.sfus));
+      bool sat = false;
+      for (int r = 0; r < a.ctx.links.sfus; ++r) {
+        Srv& v = regional_[r];
+        const double in = a.link_load[a.ctx.links.sfu_in(r)], out = a.link_load[a.ctx.links.sfu_out(r)];
+        v.in += in * dt;
+        v.out += out * dt;
+        if (r > 0) {  // region 0's SFU is already in srv_[kSfuServer]
+          srv_[kSfuServer].in += in * dt;
+          srv_[kSfuServer].out += out * dt;
+        }
+        const double cores = static_cast<std::size_t>(r) < a.plan.sfu_cores.size() ? a.plan.sfu_cores[r] : 0.0;
+        v.cpu += cores * dt;
+        v.cpu_max = std::max(v.cpu_max, cores);
+        const bool s = a.link_saturated[a.ctx.links.sfu_in(r)] || a.link_saturated[a.ctx.links.sfu_out(r)];
+        if (s) v.sat += dt;
+        sat = sat || s;
+      }
+      if (sat && !(a.link_saturated[a.ctx.links.in(kSfuServer)] || a.link_saturated[a.ctx.links.out(kSfuServer)]))
+        srv_[kSfuServer].sat += dt;
     }
     for (std::size_t k = 0; k < a.plan.streams.size(); ++k) {
       const EndToEndStream& e = a.plan.streams[k];
@@ -139,6 +182,18 @@ class Collector final : public CallObserver {
       v.cpu_cores_max = srv_[s].cpu_max;
       v.saturated_time_fraction = srv_[s].sat / T;
     }
+    for (const Srv& s : regional_) {
+      ServerResult v;
+      v.ingress_bps = s.in / T;
+      v.egress_bps = s.out / T;
+      v.ingress_requested_bps = s.in_req / T;
+      v.egress_requested_bps = s.out_req / T;
+      v.cpu_cores = s.cpu / T;
+      v.cpu_cores_max = s.cpu_max;
+      v.saturated_time_fraction = s.sat / T;
+      r.sfus.push_back(v);
+    }
+    r.inter_sfu_bps = inter_sfu_ / T;
     r.participants = std::move(p_);
     r.wire_bytes = wire_bytes_;
     if (!latency_.empty()) {
@@ -165,6 +220,8 @@ class Collector final : public CallObserver {
   std::vector<ParticipantResult> p_;
   std::vector<Acc> acc_;
   Srv srv_[kServerCount];
+  std::vector<Srv> regional_;  // cascade: per regional SFU
+  double inter_sfu_ = 0;
   double wire_bytes_ = 0, expected_ = 0, full_ = 0, failed_ = 0;
   std::vector<double> latency_;
   CallLimits limits_;
@@ -188,7 +245,7 @@ class CallRun {
   CallRun(const CallSpec& spec, std::uint64_t seed, std::span<CallObserver* const> observers, CallBuffers& b)
       : spec_(spec),
         participants_(draw(spec, seed)),
-        ctx_{spec, participants_, LinkMap{spec.group_size}},
+        ctx_{spec, participants_, LinkMap{spec.group_size, sfu_count(spec)}},
         topology_(make_topology(spec.topology)),
         speakers_(Rng::stream(seed, "media/speakers")),
         observers_(observers.begin(), observers.end()),
@@ -214,10 +271,15 @@ class CallRun {
       capacity_[ctx_.links.down(i)] = participants_[i].downlink_bps;
     }
     const ServerSpec* servers[kServerCount] = {&spec.sfu, &spec.mcu, &spec.turn};
+    cpu_capacity_.assign(static_cast<std::size_t>(kServerCount + ctx_.links.sfus - 1), spec.sfu.cpu_cores);
     for (int s = 0; s < kServerCount; ++s) {
       capacity_[ctx_.links.in(s)] = servers[s]->ingress_bps;
       capacity_[ctx_.links.out(s)] = servers[s]->egress_bps;
       cpu_capacity_[s] = servers[s]->cpu_cores;
+    }
+    for (int r = 1; r < ctx_.links.sfus; ++r) {
+      capacity_[ctx_.links.sfu_in(r)] = spec.sfu.ingress_bps;
+      capacity_[ctx_.links.sfu_out(r)] = spec.sfu.egress_bps;
     }
     // Initial speaker order: a uniform random permutation (Fisher-Yates).
     recency_.resize(n);
@@ -235,12 +297,16 @@ class CallRun {
   int replans() const { return replans_; }
 
  private:
+  static int sfu_count(const CallSpec& spec) {
+    return spec.sfu_cascade && spec.regions.size() > 1 ? static_cast<int>(spec.regions.size()) : 1;
+  }
+
   static std::vector<Participant> draw(const CallSpec& spec, std::uint64_t seed) {
     std::vector<Participant> v(spec.group_size);
     for (int i = 0; i < spec.group_size; ++i) {
       const int k = draw_access_profile(spec, seed, i);
       const AccessProfile& a = spec.access[k];
-      v[i] = Participant{k, a.uplink_bps, a.downlink_bps, a.latency, &a.layout, &a.device};
+      v[i] = Participant{k, a.uplink_bps, a.downlink_bps, a.latency, &a.layout, &a.device, draw_region(spec, seed, i)};
     }
     return v;
   }
@@ -274,9 +340,17 @@ class CallRun {
     plan_.clear();
     topology_->plan(ctx_, recency_, plan_);
     const std::size_t F = plan_.flows.size(), L = capacity_.size();
-    double factor[kServerCount];
-    for (int s = 0; s < kServerCount; ++s)
-      factor[s] = plan_.cpu_cores[s] > cpu_capacity_[s] ? cpu_capacity_[s] / plan_.cpu_cores[s] : 1.0;
+    // Server CPU throttle factors: main servers, then regional SFUs 1.. (cascade).
+    std::vector<double>& factor = factor_;
+    factor.assign(cpu_capacity_.size(), 1.0);
+    for (std::size_t s = 0; s < factor.size(); ++s) {
+      double need = s < kServerCount ? plan_.cpu_cores[s] : 0.0;
+      if (ctx_.links.sfus > 1 && (s == kSfuServer || s >= kServerCount)) {
+        const std::size_t r = s == kSfuServer ? 0 : s - kServerCount + 1;
+        need = r < plan_.sfu_cores.size() ? plan_.sfu_cores[r] : 0.0;
+      }
+      if (need > cpu_capacity_[s]) factor[s] = cpu_capacity_[s] / need;
+    }
     // A client short of CPU encodes (and renders) in proportion to the cores it has.
     const int n = spec_.group_size;
     client_factor_.assign(n, 1.0);
@@ -288,7 +362,7 @@ class CallRun {
         limits_.client_cpu = true;
       }
     }
-    for (int s = 0; s < kServerCount; ++s) limits_.server_cpu |= factor[s] < 1;
+    for (double f : factor) limits_.server_cpu |= f < 1;
     auto demand = [&](const PlannedFlow& f) {
       double d = f.origin_server >= 0 ? f.demand_bps * factor[f.origin_server] : f.demand_bps;
       if (f.encoded_video && f.sender >= 0) d *= client_factor_[f.sender];
@@ -357,6 +431,8 @@ class CallRun {
     }
     for (int s = 0; s < kServerCount; ++s)
       limits_.server_net |= saturated_[ctx_.links.in(s)] || saturated_[ctx_.links.out(s)];
+    for (int r = 1; r < ctx_.links.sfus; ++r)
+      limits_.server_net |= saturated_[ctx_.links.sfu_in(r)] || saturated_[ctx_.links.sfu_out(r)];
   }
 
   const CallSpec& spec_;
@@ -368,7 +444,7 @@ class CallRun {
   Simulator sim_;
   std::vector<int> recency_;
   std::vector<double>& capacity_;
-  double cpu_capacity_[kServerCount] = {};
+  std::vector<double> cpu_capacity_, factor_;
   StreamPlan& plan_;
   FlowSet& set_;
   MaxMinWorkspace& ws_;

@@ -89,7 +89,9 @@ struct ServerResult {
 
 struct CallResult {
   std::vector<ParticipantResult> participants;
-  ServerResult servers[kServerCount];
+  ServerResult servers[kServerCount];  // the SFU entry sums every cascaded SFU
+  std::vector<ServerResult> sfus;      // cascade: one per region (SFU of region r)
+  double inter_sfu_bps = 0;            // cascade: time mean delivered between SFUs
   double wire_bytes = 0;            // bytes sent on every leg (a relayed stream counts per leg)
   double latency_mean_s = 0, latency_p95_s = 0;  // one-way, over delivered end-to-end streams
   double full_rate_fraction = 0;    // of expected end-to-end streams, time-weighted
@@ -100,11 +102,15 @@ struct CallResult {
 };
 
 // Runs the call. Preconditions: spec.group_size >= 2; spec.access non-empty with shares
-// > 0; connectivity vectors empty or sized N*N / N; last_n >= 0. Deterministic in seed.
+// > 0; connectivity vectors empty or sized N*N / N; last_n >= 0; regions empty or with
+// shares > 0 and region_latency sized R*R; region_assignment empty or sized N with valid
+// indices. Deterministic in seed.
 CallResult simulate_group_call(const CallSpec& spec, std::uint64_t seed,
                                std::span<CallObserver* const> observers = {});
 
 // Access profile index for participant i under `seed` (draw by shares).
 int draw_access_profile(const CallSpec& spec, std::uint64_t seed, int i);
+// Region index for participant i (0 without regions; stream "media/region/<i>").
+int draw_region(const CallSpec& spec, std::uint64_t seed, int i);
 
 }  // namespace p2psim::media

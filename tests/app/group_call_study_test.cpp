@@ -168,3 +168,24 @@ TEST_CASE("group-call: layouts, devices, DTX and SVC keys parse; unknown names a
     CHECK_THAT(std::string(e.what()), Catch::Contains("needs its view"));
   }
 }
+
+TEST_CASE("group-call: regions need every pair's latency; cascading needs two regions", "[app][group_call]") {
+  const auto ok = kind().parse(field_of(
+      "call: {group_size: 6}\nregions:\n  a: {latency: {b: 40ms, c: 90ms}}\n  b: {latency: {c: 70ms}}\n  c: {}\n"
+      "servers:\n  sfu: {cascade: true}\n"));
+  const study::RunResult r = ok->run(1);
+  CHECK(metric(r, "inter_sfu_bps") > 0);
+  try {
+    kind().parse(field_of("regions:\n  a: {latency: {b: 40ms}}\n  b: {}\n  c: {}\n"));
+    FAIL("expected an error");
+  } catch (const scenario::ScenarioError& e) {
+    CHECK_THAT(std::string(e.what()), Catch::Contains("no latency between regions a and c"));
+  }
+  try {
+    kind().parse(field_of("servers:\n  sfu: {cascade: true}\n"));
+    FAIL("expected an error");
+  } catch (const scenario::ScenarioError& e) {
+    CHECK_THAT(std::string(e.what()), Catch::Contains("x.yaml:2:"));
+    CHECK_THAT(std::string(e.what()), Catch::Contains("at least two regions"));
+  }
+}

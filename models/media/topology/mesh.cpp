@@ -48,7 +48,7 @@ void plan_mesh(const CallContext& ctx, std::span<const int> recency, StreamPlan&
         leg.links[leg.nlinks++] = ctx.links.out(kTurnServer);
         leg.latency = edges + spec.turn.latency * 2 + spec.turn.processing_delay;
       } else {
-        leg.latency = edges + spec.core_latency;
+        leg.latency = edges + peer_core_latency(ctx, i, j);
       }
       leg.links[leg.nlinks++] = ctx.links.down(j);
       const bool failed = path == PeerPath::kFailed;

@@ -50,6 +50,29 @@ void plan_sfu(const CallContext& ctx, std::span<const int> recency, StreamPlan& 
   }
   out.client_cores.assign(static_cast<std::size_t>(n), 0.0);
 
+  // Cascade: relay[(i * R + b) * (L + 1) + k] is the flow relaying sender i's layer k
+  // (k = L: audio) to the SFU of region b, created when a receiver there needs it.
+  const int R = ctx.links.sfus;
+  const bool cascade = spec.sfu_cascade && R > 1;
+  std::vector<std::int32_t> relay(cascade ? static_cast<std::size_t>(n) * R * (L + 1) : 0, -1);
+  auto sfu_server = [](int r) { return static_cast<std::int8_t>(r == 0 ? kSfuServer : kServerCount + r - 1); };
+  const int relay_h = packet_overhead_bytes(m.overhead, LegTransport::kUdp);
+  // The flow carrying `stream` of sender i's upload `parent` from its SFU to region b's.
+  auto relay_flow = [&](int i, int b, int k, const PacketStream& stream, std::int32_t parent) {
+    std::int32_t& f = relay[(static_cast<std::size_t>(i) * R + b) * (L + 1) + k];
+    if (f < 0) {
+      const int a = sfu_of(ctx, i);
+      ServerLeg leg;
+      leg.links[leg.nlinks++] = ctx.links.sfu_out(a);
+      leg.links[leg.nlinks++] = ctx.links.sfu_in(b);
+      const double w = stream.wire_bps(relay_h);
+      f = add_flow(out, leg, w, w, stream.packets_per_s, -1, -1, sfu_server(a), parent);
+      out.flows[static_cast<std::size_t>(f)].inter_sfu = true;
+      out.inter_sfu_bps += w;
+    }
+    return f;
+  };
+
   // Uploads.
   std::vector<std::int32_t> up_audio(n, -1), up_layer(static_cast<std::size_t>(n) * L, -1);
   std::vector<int> active_layers(n, 0);
@@ -105,7 +128,14 @@ void plan_sfu(const CallContext& ctx, std::span<const int> recency, StreamPlan& 
   for (int j = 0; j < n; ++j) {
     const bool j_failed = failed(j);
     const ServerLeg leg = j_failed ? ServerLeg{} : download_leg(ctx, j, kSfuServer);
-    auto latency = [&](int i) { return up_latency[i] + spec.sfu.processing_delay + leg.latency; };
+    const int b = sfu_of(ctx, j);
+    const std::int8_t origin = sfu_server(b);
+    auto remote = [&](int i) { return cascade && sfu_of(ctx, i) != b; };
+    auto latency = [&](int i) {
+      SimTime t = up_latency[i] + spec.sfu.processing_delay + leg.latency;
+      if (remote(i)) t += inter_sfu_latency(ctx, sfu_of(ctx, i), b) + spec.sfu.processing_delay;
+      return t;
+    };
     double budget = ctx.participants[j].downlink_bps;
 
     if (m.audio.enabled) {
@@ -136,7 +166,8 @@ void plan_sfu(const CallContext& ctx, std::span<const int> recency, StreamPlan& 
           e.payload_bps = audio.payload_bps;
           e.latency = latency(i);
           e.legs[0] = up_audio[i];
-          e.legs[1] = add_flow(out, leg, w, w, audio.packets_per_s, -1, j, kSfuServer, up_audio[i]);
+          if (remote(i)) e.legs[2] = relay_flow(i, b, L, audio, up_audio[i]);
+          e.legs[1] = add_flow(out, leg, w, w, audio.packets_per_s, -1, j, origin, up_audio[i]);
           out.client_cores[j] += codec.audio_decode;
         }
         out.streams.push_back(e);
@@ -183,25 +214,36 @@ void plan_sfu(const CallContext& ctx, std::span<const int> recency, StreamPlan& 
           const std::int32_t parent = up_layer[static_cast<std::size_t>(i) * L + k];
           e.payload_bps = fwd[k].payload_bps * share;
           e.legs[0] = parent;
+          if (remote(i)) e.legs[2] = relay_flow(i, b, k, fwd[k], parent);
           e.legs[1] = add_flow(out, leg, layer_wire[k] * share, nominal,
-                               fwd[k].packets_per_s * share, -1, j, kSfuServer, parent);
+                               fwd[k].packets_per_s * share, -1, j, origin, parent);
           out.client_cores[j] += codec.decode(layers[static_cast<std::size_t>(k)].height, fps[s]);
         } else {
-          add_flow(out, leg, 0.0, nominal, 0.0, -1, j, kSfuServer);  // asked, not forwarded
+          add_flow(out, leg, 0.0, nominal, 0.0, -1, j, origin);  // asked, not forwarded
         }
       }
       out.streams.push_back(e);
     }
   }
 
-  double pps = 0, bytes = 0;
+  // CPU of each SFU over the packets and bytes crossing its ingress and egress.
+  std::vector<double> pps(R, 0.0), bytes(R, 0.0);
+  const std::uint32_t first = ctx.links.sfu_in(0), extra = ctx.links.sfu_in(R > 1 ? 1 : 0);
   for (const PlannedFlow& f : out.flows)
-    for (int k = 0; k < f.nlinks; ++k)
-      if (f.links[k] == ctx.links.in(kSfuServer) || f.links[k] == ctx.links.out(kSfuServer)) {
-        pps += f.packets_per_s;
-        bytes += f.demand_bps / 8.0;
-      }
-  out.cpu_cores[kSfuServer] = spec.sfu_cpu.cores(pps, bytes);
+    for (int k = 0; k < f.nlinks; ++k) {
+      const std::uint32_t l = f.links[k];
+      int r = -1;
+      if (l == first || l == first + 1) r = 0;
+      else if (R > 1 && l >= extra) r = 1 + static_cast<int>((l - extra) / 2);
+      if (r < 0) continue;
+      pps[r] += f.packets_per_s;
+      bytes[r] += f.demand_bps / 8.0;
+    }
+  out.sfu_cores.assign(R, 0.0);
+  for (int r = 0; r < R; ++r) {
+    out.sfu_cores[r] = spec.sfu_cpu.cores(pps[r], bytes[r]);
+    out.cpu_cores[kSfuServer] += out.sfu_cores[r];
+  }
 }
 
 namespace {
