@@ -143,7 +143,7 @@ TEST_CASE("group-call: summary shows per-topology rows and the largest N that fi
   CHECK(out.find("nan") == std::string::npos);
 }
 
-TEST_CASE("group-call: layouts, devices, DTX and SVC keys parse; unknown names are errors", "[app][group_call]") {
+TEST_CASE("group-call: layouts, devices, DTX and SVC keys parse - unknown names are errors", "[app][group_call]") {
   const std::string base =
       "call: {topology: sfu, group_size: 5}\n"
       "access:\n  a: {uplink: 10Mbps, downlink: 20Mbps, layout: big, device: tablet}\n"
@@ -169,7 +169,7 @@ TEST_CASE("group-call: layouts, devices, DTX and SVC keys parse; unknown names a
   }
 }
 
-TEST_CASE("group-call: regions need every pair's latency; cascading needs two regions", "[app][group_call]") {
+TEST_CASE("group-call: regions need every pair's latency - cascading needs two regions", "[app][group_call]") {
   const auto ok = kind().parse(field_of(
       "call: {group_size: 6}\nregions:\n  a: {latency: {b: 40ms, c: 90ms}}\n  b: {latency: {c: 70ms}}\n  c: {}\n"
       "servers:\n  sfu: {cascade: true}\n"));

@@ -36,7 +36,7 @@ CallSpec three_regions(bool cascade) {
 
 }  // namespace
 
-TEST_CASE("cascade: inter-SFU traffic = streams x remote SFUs; per-SFU load", "[media][cascade]") {
+TEST_CASE("cascade: inter-SFU traffic = streams x remote SFUs - per-SFU load", "[media][cascade]") {
   const CallResult r = simulate_group_call(three_regions(true), 1);
   // 6 senders' audio+video, each to 2 remote SFUs.
   CHECK_THAT(r.inter_sfu_bps, WithinRel(6 * 2 * b, 1e-9));

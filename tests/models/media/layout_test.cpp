@@ -172,7 +172,7 @@ TEST_CASE("SFU gallery of 9: every receiver gets 8 videos at 360p", "[media][lay
   CHECK(r.all_full);
 }
 
-TEST_CASE("audio-only participants send and receive no video; mesh sends video only to viewers", "[media][layout]") {
+TEST_CASE("audio-only participants send and receive no video - mesh sends video only to viewers", "[media][layout]") {
   const int n = 4;
   CallSpec s = fat_call(TopologyKind::kMesh, n, view(LayoutKind::kAllHd));
   AccessProfile audio = s.access[0];
