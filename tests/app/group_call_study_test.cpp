@@ -189,3 +189,29 @@ TEST_CASE("group-call: regions need every pair's latency - cascading needs two r
     CHECK_THAT(std::string(e.what()), Catch::Contains("at least two regions"));
   }
 }
+
+TEST_CASE("group-call: default scenario - a 50-person SFU call in speaker view fits LTE phones, mesh stops on the uplink",
+          "[app][group_call]") {
+  std::ifstream in(std::string(P2PSIM_SOURCE_DIR) + "/scenarios/mesh-vs-sfu.yaml");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  auto run = [&](const char* topology, int n) {
+    YAML::Node doc = YAML::Load(ss.str());
+    doc["call"]["topology"] = topology;
+    doc["call"]["group_size"] = std::to_string(n);
+    return kind().parse(scenario::Field(doc, "", std::make_shared<const std::string>("mesh-vs-sfu.yaml")))->run(1);
+  };
+  // SFU, N = 50, everyone on LTE in speaker view: down = one 720p stage (2.61 Mbit/s) + 48
+  // thumbnails at 180p (0.162 each) + audio (one speaker at 52 kbit/s, 48 DTX at 1.2) =
+  // 10.5 Mbit/s < 13; up = audio + 3 layers = 3.3 < 6; phone CPU = 3 layer encodes 0.341
+  // + 0.005 + stage decode 0.074 + 48 x 0.0046 + 49 x 0.002 = 0.74 < 2 x 0.5 cores.
+  const study::RunResult sfu = run("sfu", 50);
+  CHECK(metric(sfu, "fits_lte") == 1);
+  // Mesh, N = 5 on cable (10 Mbit/s up): 4 x 2.63 Mbit/s of 720p do not fit; on fibre
+  // desktops (4 cores) 4 x 0.341 cores do.
+  const study::RunResult mesh = run("mesh", 5);
+  CHECK(metric(mesh, "fits_cable") == 0);
+  CHECK(metric(mesh, "limit_cable_uplink") == 1);
+  CHECK(metric(mesh, "limit_cable_client_cpu") == 0);
+  CHECK(metric(mesh, "fits_fibre") == 1);
+}
