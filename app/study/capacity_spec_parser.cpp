@@ -1,6 +1,7 @@
 #include "app/study/capacity_spec_parser.hpp"
 
 #include "models/capacity/ice_connectivity.hpp"
+#include "models/media/sfu_cost_model.hpp"
 
 #include <cstdlib>
 #include <string>
@@ -251,7 +252,9 @@ void parse_fleet(const Field& root, const char* section, bool sfu, CapacitySpec&
     std::int64_t cores = 8;
     double per_core = 350e6;
   } base;
-  if (sfu) base = {1e9, 0, 16, 55e6};
+  // SFU per-core egress from the one SFU cost model (models/media/sfu_cost_model.hpp).
+  if (sfu) base = {1e9, 0, 16, media::SfuCostModel{}.egress_bps_per_core(media::kSfuBenchmarkPacketBytes,
+                                                                          media::kSfuBenchmarkFanout)};
   else base.slots = 16384;
   const std::vector<std::string> cap_keys = {"bandwidth", slots_key, "cpu_cores", "per_core"};
   auto read_caps = [&](const Field& c, Caps d) {

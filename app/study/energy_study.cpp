@@ -43,7 +43,7 @@ struct EnergySpec {
   SimTime duration = SimTime::h(1);
   std::string profile;
   RadioSpec radio;
-  energy::CpuParams cpu;
+  energy::CpuParams cpu{0.0, 0.0, 1.17};  // w_per_core: AnandTech, Kirin 960 review (Cortex-A73 +1.0-1.2 W per busy core)
   double battery_wh = 15.0;
   std::vector<ExchangeSpec> exchanges;  // keepalives and messages, in file order
   CallSpec call;
@@ -140,9 +140,10 @@ void parse_host(const Field& f, EnergySpec& s) {
   if (s.radio.kind == RadioKind::kNr && !s.radio.nr)
     f.fail("radio: nr needs a complete \"nr\" parameter map (p2psim ships no 5G defaults; see docs/models/energy.md)");
   if (auto g = f.get("cpu")) {
-    g->allow_only({"encode_w_per_stream", "decode_w_per_stream"});
+    g->allow_only({"encode_w_per_stream", "decode_w_per_stream", "w_per_core"});
     s.cpu.encode_w_per_stream = g->get_double("encode_w_per_stream", 0.0, 0.0, 100.0);
     s.cpu.decode_w_per_stream = g->get_double("decode_w_per_stream", 0.0, 0.0, 100.0);
+    s.cpu.w_per_core = g->get_double("w_per_core", s.cpu.w_per_core, 0.0, 100.0);
   }
 }
 
@@ -209,7 +210,7 @@ double get_capacity(const Field& f, std::string_view key, double def) {
 
 void parse_call(const Field& f, CallSpec& c) {
   f.allow_only({"topology", "participants", "start", "duration", "last_n", "speaker_turn_mean", "audio_bitrate",
-                "video", "video_layers", "uplink", "downlink"});
+                "video", "video_layers", "uplink", "downlink", "device"});
   c.enabled = true;
   media::CallSpec& m = c.media;
   m.topology = f.get_enum<media::TopologyKind>("topology", media::TopologyKind::kSfu,
@@ -229,6 +230,12 @@ void parse_call(const Field& f, CallSpec& c) {
   a.name = "host";
   a.uplink_bps = get_capacity(f, "uplink", media::kUnlimited);
   a.downlink_bps = get_capacity(f, "downlink", media::kUnlimited);
+  // The participants' client CPU (codec cost model): a phone unless told otherwise; its
+  // busy cores cost host.cpu.w_per_core each.
+  a.device = f.get_enum<media::DeviceClass>("device", media::DeviceClass::phone(),
+                                            {{"phone", media::DeviceClass::phone()},
+                                             {"laptop", media::DeviceClass::laptop()},
+                                             {"desktop", media::DeviceClass::desktop()}});
   m.access = {a};
 }
 
@@ -263,13 +270,16 @@ class EnergyStudy final : public Study {
       if (call_len > SimTime::zero()) {
         const media::ParticipantResult& p = call.participants[static_cast<std::size_t>(i)];
         std::vector<energy::RateChange> changes;
-        for (const media::RateStep& st : p.trace) changes.push_back({s_.call.start + st.t, st.uplink_bps, st.downlink_bps});
+        // Busy physical cores = reference cores in use / the device's core speed.
+        const double speed = s_.call.media.access.front().device.speed;
+        for (const media::RateStep& st : p.trace)
+          changes.push_back({s_.call.start + st.t, st.uplink_bps, st.downlink_bps, -1, -1, st.cores / speed});
         // CPU: one encode per RTP stream sent, one decode per stream received (time means).
         if (!changes.empty()) {
           changes.front().encoded = p.streams_sent;
           changes.front().decoded = p.streams_received;
         }
-        changes.push_back({s_.call.start + call_len, 0, 0, 0, 0});
+        changes.push_back({s_.call.start + call_len, 0, 0, 0, 0, 0});
         traces.push_back(std::make_unique<energy::FlowTrace>(sim, *host.back(), std::move(changes)));
         traces.back()->start();
       }
@@ -330,6 +340,9 @@ class EnergyStudy final : public Study {
       m.push_back({"call_down_bps", down / n});
       m.push_back({"call_streams_sent", sent / n});
       m.push_back({"call_streams_received", recv / n});
+      double cores = 0;
+      for (const auto& p : call.participants) cores += p.client_cores;
+      m.push_back({"call_client_cores", cores / n});
     }
     return out;
   }

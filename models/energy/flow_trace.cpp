@@ -17,6 +17,7 @@ void FlowTrace::apply(std::size_t i) {
     if (c.decoded >= 0) decoded_ = c.decoded;
     host_.set_streams(sim_.now(), encoded_, decoded_);
   }
+  if (c.cores >= 0) host_.set_cores(sim_.now(), c.cores);
 }
 
 }  // namespace p2psim::energy

@@ -16,6 +16,7 @@ struct RateChange {
   double down_bps = 0;       // wire bit/s received by the host
   double encoded = -1;       // streams encoded from t on (may be a time mean); < 0 = unchanged
   double decoded = -1;       // streams decoded from t on; < 0 = unchanged
+  double cores = -1;         // physical cores busy coding media from t on; < 0 = unchanged
 };
 
 class FlowTrace {

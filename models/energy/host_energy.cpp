@@ -30,7 +30,13 @@ void HostEnergy::on_flow(SimTime t, double up_bps, double down_bps) {
 }
 
 void HostEnergy::set_streams(SimTime t, double encoded, double decoded) {
-  cpu_power_w_.set(t, encoded * cpu_.encode_w_per_stream + decoded * cpu_.decode_w_per_stream);
+  streams_w_ = encoded * cpu_.encode_w_per_stream + decoded * cpu_.decode_w_per_stream;
+  cpu_power_w_.set(t, streams_w_ + cores_w_);
+}
+
+void HostEnergy::set_cores(SimTime t, double cores) {
+  cores_w_ = cores * cpu_.w_per_core;
+  cpu_power_w_.set(t, streams_w_ + cores_w_);
 }
 
 void HostEnergy::finish(SimTime t) {

@@ -20,6 +20,9 @@ namespace p2psim::energy {
 struct CpuParams {
   double encode_w_per_stream = 0.0;
   double decode_w_per_stream = 0.0;
+  // W per fully busy physical core (set_cores): the client CPU of a call from the
+  // group-call model's codec cost (docs/models/energy.md, "CPU cost of media coding").
+  double w_per_core = 0.0;
 };
 
 struct HostReport {
@@ -49,6 +52,8 @@ class HostEnergy final : public TrafficObserver {
   // From t on, the host encodes `encoded` and decodes `decoded` streams (non-integer
   // counts are time means, e.g. from the group-call model).
   void set_streams(SimTime t, double encoded, double decoded);
+  // From t on, `cores` physical cores are busy coding media (may be fractional).
+  void set_cores(SimTime t, double cores);
 
   Radio& radio() { return *radio_; }
   const Radio& radio() const { return *radio_; }
@@ -67,6 +72,7 @@ class HostEnergy final : public TrafficObserver {
   CpuParams cpu_;
   double battery_wh_;
   TimeWeighted cpu_power_w_;
+  double streams_w_ = 0, cores_w_ = 0;
   SimTime last_uplink_ = SimTime::ns(-1);
   double up_bps_ = 0;
   std::array<std::uint64_t, kCauseCount> packets_{};

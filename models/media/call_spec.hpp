@@ -10,7 +10,11 @@
 #include <string>
 #include <vector>
 
+#include "models/media/codec_cost.hpp"
+#include "models/media/device.hpp"
+#include "models/media/layout.hpp"
 #include "models/media/media_profile.hpp"
+#include "models/media/sfu_cost_model.hpp"
 #include "sim/time.hpp"
 
 namespace p2psim::media {
@@ -27,6 +31,8 @@ struct AccessProfile {
   double uplink_bps = 10e6;           // bit/s
   double downlink_bps = 50e6;         // bit/s
   SimTime latency = SimTime::ms(10);  // one-way, participant to the edge of the core network
+  LayoutSpec layout{};                // what its client displays (default all-hd)
+  DeviceClass device{};               // its client CPU (default unlimited)
 };
 
 // A server (SFU, MCU or TURN relay): network capacity, CPU and delays.
@@ -38,19 +44,9 @@ struct ServerSpec {
   SimTime processing_delay = SimTime::ms(1);  // forwarding (SFU, TURN) or mixing (MCU) delay
 };
 
-// SFU CPU: cost proportional to packets forwarded (in + out), the unit SFU operators
-// size by (Jicofo's packet-rate limits; Jitsi Videobridge measurements).
-struct SfuCpuModel {
-  double packets_per_core_s = 70'000;  // packets/s one core forwards; derived from Jitsi Videobridge 2014
-};
-
-// MCU CPU: decode every incoming video, compose and encode one mix per participant.
-// Costs scale with pixel count relative to 720p (1280x720).
+// MCU: decode every incoming video, compose and encode one mix per participant; the
+// costs come from the call's codec cost model (CallSpec::codec).
 struct McuCpuModel {
-  double decode_cores_720p = 0.15;     // cores per 720p30 VP8 decode
-  double encode_cores_720p = 0.85;     // cores per 720p30 VP8 real-time encode
-  double audio_decode_cores = 0.002;   // cores per Opus stream decoded
-  double audio_encode_cores = 0.005;   // cores per Opus mix encoded
   int mix_height = 720;                // pixels: resolution of the composed stream
   double mix_bitrate_bps = 0;          // bit/s of the mixed video; 0 = the ladder's top layer
   bool per_participant_mix = true;     // N encodes (each excludes its viewer) vs one shared mix
@@ -68,6 +64,13 @@ struct Connectivity {
   std::vector<ServerPath> server;
 };
 
+// A region participants are in (cascaded SFUs: one SFU per region). Participants draw a
+// region with probability share / sum (Rng stream "media/region/<i>").
+struct Region {
+  std::string name;
+  double share = 1;  // relative weight (> 0)
+};
+
 struct CallSpec {
   TopologyKind topology = TopologyKind::kSfu;
   int group_size = 4;                        // participants, >= 2
@@ -80,11 +83,20 @@ struct CallSpec {
   MediaProfile media;
   std::vector<AccessProfile> access = {AccessProfile{"default"}};
   std::vector<int> access_assignment;        // optional: profile index per participant (overrides drawing)
+  // Regions (empty: one region, no inter-region latency). region_latency[a * R + b] is the
+  // one-way latency between regions a and b (symmetric, 0 on the diagonal); it replaces
+  // core_latency between participants of different regions. Without cascade the one SFU
+  // (and the MCU) is in region 0.
+  std::vector<Region> regions;
+  std::vector<SimTime> region_latency;
+  std::vector<int> region_assignment;       // optional: region index per participant (overrides drawing)
+  bool sfu_cascade = false;                  // one SFU per region, streams relayed once per remote SFU
   ServerSpec sfu;
   ServerSpec mcu{kUnlimited, kUnlimited, kUnlimited, SimTime::ms(10), SimTime::ms(100)};
   ServerSpec turn;
-  SfuCpuModel sfu_cpu;
+  SfuCostModel sfu_cpu;                      // SFU CPU per packet and byte (sfu_cost_model.hpp)
   McuCpuModel mcu_cpu;
+  CodecCostModel codec;                      // encode/decode cores, clients and MCU
   Connectivity connectivity;
 };
 

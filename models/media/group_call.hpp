@@ -26,6 +26,17 @@
 
 namespace p2psim::media {
 
+// Which constraints kept some receiver from what its layout asks (during an interval, or
+// at any time of a call). All false when everything fits.
+struct CallLimits {
+  bool uplink = false;      // a participant's uplink (saturated, or a layer it cannot send)
+  bool downlink = false;    // a participant's downlink (saturated, or asked layers cut)
+  bool client_cpu = false;  // a client needs more cores than its device has
+  bool server_cpu = false;  // a media server needs more cores than it has
+  bool server_net = false;  // a server's ingress or egress (SFU, MCU, TURN) is full
+  bool any() const { return uplink || downlink || client_cpu || server_cpu || server_net; }
+};
+
 // What the network delivered during one interval of constant plan.
 struct Allocation {
   const CallContext& ctx;
@@ -36,6 +47,8 @@ struct Allocation {
   std::span<const double> link_load;        // per link (LinkMap), delivered bit/s
   std::span<const double> link_capacity;    // per link
   std::span<const char> link_saturated;     // per link
+  std::span<const double> client_factor;    // per participant: CPU it has / CPU it needs, capped at 1
+  CallLimits limits;                        // constraints binding in this interval
 };
 
 // Observes a call; the model calls it for every interval [from, to) of constant allocation.
@@ -50,6 +63,7 @@ struct RateStep {
   SimTime t;
   double uplink_bps = 0;    // delivered wire rate leaving the participant
   double downlink_bps = 0;  // delivered wire rate reaching the participant
+  double cores = 0;         // client CPU in use, reference cores (min of need and capacity)
 };
 
 struct ParticipantResult {
@@ -61,6 +75,8 @@ struct ParticipantResult {
   double full_rate_fraction = 1;       // of its expected incoming streams, time-weighted
   bool all_full = true;                // every expected incoming stream at full rate, always
   bool uplink_saturated = false, downlink_saturated = false;  // at any time
+  double client_cores = 0;             // time mean of the reference cores its client needs
+  bool cpu_short = false;              // its client lacked cores at any time
   std::vector<RateStep> trace;
 };
 
@@ -73,21 +89,28 @@ struct ServerResult {
 
 struct CallResult {
   std::vector<ParticipantResult> participants;
-  ServerResult servers[kServerCount];
+  ServerResult servers[kServerCount];  // the SFU entry sums every cascaded SFU
+  std::vector<ServerResult> sfus;      // cascade: one per region (SFU of region r)
+  double inter_sfu_bps = 0;            // cascade: time mean delivered between SFUs
   double wire_bytes = 0;            // bytes sent on every leg (a relayed stream counts per leg)
   double latency_mean_s = 0, latency_p95_s = 0;  // one-way, over delivered end-to-end streams
   double full_rate_fraction = 0;    // of expected end-to-end streams, time-weighted
   double failed_fraction = 0;       // of expected end-to-end streams without connectivity
   bool all_full = true;             // every participant received everything at full rate
+  CallLimits limits;                // constraints that bound at any time of the call
   int replans = 0;                  // allocations computed (1 + speaker changes that mattered)
 };
 
 // Runs the call. Preconditions: spec.group_size >= 2; spec.access non-empty with shares
-// > 0; connectivity vectors empty or sized N*N / N; last_n >= 0. Deterministic in seed.
+// > 0; connectivity vectors empty or sized N*N / N; last_n >= 0; regions empty or with
+// shares > 0 and region_latency sized R*R; region_assignment empty or sized N with valid
+// indices. Deterministic in seed.
 CallResult simulate_group_call(const CallSpec& spec, std::uint64_t seed,
                                std::span<CallObserver* const> observers = {});
 
 // Access profile index for participant i under `seed` (draw by shares).
 int draw_access_profile(const CallSpec& spec, std::uint64_t seed, int i);
+// Region index for participant i (0 without regions; stream "media/region/<i>").
+int draw_region(const CallSpec& spec, std::uint64_t seed, int i);
 
 }  // namespace p2psim::media

@@ -29,28 +29,56 @@ void FlowSet::clear() {
 }
 
 MaxMinResult max_min_fair(std::span<const double> capacity, const FlowSet& flows) {
-  const std::size_t L = capacity.size(), F = flows.size();
+  MaxMinWorkspace ws;
   MaxMinResult r;
+  max_min_fair(capacity, flows, ws, r);
+  return r;
+}
+
+void max_min_fair(std::span<const double> capacity, const FlowSet& flows, MaxMinWorkspace& ws, MaxMinResult& r) {
+  const std::size_t L = capacity.size(), F = flows.size();
   r.rate.assign(F, 0.0);
   r.load.assign(L, 0.0);
   r.saturated.assign(L, 0);
   r.bottleneck.assign(F, -1);
 
+  // Fast path: every link can carry the sum of its flows' demands.
+  {
+    std::vector<double>& sum = ws.sum;
+    sum.assign(L, 0.0);
+    for (std::size_t f = 0; f < F; ++f)
+      for (std::uint32_t l : flows.links(f)) sum[l] += flows.demand(f);
+    bool fits = true;
+    for (std::size_t l = 0; l < L && fits; ++l)
+      fits = !std::isfinite(capacity[l]) || sum[l] < capacity[l] * (1 - 1e-9);
+    if (fits) {
+      for (std::size_t f = 0; f < F; ++f) r.rate[f] = flows.demand(f);
+      r.load = sum;
+      return;
+    }
+  }
+
   // Link -> flows index (CSR).
-  std::vector<std::uint32_t> lstart(L + 1, 0);
+  std::vector<std::uint32_t>& lstart = ws.lstart;
+  lstart.assign(L + 1, 0);
   for (std::size_t f = 0; f < F; ++f)
     for (std::uint32_t l : flows.links(f)) ++lstart[l + 1];
   for (std::size_t l = 0; l < L; ++l) lstart[l + 1] += lstart[l];
-  std::vector<std::uint32_t> lflows(lstart[L]);
+  std::vector<std::uint32_t>& lflows = ws.lflows;
+  lflows.resize(lstart[L]);
   {
-    std::vector<std::uint32_t> fill(lstart.begin(), lstart.end() - 1);
+    std::vector<std::uint32_t>& fill = ws.fill;
+    fill.assign(lstart.begin(), lstart.end() - 1);
     for (std::size_t f = 0; f < F; ++f)
       for (std::uint32_t l : flows.links(f)) lflows[fill[l]++] = static_cast<std::uint32_t>(f);
   }
 
-  std::vector<double> rem(capacity.begin(), capacity.end());
-  std::vector<std::uint32_t> active_on(L, 0);
-  std::vector<char> frozen(F, 0);
+  std::vector<double>& rem = ws.rem;
+  rem.assign(capacity.begin(), capacity.end());
+  std::vector<std::uint32_t>& active_on = ws.active_on;
+  active_on.assign(L, 0);
+  std::vector<char>& frozen = ws.frozen;
+  frozen.assign(F, 0);
   std::size_t active = 0;
   for (std::size_t f = 0; f < F; ++f) {
     if (flows.demand(f) <= 0) {
@@ -61,7 +89,8 @@ MaxMinResult max_min_fair(std::span<const double> capacity, const FlowSet& flows
     for (std::uint32_t l : flows.links(f)) ++active_on[l];
   }
   // Flows by increasing demand: the next demand-limited freeze is at the front.
-  std::vector<std::uint32_t> by_demand(F);
+  std::vector<std::uint32_t>& by_demand = ws.by_demand;
+  by_demand.resize(F);
   std::iota(by_demand.begin(), by_demand.end(), 0u);
   auto by_demand_less = [&](std::uint32_t a, std::uint32_t b) {
     return flows.demand(a) < flows.demand(b) || (flows.demand(a) == flows.demand(b) && a < b);
@@ -72,7 +101,8 @@ MaxMinResult max_min_fair(std::span<const double> capacity, const FlowSet& flows
 
   // Finite links that still carry active flows (compacted as they empty). Unlimited
   // links never constrain anything.
-  std::vector<std::uint32_t> live;
+  std::vector<std::uint32_t>& live = ws.live;
+  live.clear();
   for (std::uint32_t l = 0; l < L; ++l)
     if (active_on[l] > 0 && std::isfinite(capacity[l])) live.push_back(l);
 
@@ -124,7 +154,7 @@ MaxMinResult max_min_fair(std::span<const double> capacity, const FlowSet& flows
     for (std::uint32_t l : flows.links(f)) r.load[l] += r.rate[f];
   for (std::size_t l = 0; l < L; ++l)
     if (std::isfinite(capacity[l]) && r.load[l] > 0 && r.load[l] >= capacity[l] * (1 - 1e-9)) r.saturated[l] = 1;
-  return r;
 }
+
 
 }  // namespace p2psim::media

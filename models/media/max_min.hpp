@@ -51,4 +51,17 @@ struct MaxMinResult {
 
 MaxMinResult max_min_fair(std::span<const double> capacity, const FlowSet& flows);
 
+// Scratch buffers of max_min_fair, kept between calls so that repeated allocations (one
+// per replan of every call) reuse memory instead of asking the kernel for fresh pages.
+struct MaxMinWorkspace {
+  std::vector<std::uint32_t> lstart, lflows, fill, active_on, by_demand, live;
+  std::vector<double> rem, sum;
+  std::vector<char> frozen;
+};
+
+// Same result, written into `out` (its vectors are reused), with scratch space in `ws`.
+// Fast path: when no finite link is offered more than its capacity, every flow gets its
+// demand and nothing is saturated (the progressive filling would reach the same).
+void max_min_fair(std::span<const double> capacity, const FlowSet& flows, MaxMinWorkspace& ws, MaxMinResult& out);
+
 }  // namespace p2psim::media

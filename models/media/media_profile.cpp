@@ -35,6 +35,29 @@ PacketStream video_stream(const VideoProfile& v, double bitrate_bps) {
   return s;
 }
 
+PacketStream audio_dtx_stream(const AudioProfile& a) {
+  PacketStream s;
+  s.packets_per_s = 1.0 / a.dtx_interval.seconds();
+  s.payload_bps = s.packets_per_s * 8.0 * a.dtx_payload_bytes;
+  return s;
+}
+
+double temporal_share(const VideoProfile& v, double fps, double& delivered_fps) {
+  static constexpr double kShare[3][3] = {{1.0, 1.0, 1.0}, {0.6, 1.0, 1.0}, {0.4, 0.6, 1.0}};
+  const int t = v.temporal_layers < 1 ? 1 : v.temporal_layers > 3 ? 3 : v.temporal_layers;
+  delivered_fps = v.fps;
+  if (fps <= 0 || fps >= v.fps || v.scalability != Scalability::kSvc) return 1.0;
+  // Layer count k (1..t) delivers fps / 2^(t-k).
+  for (int k = 1; k <= t; ++k) {
+    const double f = v.fps / static_cast<double>(1 << (t - k));
+    if (f >= fps * (1 - 1e-9)) {
+      delivered_fps = f;
+      return kShare[t - 1][k - 1];
+    }
+  }
+  return 1.0;
+}
+
 double wire_bps(const PacketStream& s, const OverheadSpec& o, LegTransport t) {
   return s.wire_bps(packet_overhead_bytes(o, t));
 }

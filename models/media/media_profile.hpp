@@ -48,6 +48,12 @@ struct AudioProfile {
   bool enabled = true;
   double bitrate_bps = 32'000;          // bit/s; libwebrtc Opus fullband default (audio_encoder_opus.cc)
   SimTime frame = SimTime::ms(20);      // Opus frame per packet; RFC 7587 s4.2 / libwebrtc default ptime
+  // Opus DTX (RFC 7587 s3.1.3; SDP usedtx, default 0 = off, RFC 7587 s6.1; libwebrtc
+  // AudioEncoderOpusConfig::dtx_enabled = false). A silent sender then emits one
+  // comfort-noise update every dtx_interval instead of a frame every `frame`.
+  bool dtx = false;
+  SimTime dtx_interval = SimTime::ms(400);  // libopus MAX_CONSECUTIVE_DTX = 20 frames of 20 ms
+  int dtx_payload_bytes = 10;               // B per comfort-noise update (assumption)
 };
 
 struct VideoLayer {
@@ -55,8 +61,22 @@ struct VideoLayer {
   double bitrate_bps = 2'500'000;       // bit/s, target rate of this simulcast layer
 };
 
+// How a sender offers several resolutions to an SFU: simulcast (one independent encoding
+// per layer, libwebrtc's default for VP8) or SVC (one encoding carrying every spatial and
+// temporal layer, VP9/AV1 L3T3; the SFU drops layers per receiver).
+enum class Scalability : std::uint8_t { kSimulcast, kSvc };
+
 struct VideoProfile {
   bool enabled = true;
+  Scalability scalability = Scalability::kSimulcast;
+  // SVC: rate of the stream up to spatial layer k = (1 + svc_overhead) x layer k's
+  // single-layer rate (inter-layer prediction costs bits; Schwarz, Marpe, Wiegand, IEEE
+  // TCSVT 2007: about 10 % for spatial scalability).
+  double svc_overhead = 0.10;
+  // SVC temporal layers (L3T3: 3): T0 at fps/4, T0+T1 at fps/2, all at fps; the
+  // cumulative rate shares are libwebrtc's 3-layer split 0.4 / 0.6 / 1.0
+  // (simulcast_rate_allocator.cc, kLayerRateAllocation).
+  int temporal_layers = 3;
   // Simulcast ladder, lowest layer first. Default: libwebrtc VP8 720p (simulcast.cc):
   // 320x180 150 kbps, 640x360 500 kbps, 1280x720 2500 kbps.
   std::vector<VideoLayer> layers = vp8_720p_ladder();
@@ -78,6 +98,14 @@ struct MediaProfile {
 PacketStream audio_stream(const AudioProfile& a);
 // A video stream at `bitrate_bps` under the profile's fps and MTU.
 PacketStream video_stream(const VideoProfile& v, double bitrate_bps);
+
+// The silent (DTX) packet stream of an audio profile: one update per dtx_interval.
+PacketStream audio_dtx_stream(const AudioProfile& a);
+
+// SVC temporal sub-stream for an asked frame rate: the fewest temporal layers whose frame
+// rate covers `fps` (0 = full rate). Returns the kept rate share and writes the frame
+// rate it delivers. Precondition: v.temporal_layers in [1, 3].
+double temporal_share(const VideoProfile& v, double fps, double& delivered_fps);
 
 // Convenience: wire rate (bit/s) of one stream over a leg.
 double wire_bps(const PacketStream& s, const OverheadSpec& o, LegTransport t);

@@ -171,3 +171,22 @@ TEST_CASE("keepalive-interval: shorter intervals cost more on LTE and UMTS", "[e
     }
   }
 }
+
+TEST_CASE("energy study: battery follows client CPU (codec cost model x W per busy phone core)", "[energy]") {
+  auto run = [](const std::string& topo) {
+    return parse_text("study: energy\nrun: {duration: 5min}\nhost: {radio: lte}\n"
+                      "call: {topology: " + topo + ", participants: 5, audio_bitrate: 32kbps,\n"
+                      "       video_layers: [{height: 360, bitrate: 500kbps}]}\n")
+        ->run(1);
+  };
+  // Codec cost (reference cores): 360p30 encode 0.26/4, decode 0.074/4; Opus 0.005 / 0.002.
+  // A phone core runs at half the reference speed; a busy core costs 1.17 W.
+  const double enc = 0.26 / 4 + 0.005, dec = 0.074 / 4 + 0.002;
+  const double mesh_cores = 4 * (enc + dec), sfu_cores = enc + 4 * dec;
+  const RunResult mesh = run("mesh"), sfu = run("sfu");
+  CHECK(metric(mesh, "call_client_cores") == Approx(mesh_cores));
+  CHECK(metric(mesh, "cpu_energy_j") == Approx(300 * 1.17 * mesh_cores / 0.5));
+  CHECK(metric(sfu, "cpu_energy_j") == Approx(300 * 1.17 * sfu_cores / 0.5));
+  CHECK(metric(mesh, "energy_j") - metric(sfu, "energy_j") >
+        metric(mesh, "energy_data_j") - metric(sfu, "energy_data_j"));
+}

@@ -50,7 +50,7 @@ TEST_CASE("group-call: unknown keys, bad units and bad topologies are errors", "
     CHECK(e.pos().line == 2);
     CHECK(e.pos().column == 9);
     CHECK(e.path() == "access.lte.uplnk");
-    CHECK(e.message() == "unknown key; expected one of: share, uplink, downlink, latency");
+    CHECK(e.message() == "unknown key; expected one of: share, uplink, downlink, latency, layout, device");
   }
   try {
     kind().parse(field_of("access:\n  lte:\n    uplink: 6 parsecs\n    downlink: 13Mbps\n"));
@@ -102,9 +102,15 @@ TEST_CASE("group-call: the default scenario parses and one point runs", "[app][g
   REQUIRE(a.metrics.size() == b.metrics.size());
   for (std::size_t i = 0; i < a.metrics.size(); ++i) CHECK(a.metrics[i].value == b.metrics[i].value);
   CHECK(metric(a, "group_size") == 4);
-  // Mesh: everyone requests 3 x (audio + 720p video) up, whatever their access.
+  // Mesh: everyone requests 3 x 720p video up, whatever their access, and 3 x audio: at
+  // full rate while the speaker (one of the 4 at any time), at the DTX rate (one 10 B
+  // update per 400 ms) otherwise.
   const double audio = 32'000 + 50 * 8 * 50.0, video = 2'500'000 + 270 * 8 * 50.0;
-  CHECK(metric(a, "uplink_requested_mean_bps") == Approx(3 * (audio + video)));
+  const double dtx = 2.5 * 8 * (10 + 50.0);
+  CHECK(metric(a, "uplink_requested_mean_bps") == Approx(3 * video + 3 * (audio + 3 * dtx) / 4));
+  // The phones on LTE (speaker view) and cable laptops are limited by the uplink.
+  CHECK(metric(a, "limit_lte_uplink") == 1);
+  CHECK(metric(a, "limit_fibre_uplink") == 0);
   // Everyone on LTE (6 Mbit/s up) cannot upload 3 x 2.66 Mbit/s; on fibre they can.
   CHECK(metric(a, "fits_lte") == 0);
   CHECK(metric(a, "fits_fibre") == 1);
@@ -120,7 +126,9 @@ TEST_CASE("group-call: summary shows per-topology rows and the largest N that fi
       p.params = {{"call.topology", t}, {"call.group_size", std::to_string(n)}};
       const bool fits = std::string(t) == "sfu" || n <= 4;
       p.stats = {{"group_size", double(n), 0, 1}, {"uplink_requested_mean_bps", 1e6, 0, 1},
-                 {"all_full", fits ? 1.0 : 0.0, 0, 1}, {"fits_lte", fits ? 1.0 : 0.0, 0, 1}};
+                 {"all_full", fits ? 1.0 : 0.0, 0, 1}, {"fits_lte", fits ? 1.0 : 0.0, 0, 1},
+                 {"limit_uplink", fits ? 0.0 : 1.0, 0, 1}, {"limit_client_cpu", fits ? 0.0 : 0.5, 0, 1},
+                 {"limit_lte_uplink", fits ? 0.0 : 1.0, 0, 1}};
       s.points.push_back(p);
     }
   std::ostringstream os;
@@ -128,7 +136,82 @@ TEST_CASE("group-call: summary shows per-topology rows and the largest N that fi
   const std::string out = os.str();
   INFO(out);
   CHECK(out.find("call.topology=mesh") != std::string::npos);
-  CHECK(out.find("call.topology=mesh       4    4\n") != std::string::npos);
-  CHECK(out.find("call.topology=sfu       8+   8+\n") != std::string::npos);
+  // Mesh stops at 4; at 8 the uplink binds (in every replication) and the client CPU
+  // (in some) for the mix, the uplink alone for everyone on LTE.
+  CHECK(out.find("call.topology=mesh                   4 (uplink+client CPU)  4 (uplink)\n") != std::string::npos);
+  CHECK(out.find("call.topology=sfu                                       8+          8+\n") != std::string::npos);
   CHECK(out.find("nan") == std::string::npos);
+}
+
+TEST_CASE("group-call: layouts, devices, DTX and SVC keys parse - unknown names are errors", "[app][group_call]") {
+  const std::string base =
+      "call: {topology: sfu, group_size: 5}\n"
+      "access:\n  a: {uplink: 10Mbps, downlink: 20Mbps, layout: big, device: tablet}\n"
+      "layouts:\n  big: {view: gallery, max_tiles: 9, screen_height: 720}\n"
+      "devices:\n  tablet: {cores: 3, speed: 0.7}\n"
+      "media:\n  audio: {dtx: true}\n  video: {scalability: svc}\n";
+  const auto st = kind().parse(field_of(base));
+  const study::RunResult r = st->run(1);
+  CHECK(metric(r, "fits_a") == 1);
+  CHECK(metric(r, "client_cores_mean") > 0);
+  try {
+    kind().parse(field_of("access:\n  a: {uplink: 1Mbps, downlink: 1Mbps, layout: nope}\n"));
+    FAIL("expected an error");
+  } catch (const scenario::ScenarioError& e) {
+    CHECK_THAT(std::string(e.what()), Catch::Contains("x.yaml:2:"));
+    CHECK_THAT(std::string(e.what()), Catch::Contains("a layout name"));
+  }
+  try {
+    kind().parse(field_of("layouts:\n  mine: {max_tiles: 4}\n"));
+    FAIL("expected an error");
+  } catch (const scenario::ScenarioError& e) {
+    CHECK_THAT(std::string(e.what()), Catch::Contains("needs its view"));
+  }
+}
+
+TEST_CASE("group-call: regions need every pair's latency - cascading needs two regions", "[app][group_call]") {
+  const auto ok = kind().parse(field_of(
+      "call: {group_size: 6}\nregions:\n  a: {latency: {b: 40ms, c: 90ms}}\n  b: {latency: {c: 70ms}}\n  c: {}\n"
+      "servers:\n  sfu: {cascade: true}\n"));
+  const study::RunResult r = ok->run(1);
+  CHECK(metric(r, "inter_sfu_bps") > 0);
+  try {
+    kind().parse(field_of("regions:\n  a: {latency: {b: 40ms}}\n  b: {}\n  c: {}\n"));
+    FAIL("expected an error");
+  } catch (const scenario::ScenarioError& e) {
+    CHECK_THAT(std::string(e.what()), Catch::Contains("no latency between regions a and c"));
+  }
+  try {
+    kind().parse(field_of("servers:\n  sfu: {cascade: true}\n"));
+    FAIL("expected an error");
+  } catch (const scenario::ScenarioError& e) {
+    CHECK_THAT(std::string(e.what()), Catch::Contains("x.yaml:2:"));
+    CHECK_THAT(std::string(e.what()), Catch::Contains("at least two regions"));
+  }
+}
+
+TEST_CASE("group-call: default scenario - a 50-person SFU call in speaker view fits LTE phones, mesh stops on the uplink",
+          "[app][group_call]") {
+  std::ifstream in(std::string(P2PSIM_SOURCE_DIR) + "/scenarios/mesh-vs-sfu.yaml");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  auto run = [&](const char* topology, int n) {
+    YAML::Node doc = YAML::Load(ss.str());
+    doc["call"]["topology"] = topology;
+    doc["call"]["group_size"] = std::to_string(n);
+    return kind().parse(scenario::Field(doc, "", std::make_shared<const std::string>("mesh-vs-sfu.yaml")))->run(1);
+  };
+  // SFU, N = 50, everyone on LTE in speaker view: down = one 720p stage (2.61 Mbit/s) + 48
+  // thumbnails at 180p (0.162 each) + audio (one speaker at 52 kbit/s, 48 DTX at 1.2) =
+  // 10.5 Mbit/s < 13; up = audio + 3 layers = 3.3 < 6; phone CPU = 3 layer encodes 0.341
+  // + 0.005 + stage decode 0.074 + 48 x 0.0046 + 49 x 0.002 = 0.74 < 2 x 0.5 cores.
+  const study::RunResult sfu = run("sfu", 50);
+  CHECK(metric(sfu, "fits_lte") == 1);
+  // Mesh, N = 5 on cable (10 Mbit/s up): 4 x 2.63 Mbit/s of 720p do not fit; on fibre
+  // desktops (4 cores) 4 x 0.341 cores do.
+  const study::RunResult mesh = run("mesh", 5);
+  CHECK(metric(mesh, "fits_cable") == 0);
+  CHECK(metric(mesh, "limit_cable_uplink") == 1);
+  CHECK(metric(mesh, "limit_cable_client_cpu") == 0);
+  CHECK(metric(mesh, "fits_fibre") == 1);
 }

@@ -9,10 +9,10 @@ class Hybrid final : public Topology {
  public:
   TopologyKind kind() const override { return TopologyKind::kHybrid; }
   bool depends_on_speakers(const CallContext& ctx) const override {
-    return ctx.n() > 2 && (ctx.spec.media.video.enabled || ctx.spec.audio_last_n > 0);
+    return dtx_on(ctx) || (ctx.n() > 2 && (ctx.spec.media.video.enabled || ctx.spec.audio_last_n > 0));
   }
   void plan(const CallContext& ctx, std::span<const int> recency, StreamPlan& out) const override {
-    if (ctx.n() == 2) plan_mesh(ctx, out);
+    if (ctx.n() == 2) plan_mesh(ctx, recency, out);
     else plan_sfu(ctx, recency, out);
   }
 };

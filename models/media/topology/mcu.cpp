@@ -3,10 +3,11 @@
 // participant (each mix leaves out its viewer), and sends one mixed audio and one mixed
 // video stream down. Per-participant downlink is one mixed stream whatever N is.
 //
-// CPU (cores) = N_in * decode_720p * (h_in/720)^2 * fps/30
-//             + N_mix * encode_720p * (h_mix/720)^2 * fps/30
+// CPU (cores, codec_cost.hpp) = N_in * decode(h_in, fps) + N_mix * encode(h_mix, fps)
 //             + N_in * audio_decode + N_mix * audio_encode
 // with N_mix = N receivers (per-participant mixes) or 1 (one shared mix).
+// Client CPU: one audio and one video encode (top layer), one audio and one mix decode.
+// With DTX a silent participant uploads comfort noise; the mixes are always full rate.
 #include "models/media/topology/topology.hpp"
 
 namespace p2psim::media {
@@ -15,10 +16,12 @@ namespace {
 class Mcu final : public Topology {
  public:
   TopologyKind kind() const override { return TopologyKind::kMcu; }
-  void plan(const CallContext& ctx, std::span<const int>, StreamPlan& out) const override {
+  bool depends_on_speakers(const CallContext& ctx) const override { return dtx_on(ctx); }
+  void plan(const CallContext& ctx, std::span<const int> recency, StreamPlan& out) const override {
     const CallSpec& spec = ctx.spec;
     const MediaProfile& m = spec.media;
     const McuCpuModel& cpu = spec.mcu_cpu;
+    const CodecCostModel& codec = spec.codec;
     const int n = ctx.n();
     const bool has_video = m.video.enabled && !m.video.layers.empty();
     const PacketStream audio = audio_stream(m.audio);
@@ -30,6 +33,7 @@ class Mcu final : public Topology {
     out.streams.reserve(out.streams.size() + static_cast<std::size_t>(n) * static_cast<std::size_t>(n - 1) * 2);
     std::vector<std::int32_t> up_a(n, -1), up_v(n, -1), down_a(n, -1), down_v(n, -1);
     std::vector<SimTime> up_lat(n), down_lat(n);
+    out.client_cores.assign(static_cast<std::size_t>(n), 0.0);
     int inputs = 0, outputs = 0;
     for (int i = 0; i < n; ++i) {
       if (failed(i)) continue;
@@ -40,15 +44,19 @@ class Mcu final : public Topology {
       up_lat[i] = up.latency;
       down_lat[i] = down.latency;
       if (m.audio.enabled) {
-        const double wu = wire_bps(audio, m.overhead, up.transport);
+        const PacketStream sent = sender_audio(ctx, recency, i);
+        const double wu = wire_bps(sent, m.overhead, up.transport);
         const double wd = wire_bps(audio, m.overhead, down.transport);
-        up_a[i] = add_flow(out, up, wu, wu, audio.packets_per_s, i, -1);
+        up_a[i] = add_flow(out, up, wu, wu, sent.packets_per_s, i, -1);
+        out.client_cores[i] += codec.audio_encode + codec.audio_decode;
         down_a[i] = add_flow(out, down, wd, wd, audio.packets_per_s, -1, i, kMcuServer);
       }
       if (has_video) {
         const double wu = wire_bps(up_video, m.overhead, up.transport);
         const double wd = wire_bps(mix_video, m.overhead, down.transport);
         up_v[i] = add_flow(out, up, wu, wu, up_video.packets_per_s, i, -1);
+        out.flows[static_cast<std::size_t>(up_v[i])].encoded_video = true;
+        out.client_cores[i] += codec.encode(m.video.top().height, m.video.fps) + codec.decode(cpu.mix_height, m.video.fps);
         down_v[i] = add_flow(out, down, wd, wd, mix_video.packets_per_s, -1, i, kMcuServer);
       }
     }
@@ -78,22 +86,14 @@ class Mcu final : public Topology {
 
     const int mixes = cpu.per_participant_mix ? outputs : (outputs > 0 ? 1 : 0);
     double cores = 0;
-    if (m.audio.enabled) cores += inputs * cpu.audio_decode_cores + mixes * cpu.audio_encode_cores;
+    if (m.audio.enabled) cores += inputs * codec.audio_decode + mixes * codec.audio_encode;
     if (has_video) {
-      const double fps_scale = m.video.fps / 30.0;
-      const double in_scale = pixel_scale(m.video.top().height);
-      const double mix_scale = pixel_scale(cpu.mix_height);
-      cores += inputs * cpu.decode_cores_720p * in_scale * fps_scale;
-      cores += mixes * cpu.encode_cores_720p * mix_scale * fps_scale;
+      cores += inputs * codec.decode(m.video.top().height, m.video.fps);
+      cores += mixes * codec.encode(cpu.mix_height, m.video.fps);
     }
     out.cpu_cores[kMcuServer] = cores;
   }
 
- private:
-  static double pixel_scale(int height) {
-    const double r = static_cast<double>(height) / 720.0;
-    return r * r;
-  }
 };
 
 }  // namespace

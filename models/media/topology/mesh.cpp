@@ -1,21 +1,40 @@
 // Mesh: every participant sends its audio and its full-quality video directly to every
 // other participant (one encoding per peer connection, no simulcast: libwebrtc uses
 // simulcast only towards servers). Per-participant uplink = (N-1) x stream wire rate.
+// Video goes only to peers whose layout shows the sender (a gallery capped at K tiles
+// shows the K-1 most recent speakers) and only from senders whose camera is on.
+// Client CPU: one video and one audio encode per peer it sends to, one decode per
+// stream it receives, all at the top layer (codec_cost.hpp).
 #include "models/media/topology/topology.hpp"
+
+#include <algorithm>
 
 namespace p2psim::media {
 
-void plan_mesh(const CallContext& ctx, StreamPlan& out) {
+void plan_mesh(const CallContext& ctx, std::span<const int> recency, StreamPlan& out) {
   const CallSpec& spec = ctx.spec;
   const MediaProfile& m = spec.media;
+  const CodecCostModel& codec = spec.codec;
   const int n = ctx.n();
-  const PacketStream audio = audio_stream(m.audio);
-  const PacketStream video = m.video.enabled ? video_stream(m.video, m.video.top().bitrate_bps) : PacketStream{};
+  const bool has_video = m.video.enabled && !m.video.layers.empty();
+  const PacketStream video = has_video ? video_stream(m.video, m.video.top().bitrate_bps) : PacketStream{};
+  const int top_h = has_video ? m.video.top().height : 0;
   const std::size_t pairs = static_cast<std::size_t>(n) * static_cast<std::size_t>(n - 1);
-  const std::size_t kinds = (m.audio.enabled ? 1 : 0) + (m.video.enabled ? 1 : 0);
+  const std::size_t kinds = (m.audio.enabled ? 1 : 0) + (has_video ? 1 : 0);
   out.flows.reserve(out.flows.size() + pairs * kinds);
   out.streams.reserve(out.streams.size() + pairs * kinds);
+  out.client_cores.assign(static_cast<std::size_t>(n), 0.0);
+
+  // shows[j * n + i]: receiver j's layout shows sender i's video.
+  std::vector<char> shows(has_video ? static_cast<std::size_t>(n) * n : 0, 0);
+  std::vector<TileRequest> tiles;
+  for (int j = 0; has_video && j < n; ++j) {
+    visible_tiles(*ctx.participants[j].layout, j, recency, 0, tiles);  // last-N is an SFU feature
+    for (const TileRequest& t : tiles) shows[static_cast<std::size_t>(j) * n + t.sender] = 1;
+  }
   for (int i = 0; i < n; ++i) {
+    const PacketStream audio = sender_audio(ctx, recency, i);
+    const bool camera = has_video && sends_video(*ctx.participants[i].layout);
     for (int j = 0; j < n; ++j) {
       if (i == j) continue;
       const PeerPath path = ctx.peer_path(i, j);
@@ -29,7 +48,7 @@ void plan_mesh(const CallContext& ctx, StreamPlan& out) {
         leg.links[leg.nlinks++] = ctx.links.out(kTurnServer);
         leg.latency = edges + spec.turn.latency * 2 + spec.turn.processing_delay;
       } else {
-        leg.latency = edges + spec.core_latency;
+        leg.latency = edges + peer_core_latency(ctx, i, j);
       }
       leg.links[leg.nlinks++] = ctx.links.down(j);
       const bool failed = path == PeerPath::kFailed;
@@ -45,11 +64,20 @@ void plan_mesh(const CallContext& ctx, StreamPlan& out) {
           const double w = wire_bps(s, m.overhead, leg.transport);
           e.payload_bps = s.payload_bps;
           e.legs[0] = add_flow(out, leg, w, w, s.packets_per_s, i, j);
+          out.flows[static_cast<std::size_t>(e.legs[0])].encoded_video = kind == MediaKind::kVideo;
         }
         out.streams.push_back(e);
       };
-      if (m.audio.enabled) add(MediaKind::kAudio, audio);
-      if (m.video.enabled) add(MediaKind::kVideo, video);
+      if (m.audio.enabled) {
+        add(MediaKind::kAudio, audio);
+        out.client_cores[i] += codec.audio_encode;
+        if (!failed) out.client_cores[j] += codec.audio_decode;
+      }
+      if (camera && shows[static_cast<std::size_t>(j) * n + i]) {
+        add(MediaKind::kVideo, video);
+        out.client_cores[i] += codec.encode(top_h, m.video.fps);
+        if (!failed) out.client_cores[j] += codec.decode(top_h, m.video.fps);
+      }
     }
   }
 }
@@ -58,7 +86,16 @@ namespace {
 class Mesh final : public Topology {
  public:
   TopologyKind kind() const override { return TopologyKind::kMesh; }
-  void plan(const CallContext& ctx, std::span<const int>, StreamPlan& out) const override { plan_mesh(ctx, out); }
+  bool depends_on_speakers(const CallContext& ctx) const override {
+    if (dtx_on(ctx)) return true;
+    if (!ctx.spec.media.video.enabled) return false;
+    for (const Participant& p : ctx.participants)
+      if (p.layout->kind == LayoutKind::kGallery && p.layout->max_tiles < ctx.n()) return true;
+    return false;
+  }
+  void plan(const CallContext& ctx, std::span<const int> recency, StreamPlan& out) const override {
+    plan_mesh(ctx, recency, out);
+  }
 };
 }  // namespace
 

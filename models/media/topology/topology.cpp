@@ -25,6 +25,14 @@ void StreamPlan::clear() {
   flows.clear();
   streams.clear();
   for (double& c : cpu_cores) c = 0;
+  client_cores.clear();
+  shortfall = PlanShortfall{};
+}
+
+PacketStream sender_audio(const CallContext& ctx, std::span<const int> recency, int i) {
+  const AudioProfile& a = ctx.spec.media.audio;
+  if (!a.dtx || recency.empty() || recency[0] == i) return audio_stream(a);
+  return audio_dtx_stream(a);
 }
 
 PeerPath CallContext::peer_path(int from, int to) const {
@@ -53,14 +61,44 @@ void via_turn(const CallContext& ctx, ServerPath path, ServerLeg& leg) {
 }
 }  // namespace
 
+namespace {
+SimTime region_latency(const CallContext& ctx, int a, int b) {
+  const std::size_t R = ctx.spec.regions.size();
+  if (R == 0 || a == b) return SimTime::zero();
+  return ctx.spec.region_latency[static_cast<std::size_t>(a) * R + static_cast<std::size_t>(b)];
+}
+// The server's link pair and the extra latency to reach it from participant i's region.
+void server_links(const CallContext& ctx, int i, int server, std::uint32_t& in, std::uint32_t& out, SimTime& extra) {
+  in = ctx.links.in(server);
+  out = ctx.links.out(server);
+  extra = SimTime::zero();
+  if (server == kSfuServer && ctx.spec.sfu_cascade) {
+    in = ctx.links.sfu_in(ctx.participants[i].region);
+    out = ctx.links.sfu_out(ctx.participants[i].region);
+  } else if (server != kTurnServer) {
+    extra = region_latency(ctx, ctx.participants[i].region, 0);
+  }
+}
+}  // namespace
+
+SimTime peer_core_latency(const CallContext& ctx, int a, int b) {
+  const int ra = ctx.participants[a].region, rb = ctx.participants[b].region;
+  return ra == rb ? ctx.spec.core_latency : region_latency(ctx, ra, rb);
+}
+
+SimTime inter_sfu_latency(const CallContext& ctx, int ra, int rb) { return region_latency(ctx, ra, rb); }
+
 ServerLeg upload_leg(const CallContext& ctx, int i, int server) {
   ServerLeg leg;
   const ServerPath path = ctx.server_path(i);
   const ServerSpec& srv = server_spec(ctx.spec, server);
-  leg.latency = ctx.participants[i].latency + srv.latency;
+  std::uint32_t in, out;
+  SimTime extra;
+  server_links(ctx, i, server, in, out, extra);
+  leg.latency = ctx.participants[i].latency + srv.latency + extra;
   leg.links[leg.nlinks++] = ctx.links.up(i);
   via_turn(ctx, path, leg);
-  leg.links[leg.nlinks++] = ctx.links.in(server);
+  leg.links[leg.nlinks++] = in;
   return leg;
 }
 
@@ -68,28 +106,16 @@ ServerLeg download_leg(const CallContext& ctx, int i, int server) {
   ServerLeg leg;
   const ServerPath path = ctx.server_path(i);
   const ServerSpec& srv = server_spec(ctx.spec, server);
-  leg.latency = ctx.participants[i].latency + srv.latency;
-  leg.links[leg.nlinks++] = ctx.links.out(server);
+  std::uint32_t in, out;
+  SimTime extra;
+  server_links(ctx, i, server, in, out, extra);
+  leg.latency = ctx.participants[i].latency + srv.latency + extra;
+  leg.links[leg.nlinks++] = out;
   via_turn(ctx, path, leg);
   leg.links[leg.nlinks++] = ctx.links.down(i);
   return leg;
 }
 
-std::int32_t add_flow(StreamPlan& plan, const ServerLeg& leg, double demand, double nominal, double pps,
-                      std::int32_t sender, std::int32_t receiver, std::int8_t origin_server, std::int32_t parent) {
-  PlannedFlow f;
-  f.demand_bps = demand;
-  f.nominal_bps = nominal;
-  f.packets_per_s = pps;
-  f.sender = sender;
-  f.receiver = receiver;
-  f.origin_server = origin_server;
-  f.parent = parent;
-  f.nlinks = leg.nlinks;
-  for (int k = 0; k < leg.nlinks; ++k) f.links[k] = leg.links[k];
-  plan.flows.push_back(f);
-  return static_cast<std::int32_t>(plan.flows.size() - 1);
-}
 
 std::unique_ptr<Topology> make_topology(TopologyKind kind) {
   switch (kind) {

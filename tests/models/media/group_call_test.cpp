@@ -136,8 +136,9 @@ TEST_CASE("MCU: downlink is one mixed stream whatever N", "[media][group_call]")
       CHECK(p.streams_received == Approx(2));
     }
     // CPU: N video decodes and N encodes at 720p30, N audio decodes and N audio encodes.
-    const McuCpuModel c;
-    const double cores = n * (c.decode_cores_720p + c.encode_cores_720p + c.audio_decode_cores + c.audio_encode_cores);
+    // Codec cost defaults (docs/models/media.md): 0.074 + 0.26 cores per 720p30 decode +
+    // encode, 0.002 + 0.005 per Opus decode + encode.
+    const double cores = n * (0.074 + 0.26 + 0.002 + 0.005);
     CHECK_THAT(r.servers[kMcuServer].cpu_cores, WithinRel(cores, 1e-9));
     CHECK_THAT(r.servers[kMcuServer].egress_bps, WithinRel(n * (kAudioWire + kVideoWire), 1e-9));
   }
@@ -198,8 +199,7 @@ TEST_CASE("server CPU shortage throttles what the server emits", "[media][group_
   const int n = 4;
   CallSpec s = big_pipes(TopologyKind::kMcu, n);
   s.media.audio.enabled = false;
-  const McuCpuModel c;
-  const double need = n * (c.decode_cores_720p + c.encode_cores_720p);
+  const double need = n * (0.074 + 0.26);  // 720p30 decode + encode per participant
   s.mcu.cpu_cores = need / 2;
   const CallResult r = simulate_group_call(s, 1);
   for (const ParticipantResult& p : r.participants) CHECK_THAT(p.downlink_delivered_bps, WithinRel(kVideoWire / 2, 1e-9));
