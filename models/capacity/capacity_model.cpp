@@ -33,13 +33,15 @@ struct User {
 struct Hold {
   std::int32_t server = 0;
   bool sfu = false;
-  double bw = 0;
-  std::int64_t slots = 0;
+  std::int32_t region = 0;  // the region the reservation was made for (re-placement)
+  Demand d;
 };
 
 struct ActiveCall {
   std::vector<Hold> holds;
+  std::vector<Hold> pending;  // legs waiting for an ICE restart after a failure
   bool live = false;
+  std::uint32_t gen = 0;      // bumped when the call ends, so stale events are ignored
 };
 
 // A relayed leg: the TURN allocation's owner and the egress it needs per unit of cap.
@@ -77,6 +79,15 @@ class Run {
   bool try_place(ActiveCall& call, double cap, CallOutcome& reason);
   void rollback(ActiveCall& call);
   double stream_rate(int pos, double cap) const;
+  double packet_rate(double rate) const;
+  Demand relay_demand(double payload_bps, double pps) const;
+  void hour_tick();
+  void fail(std::size_t f);
+  void recover(std::size_t f);
+  void restart(std::uint32_t idx, std::uint32_t gen);
+  void drop(std::uint32_t idx);
+  double survivor_load() const;
+  bool in_outage() const { return outages_ > 0; }
 
   const CapacitySpec& spec_;
   const Connectivity& conn_;
@@ -105,8 +116,12 @@ class Run {
   std::vector<double> leg_rtt_s_, leg_detour_s_;  // per placed relayed leg of this call
   int sfu_region_ = 0;
   Tally relay_rtt_, relay_detour_;
-  double bitrate_ = 0;
+  double bitrate_ = 0, media_pps_ = 0, dur_s_ = 0;
   bool sfu_call_ = false;
+  // Failures and hourly records.
+  int outages_ = 0;
+  std::vector<Fleet::Integrals> last_integrals_;
+  SimTime last_hour_;
   // Measurement.
   bool measuring_ = false;
   CapacityResult res_;
@@ -134,7 +149,7 @@ void Run::build_population(std::uint64_t seed) {
     for (const NatShare& n : a.nat_mix) w.push_back(n.share);
     cum_nat.push_back(cumulative(w));
   }
-  users_.resize(static_cast<std::size_t>(pop.users));
+  users_.resize(static_cast<std::size_t>(std::max<double>(2, std::round(static_cast<double>(pop.users) * pop.growth))));
   region_users_.resize(spec_.network.regions.size());
   for (std::size_t u = 0; u < users_.size(); ++u) {
     User& x = users_[u];
@@ -214,23 +229,37 @@ double Run::stream_rate(int pos, double cap) const {
   return std::min(std::min(bitrate_, cap), access_uplink_[u.access] / copies);
 }
 
+double Run::packet_rate(double rate) const {
+  // The profile's packet rate at its bitrate; a capped or degraded stream as a fresh stream.
+  return rate >= bitrate_ && media_pps_ > 0 ? media_pps_ : turn::stream_packet_rate(rate);
+}
+
+Demand Run::relay_demand(double payload_bps, double pps) const {
+  const auto& cm = spec_.relays.cost_model;
+  if (!cm) return {payload_bps, 1, 0};
+  return {cm->wire_bps(payload_bps, pps), 1, cm->cores(pps, payload_bps / 8.0) + cm->cpu_s_per_allocation / dur_s_};
+}
+
 void Run::rollback(ActiveCall& call) {
-  for (const Hold& h : call.holds) (h.sfu ? sfus_ : relays_).release(h.server, h.bw, h.slots);
+  for (const Hold& h : call.holds) (h.sfu ? sfus_ : relays_).release(h.server, h.d);
   call.holds.clear();
 }
 
 bool Run::try_place(ActiveCall& call, double cap, CallOutcome& reason) {
   const int n = static_cast<int>(parts_.size());
-  double sum = 0;
-  for (int i = 0; i < n; ++i) sum += stream_rate(i, cap);
+  double sum = 0, pps_sum = 0;
+  for (int i = 0; i < n; ++i) {
+    sum += stream_rate(i, cap);
+    pps_sum += packet_rate(stream_rate(i, cap));
+  }
   if (sfu_call_) {
-    const double bw = (n - 1) * sum;
-    const int s = sfus_.reserve(users_[parts_[0]].region, bw, n);
+    const Demand d{(n - 1) * sum, n, 0};
+    const int s = sfus_.reserve(users_[parts_[0]].region, d);
     if (s < 0) {
       reason = CallOutcome::kBlockedSfu;
       return false;
     }
-    call.holds.push_back({s, true, bw, n});
+    call.holds.push_back({s, true, users_[parts_[0]].region, d});
     sfu_region_ = spec_.sfus.servers[s].region;
   }
   leg_rtt_s_.clear();
@@ -238,13 +267,16 @@ bool Run::try_place(ActiveCall& call, double cap, CallOutcome& reason) {
   for (const Leg& leg : relayed_) {
     // Mesh pair: both directions' streams; SFU participant: its uplink and downlink.
     const double bw = leg.b >= 0 ? stream_rate(leg.a, cap) + stream_rate(leg.b, cap) : sum;
-    const int s = relays_.empty() ? -1 : relays_.reserve(users_[leg.owner].region, bw, 1);
+    const double pps = leg.b >= 0 ? packet_rate(stream_rate(leg.a, cap)) + packet_rate(stream_rate(leg.b, cap)) : pps_sum;
+    const Demand d = relay_demand(bw, pps);
+    const int region = users_[leg.owner].region;
+    const int s = relays_.empty() ? -1 : relays_.reserve(region, d);
     if (s < 0) {
       rollback(call);
       reason = CallOutcome::kBlockedRelay;
       return false;
     }
-    call.holds.push_back({s, false, bw, 1});
+    call.holds.push_back({s, false, region, d});
     // Round trip through the relay, and what it adds to the direct path.
     const auto& net = spec_.network;
     const int ra = users_[parts_[leg.a]].region;
@@ -263,11 +295,14 @@ void Run::new_call() {
   // Every draw of the call happens before placement, so the arrival stream and the calls'
   // attributes are the same whatever the fleet (common random numbers across sizes).
   const int n = tr.group_sizes[pick(cum_group_, rng)].first;
-  bitrate_ = tr.media[pick(cum_media_, rng)].bitrate_bps;
+  const MediaProfile& media = tr.media[pick(cum_media_, rng)];
+  bitrate_ = media.bitrate_bps;
+  media_pps_ = media.packets_per_s;
   double dur_s = tr.duration.kind == DurationKind::kExponential
                      ? rng.exponential(tr.duration.mean_s)
                      : rng.lognormal(log_median_, tr.duration.sigma);
   const SimTime duration = std::max(SimTime::ms(1), SimTime::from_seconds(std::min(dur_s, 1e8)));
+  dur_s_ = duration.seconds();
   const auto& local = region_users_[arriving_region_];
   parts_.clear();
   parts_.push_back(local[rng.below(local.size())]);
@@ -347,7 +382,10 @@ void Run::new_call() {
     if (outcome == CallOutcome::kCarried || outcome == CallOutcome::kDegraded) {
       call.live = true;
       ++active_;
-      sim_.schedule_after(duration, [this, idx] { end_call(idx); });
+      const std::uint32_t gen = call.gen;
+      sim_.schedule_after(duration, [this, idx, gen] {
+        if (calls_[idx].gen == gen) end_call(idx);
+      });
     } else {
       free_.push_back(idx);
     }
@@ -363,6 +401,19 @@ void Run::new_call() {
       (sim_.now() - spec_.traffic.warmup).seconds() / span * static_cast<double>(batch_offered_.size()), 0.0,
       static_cast<double>(batch_offered_.size() - 1)));
   batch_offered_[k] += 1;
+  const bool blocked = outcome == CallOutcome::kBlockedRelay || outcome == CallOutcome::kBlockedSfu;
+  {
+    const auto h = static_cast<std::size_t>(sim_.now().count_ns() / SimTime::h(1).count_ns());
+    auto& hours = res_.region_hours[arriving_region_];
+    if (hours.size() <= h) hours.resize(h + 1);
+    hours[h].offered += 1;
+    if (outcome == CallOutcome::kBlockedRelay) hours[h].blocked_relay += 1;
+    if (outcome == CallOutcome::kBlockedSfu) hours[h].blocked_sfu += 1;
+  }
+  if (in_outage()) {
+    ++res_.failover.offered_during;
+    if (blocked) ++res_.failover.blocked_during;
+  }
   switch (outcome) {
     case CallOutcome::kCarried: ++res_.carried; break;
     case CallOutcome::kDegraded: ++res_.degraded; break;
@@ -383,9 +434,119 @@ void Run::end_call(std::uint32_t idx) {
   rollback(call);
   relays_.settle(sim_.now());
   sfus_.settle(sim_.now());
+  call.pending.clear();
   call.live = false;
+  ++call.gen;
   --active_;
   free_.push_back(idx);
+}
+
+void Run::drop(std::uint32_t idx) {
+  if (measuring_) ++res_.failover.calls_dropped;
+  end_call(idx);
+}
+
+double Run::survivor_load() const {
+  double mx = 0;
+  for (int pass = 0; pass < 2; ++pass) {
+    const Fleet& f = pass == 0 ? relays_ : sfus_;
+    const FleetSpec& fs = pass == 0 ? spec_.relays : spec_.sfus;
+    for (int s = 0; s < static_cast<int>(f.size()); ++s) {
+      if (!f.is_up(s)) continue;
+      const ServerSpec& c = fs.servers[s];
+      const double fb = f.usage_now_bw(s) / c.bandwidth_bps;
+      mx = std::max(mx, std::max(fb, static_cast<double>(f.usage_now_slots(s)) / static_cast<double>(c.slots)));
+    }
+  }
+  return mx;
+}
+
+void Run::fail(std::size_t fi) {
+  const FailureSpec& f = spec_.failures[fi];
+  Fleet& fleet = f.relays ? relays_ : sfus_;
+  if (measuring_ && fi == 0) res_.failover.survivor_load_before = survivor_load();
+  for (int s : f.servers) fleet.set_up(s, false);
+  ++outages_;
+  for (std::uint32_t idx = 0; idx < calls_.size(); ++idx) {
+    ActiveCall& call = calls_[idx];
+    if (!call.live) continue;
+    bool hit = false;
+    for (std::size_t k = 0; k < call.holds.size();) {
+      const Hold& h = call.holds[k];
+      if (h.sfu != !f.relays || fleet.is_up(h.server)) {
+        ++k;
+        continue;
+      }
+      fleet.release(h.server, h.d);
+      call.pending.push_back(h);
+      call.holds.erase(call.holds.begin() + static_cast<std::ptrdiff_t>(k));
+      hit = true;
+    }
+    if (!hit) continue;
+    if (measuring_) ++res_.failover.calls_affected;
+    if (!f.reestablish) {
+      drop(idx);
+      continue;
+    }
+    const std::uint32_t gen = call.gen;
+    sim_.schedule_after(f.restart_delay, [this, idx, gen] { restart(idx, gen); });
+  }
+  relays_.settle(sim_.now());
+  sfus_.settle(sim_.now());
+  if (measuring_ && fi == 0)
+    sim_.schedule_after(f.restart_delay, [this] { res_.failover.survivor_load_after = survivor_load(); });
+  sim_.schedule_after(f.duration, [this, fi] { recover(fi); });
+}
+
+void Run::recover(std::size_t fi) {
+  const FailureSpec& f = spec_.failures[fi];
+  for (int s : f.servers) (f.relays ? relays_ : sfus_).set_up(s, true);
+  --outages_;
+}
+
+void Run::restart(std::uint32_t idx, std::uint32_t gen) {
+  ActiveCall& call = calls_[idx];
+  if (call.gen != gen || !call.live || call.pending.empty()) return;
+  // An ICE restart: every leg that lost its server asks for another one at once.
+  const std::size_t before = call.holds.size();
+  bool ok = true;
+  for (const Hold& h : call.pending) {
+    Fleet& fleet = h.sfu ? sfus_ : relays_;
+    const int s = fleet.reserve(h.region, h.d);
+    if (s < 0) {
+      ok = false;
+      break;
+    }
+    call.holds.push_back({s, h.sfu, h.region, h.d});
+  }
+  call.pending.clear();
+  if (!ok) {
+    for (std::size_t k = before; k < call.holds.size(); ++k)
+      (call.holds[k].sfu ? sfus_ : relays_).release(call.holds[k].server, call.holds[k].d);
+    call.holds.resize(before);
+    drop(idx);
+    return;
+  }
+  if (measuring_) ++res_.failover.calls_reestablished;
+  relays_.settle(sim_.now());
+  sfus_.settle(sim_.now());
+}
+
+void Run::hour_tick() {
+  // Integrals of every server over the hour that just ended.
+  const SimTime now = sim_.now();
+  std::size_t k = 0;
+  for (int pass = 0; pass < 2; ++pass) {
+    const Fleet& f = pass == 0 ? relays_ : sfus_;
+    for (int s = 0; s < static_cast<int>(f.size()); ++s, ++k) {
+      const Fleet::Integrals in = f.integrals(s, now);
+      const Fleet::Integrals& was = last_integrals_[k];
+      res_.server_hours[k].push_back({in.slots - was.slots, in.bw - was.bw, in.cpu - was.cpu});
+      last_integrals_[k] = in;
+    }
+  }
+  const SimTime next = now + SimTime::h(1);
+  if (next <= spec_.traffic.horizon) sim_.schedule_at(next, [this] { hour_tick(); });
 }
 
 void Run::sample() {
@@ -413,6 +574,16 @@ void Run::end_warmup() {
   measuring_ = true;
   relays_.restart_measurement(sim_.now());
   sfus_.restart_measurement(sim_.now());
+  // Hours before the warm-up ends stay empty; integrals restart with the measurement.
+  const std::size_t servers = relays_.size() + sfus_.size();
+  last_integrals_.assign(servers, Fleet::Integrals{});
+  res_.server_hours.assign(servers, {});
+  if (!spec_.report.hourly_servers) return;
+  const std::int64_t hour = SimTime::h(1).count_ns();
+  const std::int64_t h0 = sim_.now().count_ns() / hour;  // the partial hour the warm-up ends in
+  for (auto& v : res_.server_hours) v.assign(static_cast<std::size_t>(h0), ServerHour{});
+  const SimTime first = SimTime::ns((h0 + 1) * hour);
+  if (first <= spec_.traffic.horizon) sim_.schedule_at(first, [this] { hour_tick(); });
 }
 
 Summary summarise(const TimeWeighted& tw, Samples& s, SimTime until) {
@@ -429,8 +600,11 @@ CapacityResult Run::run() {
   const int batches = std::max(2, spec_.report.batches);
   batch_offered_.assign(batches, 0.0);
   batch_blocked_.assign(batches, 0.0);
+  res_.region_hours.assign(region_users_.size(), {});
   if (tr.warmup > SimTime::zero()) sim_.schedule_at(tr.warmup, [this] { end_warmup(); });
   else end_warmup();
+  for (std::size_t f = 0; f < spec_.failures.size(); ++f)
+    if (spec_.failures[f].at < tr.horizon) sim_.schedule_at(spec_.failures[f].at, [this, f] { fail(f); });
   sim_.schedule_at(SimTime::zero(), [this] { sample(); });
   for (int r = 0; r < static_cast<int>(region_users_.size()); ++r)
     if (!region_users_[r].empty()) schedule_next_candidate(r);
@@ -468,6 +642,15 @@ CapacityResult Run::run() {
   r.relay_bytes = relays_.total_bw().integral(end) / 8.0;
   r.relay_cost = r.relay_bytes / 1e9 * spec_.report.price_per_gb;
   r.sfu_bytes = sfus_.total_bw().integral(end) / 8.0;
+  {
+    FailoverReport& fo = r.failover;
+    fo.blocking_during = fo.offered_during > 0 ? static_cast<double>(fo.blocked_during) / static_cast<double>(fo.offered_during) : 0;
+  }
+  if (spec_.relays.cost_model) {
+    double cores = 0;
+    for (int s = 0; s < static_cast<int>(relays_.size()); ++s) cores += relays_.integrals(s, end).cpu;
+    r.relay_cpu_cores_mean = cores / std::max(1e-9, (end - tr.warmup).seconds());
+  }
   r.relay_rtt_mean_s = relay_rtt_.mean();
   r.relay_detour_mean_s = relay_detour_.mean();
   r.setup_mean_s = setup_s_.mean();
