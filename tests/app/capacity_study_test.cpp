@@ -6,6 +6,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "app/runner/runner.hpp"
 #include "app/scenario/scenario_error.hpp"
 #include "models/capacity/ice_connectivity.hpp"
@@ -115,14 +117,24 @@ TEST_CASE("p2psim plan finds the smallest pooled fleet meeting the target", "[ap
   std::ofstream(dir / "plan.yaml") << s;
   const char* env = std::getenv("P2PSIM_BIN");
   const std::string bin = env ? env : (kSourceDir / "build" / "p2psim").string();
-  const std::string cmd = "'" + bin + "' plan -q '" + (dir / "plan.yaml").string() + "' > '" + (dir / "out.txt").string() + "' 2>&1";
+  const std::string cmd = "'" + bin + "' plan '" + (dir / "plan.yaml").string() + "' > '" + (dir / "out.txt").string() + "' 2> '" + (dir / "err.txt").string() + "'";
   REQUIRE(std::system(cmd.c_str()) == 0);
   std::ifstream out(dir / "out.txt");
   std::stringstream o;
   o << out.rdbuf();
   INFO(o.str());
-  CHECK_THAT(o.str(), Catch::Contains("answer: 7 servers"));
-  CHECK_THAT(o.str(), Catch::Contains("6 servers (default=6)"));
+  CHECK_THAT(o.str(), Catch::Contains("answer: 7 servers (default=7)"));
+  CHECK(fs::file_size(dir / "err.txt") == 0);  // no search log without --verbose
+  // --json: the blocking at one server fewer misses the target (so 7 is the smallest).
+  const std::string jcmd = "'" + bin + "' plan --json '" + (dir / "plan.yaml").string() + "' > '" + (dir / "out.json").string() + "'";
+  REQUIRE(std::system(jcmd.c_str()) == 0);
+  std::ifstream jin(dir / "out.json");
+  const auto j = nlohmann::json::parse(jin);
+  CHECK(j["ok"] == true);
+  CHECK(j["servers"] == 7);
+  CHECK(j["sites"][0]["binding"] == "blocking");
+  CHECK(j["sites"][0]["blocking_one_fewer"].get<double>() > 0.01);
+  CHECK(j["sites"][0]["blocking"].get<double>() <= 0.01);
   fs::remove_all(dir);
 }
 
