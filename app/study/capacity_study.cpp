@@ -68,6 +68,7 @@ class CapacityStudy final : public Study {
       m("failover_calls_affected", static_cast<double>(f.calls_affected));
       m("failover_calls_reestablished", static_cast<double>(f.calls_reestablished));
       m("failover_calls_dropped", static_cast<double>(f.calls_dropped));
+      m("failover_calls_ended_restarting", static_cast<double>(f.calls_ended_restarting));
       m("failover_calls_offered", static_cast<double>(f.offered_during));
       m("failover_blocking_probability", f.blocking_during);
       m("failover_survivor_load_before", f.survivor_load_before);

@@ -434,6 +434,7 @@ void Run::end_call(std::uint32_t idx) {
   rollback(call);
   relays_.settle(sim_.now());
   sfus_.settle(sim_.now());
+  if (!call.pending.empty() && measuring_) ++res_.failover.calls_ended_restarting;
   call.pending.clear();
   call.live = false;
   ++call.gen;
@@ -485,6 +486,7 @@ void Run::fail(std::size_t fi) {
     if (!hit) continue;
     if (measuring_) ++res_.failover.calls_affected;
     if (!f.reestablish) {
+      call.pending.clear();
       drop(idx);
       continue;
     }

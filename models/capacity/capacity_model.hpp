@@ -66,6 +66,7 @@ struct FailoverReport {
   std::int64_t calls_affected = 0;        // live calls with a leg on a server that failed
   std::int64_t calls_reestablished = 0;   // ... whose legs all found another server
   std::int64_t calls_dropped = 0;         // ... ended by the failure
+  std::int64_t calls_ended_restarting = 0;  // ... that ended by themselves during the restart delay
   std::int64_t offered_during = 0, blocked_during = 0;  // calls offered while a server is down
   double blocking_during = 0;             // blocked_during / offered_during
   double survivor_load_before = 0;        // busiest surviving server's load just before the failure

@@ -95,6 +95,10 @@ struct SiteSpec {
 struct FleetSpec {
   std::vector<ServerSpec> servers;  // may be empty (no relay / no SFU)
   std::vector<SiteSpec> sites;      // what `servers` was expanded from (for p2psim plan)
+  // Per region: servers farther (RTT) than this are not offered to its users, except the
+  // nearest ones (so a region is never left with none). Empty: no limit. p2psim plan
+  // sets it to the latency budget.
+  std::vector<SimTime> max_rtt;
   Placement placement = Placement::kNearest;
   OnFull on_full = OnFull::kBlock;
   double degraded_bitrate_bps = 40e3;  // per stream when degrading (audio only)

@@ -14,6 +14,10 @@ Fleet::Fleet(const FleetSpec& spec, const NetworkSpec& net) : spec_(&spec) {
     std::vector<int>& order = nearest_order_[r];
     for (int i = 0; i < static_cast<int>(spec.servers.size()); ++i) order.push_back(i);
     std::stable_sort(order.begin(), order.end(), [&](int x, int y) { return rtt_[r][x] < rtt_[r][y]; });
+    SimTime limit = SimTime::max();
+    if (static_cast<std::size_t>(r) < spec.max_rtt.size() && !order.empty())
+      limit = std::max(spec.max_rtt[static_cast<std::size_t>(r)], rtt_[r][static_cast<std::size_t>(order.front())]);
+    limit_.push_back(limit);
   }
 }
 
@@ -39,7 +43,7 @@ int Fleet::reserve(int region, const Demand& d) {
     case Placement::kRoundRobin:
       for (int k = 0; k < n; ++k) {
         const int s = static_cast<int>((rr_next_ + k) % n);
-        if (fits(s, d)) {
+        if (rtt_[region][s] <= limit_[region] && fits(s, d)) {
           chosen = s;
           rr_next_ = static_cast<std::size_t>(s + 1) % n;
           break;
@@ -48,12 +52,12 @@ int Fleet::reserve(int region, const Demand& d) {
       break;
     case Placement::kLeastLoaded:
       for (int s = 0; s < n; ++s)
-        if (fits(s, d) && (chosen < 0 || load(s) < load(chosen))) chosen = s;
+        if (rtt_[region][s] <= limit_[region] && fits(s, d) && (chosen < 0 || load(s) < load(chosen))) chosen = s;
       break;
     case Placement::kNearest: {
       SimTime best_rtt;
       for (int s : nearest_order_[region]) {
-        if (chosen >= 0 && rtt_[region][s] > best_rtt) break;
+        if ((chosen >= 0 && rtt_[region][s] > best_rtt) || rtt_[region][s] > limit_[region]) break;
         if (fits(s, d) && (chosen < 0 || load(s) < load(chosen))) {
           chosen = s;
           best_rtt = rtt_[region][s];

@@ -9,6 +9,8 @@
 //                 utilisations;
 //   nearest:      among the servers nearest (smallest RTT) to the user's region that
 //                 can fit, the least loaded; spills to the next-nearest when all are full.
+// With FleetSpec::max_rtt, a user's region is offered only servers within that RTT (and
+// always its nearest ones), whatever the policy.
 #pragma once
 
 #include <cstdint>
@@ -85,6 +87,7 @@ class Fleet {
   std::vector<Server> servers_;
   std::vector<std::vector<int>> nearest_order_;  // per region: servers by RTT, then index
   std::vector<std::vector<SimTime>> rtt_;        // per region, per server
+  std::vector<SimTime> limit_;                   // per region: farthest eligible server
   std::size_t rr_next_ = 0;
   std::vector<int> dirty_;  // servers changed since the last settle()
   double bw_now_ = 0, slots_now_ = 0;

@@ -38,6 +38,8 @@ class Planner {
     spec_.report.hourly_servers = true;
     spec_.report.per_server_metrics = false;
     fleet_ = req.relays ? &spec_.relays : &spec_.sfus;
+    // Users are served within their latency budget: no spill-over to farther relays.
+    if (!spec_.plan.latency_budget.empty()) fleet_->max_rtt = spec_.plan.latency_budget;
     file_counts_.clear();
     for (const SiteSpec& s : fleet_->sites) file_counts_.push_back(static_cast<int>(s.count));
   }
