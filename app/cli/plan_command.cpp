@@ -3,6 +3,7 @@
 // CPU and bandwidth headroom, latency budget per region), with the monthly cost.
 // The answer goes to stdout (text, or JSON with --json); the search log to stderr with
 // --verbose. Method: models/capacity/planner.hpp; docs/models/capacity.md.
+#include <algorithm>
 #include <cmath>
 #include <iomanip>
 #include <iostream>
@@ -171,8 +172,8 @@ int do_plan(const PlanArgs& a) {
       if (!found) throw CLI::ValidationError("--site", "no site \"" + a.site + "\" in " + a.fleet + ".sites");
     }
     const int reps = a.replications > 0 ? a.replications : loaded.replications;
-    capacity::RunReplications run = [&](const capacity::CapacitySpec& s) {
-      std::vector<capacity::CapacityResult> out(static_cast<std::size_t>(reps));
+    capacity::RunReplications run = [&](const capacity::CapacitySpec& s, int limit) {
+      std::vector<capacity::CapacityResult> out(static_cast<std::size_t>(limit > 0 ? std::min(limit, reps) : reps));
       parallel_for(out.size(), a.jobs, [&](std::size_t r) {
         out[r] = study::run_capacity_replication(*sc, s, derive_seed(loaded.seed, static_cast<std::uint64_t>(r)));
       });

@@ -607,9 +607,12 @@ CapacityResult Run::run() {
   else end_warmup();
   for (std::size_t f = 0; f < spec_.failures.size(); ++f)
     if (spec_.failures[f].at < tr.horizon) sim_.schedule_at(spec_.failures[f].at, [this, f] { fail(f); });
-  sim_.schedule_at(SimTime::zero(), [this] { sample(); });
-  for (int r = 0; r < static_cast<int>(region_users_.size()); ++r)
-    if (!region_users_[r].empty()) schedule_next_candidate(r);
+  sim_.schedule_at(tr.start, [this] { sample(); });
+  for (int r = 0; r < static_cast<int>(region_users_.size()); ++r) {
+    if (region_users_[r].empty()) continue;
+    if (tr.start == SimTime::zero()) schedule_next_candidate(r);
+    else sim_.schedule_at(tr.start, [this, r] { schedule_next_candidate(r); });
+  }
   sim_.run_until(tr.horizon);
   const SimTime end = tr.horizon;
 

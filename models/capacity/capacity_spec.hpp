@@ -60,6 +60,8 @@ struct MediaProfile {
 struct TrafficSpec {
   SimTime horizon = SimTime::h(24);
   SimTime warmup = SimTime::zero();  // calls offered before this are not counted
+  SimTime start = SimTime::zero();   // no call is offered before this (<= warmup); p2psim plan
+                                     // simulates a window around a busy hour this way
   // Either an absolute Poisson rate (calls/s over the whole population, flat in time)
   // when rate_per_s > 0, or calls_per_user_per_day shaped by `hourly` (local time).
   double rate_per_s = 0;

@@ -47,18 +47,34 @@ class Planner {
   PlanResult plan();
 
  private:
-  std::vector<CapacityResult> simulate(const std::vector<int>& counts, const char* what) {
+  // A span of the day simulated on its own: calls from `start`, measured from `warmup`.
+  struct Window {
+    SimTime start, warmup, horizon;
+    std::vector<std::size_t> sites;  // whose busy interval it covers
+  };
+
+  std::vector<CapacityResult> simulate(const std::vector<int>& counts, const Window* w, const char* what,
+                                       int replications = 0) {
     set_site_counts(*fleet_, counts);
     ++res_.simulations;
-    std::vector<CapacityResult> r = run_(spec_);
+    CapacitySpec spec = spec_;
+    if (w) {
+      spec.traffic.start = w->start;
+      spec.traffic.warmup = w->warmup;
+      spec.traffic.horizon = w->horizon;
+      spec.failures.clear();
+    }
+    std::vector<CapacityResult> r = run_(spec, replications);
     if (log_) {
       std::ostringstream os;
-      os << "simulation " << res_.simulations << " (" << what << "):";
+      os << "simulation " << res_.simulations << " (" << what;
+      if (w) os << ", hours " << w->warmup.seconds() / 3600 << "-" << w->horizon.seconds() / 3600 << " after "
+                << (w->warmup - w->start).seconds() / 3600 << " h of warm-up";
+      os << "):";
       for (std::size_t i = 0; i < counts.size(); ++i) os << " " << fleet_->sites[i].name << "=" << counts[i];
-      if (!busy_.empty()) {
+      if (w) {
         os << "; busiest-hour blocking";
-        for (std::size_t i = 0; i < counts.size(); ++i)
-          os << " " << fleet_->sites[i].name << " " << blocking(r, i) * 100 << "%";
+        for (std::size_t i : w->sites) os << " " << fleet_->sites[i].name << " " << blocking(r, i) * 100 << "%";
       }
       log_(os.str());
     }
@@ -118,6 +134,8 @@ class Planner {
   FleetSpec* fleet_ = nullptr;
   std::vector<int> file_counts_;
   std::vector<int> busy_, busy_end_;  // per site: the busy interval [busy_, busy_end_) in hours
+  std::vector<double> egress_bytes_per_day_;  // per site, offered (from the pilot)
+  std::vector<Window> windows_;
   PlanResult res_;
 };
 
@@ -159,7 +177,18 @@ PlanResult Planner::plan() {
       s.server.cpu_bps = 1e18;
       s.server.cpu_cores = 1e18;
     }
-    const auto rs = simulate(std::vector<int>(ns, 1), "pilot, unbounded servers");
+    // The pilot needs loads, not rare events: above kPilotUsers users it runs a smaller
+    // population with the same per-user behaviour and scales the loads back up.
+    constexpr double kPilotUsers = 1e6;
+    const double users = static_cast<double>(spec_.population.users) * spec_.population.growth;
+    const double scale = users > kPilotUsers ? std::ceil(users / kPilotUsers) : 1.0;
+    const std::int64_t full_users = spec_.population.users;
+    spec_.population.users = std::max<std::int64_t>(2, static_cast<std::int64_t>(std::llround(static_cast<double>(full_users) / scale)));
+    auto rs = simulate(std::vector<int>(ns, 1), nullptr, scale > 1 ? "pilot, unbounded servers, reduced population, one replication" : "pilot, unbounded servers, one replication", 1);
+    spec_.population.users = full_users;
+    for (CapacityResult& r : rs)
+      for (auto& v : r.server_hours)
+        for (ServerHour& h : v) h.slots_s *= scale, h.bw_s *= scale, h.cpu_s *= scale;
     const std::vector<int> ones(ns, 1);
     double carried = 0, relayed = 0;
     for (const CapacityResult& r : rs) {
@@ -174,8 +203,12 @@ PlanResult Planner::plan() {
     double wsum = 0, wmax = 0, wmin = 1e300;
     for (double w : tr.hourly) wsum += w, wmax = std::max(wmax, w), wmin = std::min(wmin, w);
     const bool diurnal = tr.rate_per_s <= 0 && tr.diurnal && wsum > 0 && wmax > wmin;
+    const double days = std::max(1e-9, (tr.horizon - tr.warmup).seconds() / 86400.0);
     for (std::size_t i = 0; i < ns; ++i) {
       const auto hours = site_hours(rs, i, ones);
+      double bits = 0;
+      for (const ServerHour& h : hours) bits += h.bw_s;
+      egress_bytes_per_day_.push_back(bits / 8.0 / days);
       std::size_t best = 0;
       for (std::size_t h = 0; h < hours.size(); ++h)
         if (hours[h].slots_s / std::max(1.0, hour_seconds(h)) > hours[best].slots_s / std::max(1.0, hour_seconds(best))) best = h;
@@ -221,18 +254,48 @@ PlanResult Planner::plan() {
     }
   }
 
+  // Windows: each busy hour simulated on its own after a warm-up of ten mean holding
+  // times (at least 2 h); a flat load is simulated as the scenario says.
+  {
+    const DurationSpec& d = spec_.traffic.duration;
+    const double mean_hold = d.kind == DurationKind::kExponential ? d.mean_s : d.median_s * std::exp(d.sigma * d.sigma / 2);
+    const SimTime warm = std::max(SimTime::h(2), SimTime::from_seconds(std::min(10 * mean_hold, 86400.0)));
+    for (std::size_t i = 0; i < ns; ++i) {
+      Window w;
+      if (res_.sites[i].busy_hour < 0) {
+        w = {SimTime::zero(), spec_.traffic.warmup, spec_.traffic.horizon, {}};
+      } else {
+        const SimTime b = SimTime::h(busy_[i]);
+        w = {std::max(SimTime::zero(), b - warm), std::max(b, spec_.traffic.warmup), std::min(SimTime::h(busy_end_[i]), spec_.traffic.horizon), {}};
+      }
+      auto it = std::find_if(windows_.begin(), windows_.end(), [&](const Window& x) { return x.warmup == w.warmup && x.horizon == w.horizon; });
+      if (it == windows_.end()) {
+        w.sites.push_back(i);
+        windows_.push_back(w);
+      } else {
+        it->sites.push_back(i);
+      }
+    }
+  }
+
   // 4. Blocking minimum per site by simulation near the bracket.
   std::vector<int> probe(ns), lo(ns), hi(ns, -1), step(ns, 1), floor_n(ns);
-  std::vector<bool> done(ns, false);
+  std::vector<bool> done(ns, false), failed_once(ns, false);
+  std::vector<int> down(ns, 1);
   std::vector<double> b_at(ns, 0), b_below(ns, -1);
+  const int np1 = ps.n_plus_one ? 1 : 0;
   for (std::size_t i = 0; i < ns; ++i) {
     floor_n[i] = res_.sites[i].served_regions.empty() ? 0 : 1;
-    lo[i] = floor_n[i] - 1;
+    // Sizes below what the other constraints need anyway cannot change the answer: the
+    // search starts at the smallest size that could bind (so when headroom binds, the
+    // blocking target is only checked there).
+    const int other = std::max({floor_n[i], res_.sites[i].for_cpu, res_.sites[i].for_bandwidth});
+    lo[i] = std::max(floor_n[i], other - (floor_n[i] > 0 ? np1 : 0)) - 1;
     if (!searched(i)) {
       probe[i] = file_counts_[i];
       done[i] = true;
     } else {
-      probe[i] = std::clamp(res_.sites[i].analytic_blocking, floor_n[i], req_.max_per_site);
+      probe[i] = std::clamp(std::max(res_.sites[i].analytic_blocking, lo[i] + 1), floor_n[i], req_.max_per_site);
       if (floor_n[i] == 0) probe[i] = 0, hi[i] = 0, done[i] = true;
     }
   }
@@ -242,16 +305,22 @@ PlanResult Planner::plan() {
       res_.problem = "the search did not settle within " + std::to_string(req_.max_simulations) + " simulations";
       return res_;
     }
-    const auto rs = simulate(probe, "blocking");
+    std::vector<double> b_round(ns, 0);
+    for (const Window& w : windows_) {
+      if (std::all_of(w.sites.begin(), w.sites.end(), [&](std::size_t i) { return done[i]; })) continue;
+      const auto rs = simulate(probe, &w, "blocking");
+      for (std::size_t i : w.sites) b_round[i] = blocking(rs, i);
+    }
     for (std::size_t i = 0; i < ns; ++i) {
       if (done[i]) continue;
-      const double b = blocking(rs, i);
+      const double b = b_round[i];
       if (b <= ps.blocking_target) {
         hi[i] = probe[i];
         b_at[i] = b;
       } else {
         lo[i] = probe[i];
-        if (hi[i] >= 0 && probe[i] == hi[i] - 1) b_below[i] = b;
+        failed_once[i] = true;
+        b_below[i] = b;  // the blocking at lo, the largest size known to miss
       }
       if (hi[i] >= 0 && hi[i] - lo[i] <= 1) {
         done[i] = true;
@@ -267,8 +336,12 @@ PlanResult Planner::plan() {
           probe[i] = std::min(req_.max_per_site, lo[i] + step[i]);
           step[i] *= 2;
         }
+      } else if (probe[i] == hi[i] && !failed_once[i]) {
+        // Passing with no failure seen yet: step down, doubling, then bisect.
+        probe[i] = std::max(lo[i] + 1, hi[i] - down[i]);
+        down[i] *= 2;
       } else {
-        probe[i] = probe[i] == hi[i] ? hi[i] - 1 : lo[i] + (hi[i] - lo[i]) / 2;
+        probe[i] = lo[i] + (hi[i] - lo[i]) / 2;
       }
     }
   }
@@ -287,10 +360,12 @@ PlanResult Planner::plan() {
     sp.for_blocking = hi[i];
     sp.blocking_below = b_below[i];
     sp.for_n_plus_one = ps.n_plus_one && !sp.served_regions.empty() ? hi[i] + 1 : 0;
-    const std::pair<int, const char*> c[] = {{sp.for_blocking, "blocking"},
-                                             {sp.for_n_plus_one, "n+1"},
-                                             {sp.for_cpu, "cpu headroom"},
+    // Ties go to the first: the blocking search starts at what the others need, so a
+    // blocking size equal to a headroom size means the headroom bound it.
+    const std::pair<int, const char*> c[] = {{sp.for_cpu, "cpu headroom"},
                                              {sp.for_bandwidth, "bandwidth headroom"},
+                                             {sp.for_n_plus_one, "n+1"},
+                                             {sp.for_blocking, "blocking"},
                                              {floor_n[i], "coverage"}};
     sp.servers = 0;
     sp.binding = "none";
@@ -305,15 +380,17 @@ PlanResult Planner::plan() {
   }
 
   // 5. The plan itself, simulated: blocking, utilisation and egress for the cost.
-  const auto rs = simulate(final_counts, "the plan");
-  const double days = std::max(1e-9, (spec_.traffic.horizon - spec_.traffic.warmup).seconds() / 86400.0);
+  std::vector<std::vector<CapacityResult>> final_runs(ns);
+  for (const Window& w : windows_) {
+    const auto rs = simulate(final_counts, &w, "the plan");
+    for (std::size_t i : w.sites) final_runs[i] = rs;
+  }
   res_.monthly_usd = 0;
   for (std::size_t i = 0; i < ns; ++i) {
     SitePlan& sp = res_.sites[i];
+    const auto& rs = final_runs[i];
     sp.blocking = blocking(rs, i);
     const auto hours = site_hours(rs, i, final_counts);
-    double bits = 0;
-    for (const ServerHour& h : hours) bits += h.bw_s;
     const ServerSpec& sv = fleet_->sites[i].server;
     const bool cm = req_.relays && fleet_->cost_model.has_value();
     ServerHour h;
@@ -324,7 +401,7 @@ PlanResult Planner::plan() {
       sp.bw_util = h.bw_s / span / (sp.servers * sv.bandwidth_bps);
       sp.cpu_util = (cm ? h.cpu_s / sv.cpu_cores : h.bw_s / sv.cpu_bps) / span / sp.servers;
     }
-    const double bytes_per_day = bits / 8.0 / days;
+    const double bytes_per_day = egress_bytes_per_day_[i];
     const RegionPrice price = ps.prices.empty() ? RegionPrice{} : ps.prices[static_cast<std::size_t>(sp.region)];
     const double per_gb = price.egress_per_gb >= 0 ? price.egress_per_gb : spec_.report.price_per_gb;
     sp.egress_gb_month = bytes_per_day * (ps.hours_per_month / 24.0) / 1e9;

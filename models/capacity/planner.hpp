@@ -28,8 +28,9 @@
 
 namespace p2psim::capacity {
 
-// Runs every replication of `spec` (the same seeds on every call) and returns the results.
-using RunReplications = std::function<std::vector<CapacityResult>(const CapacitySpec&)>;
+// Runs replications 0..n-1 of `spec` (the same seeds on every call; n = all of the
+// scenario's when `limit` <= 0, else min(limit, all)) and returns the results.
+using RunReplications = std::function<std::vector<CapacityResult>(const CapacitySpec&, int limit)>;
 using PlanLog = std::function<void(const std::string&)>;
 
 struct PlanRequest {

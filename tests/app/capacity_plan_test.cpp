@@ -114,9 +114,9 @@ Planned load(const std::string& text) {
   const study::CapacityScenario* sc = &scenario_of(p.loaded);
   const std::uint64_t seed = p.loaded.seed;
   const int reps = p.loaded.replications;
-  p.run = [sc, seed, reps](const capacity::CapacitySpec& s) {
+  p.run = [sc, seed, reps](const capacity::CapacitySpec& s, int limit) {
     std::vector<capacity::CapacityResult> out;
-    for (int r = 0; r < reps; ++r)
+    for (int r = 0; r < (limit > 0 ? std::min(limit, reps) : reps); ++r)
       out.push_back(study::run_capacity_replication(*sc, s, derive_seed(seed, static_cast<std::uint64_t>(r))));
     return out;
   };
@@ -143,7 +143,7 @@ TEST_CASE("plan: the bracketed search gives the exhaustive search's answer", "[a
   int exhaustive = -1;
   for (int n = 1; n <= 30 && exhaustive < 0; ++n) {
     capacity::set_site_counts(spec.relays, {n});
-    if (pooled_blocking(p.run(spec)) <= 0.02) exhaustive = n;
+    if (pooled_blocking(p.run(spec, 0)) <= 0.02) exhaustive = n;
   }
   const capacity::PlanResult r = capacity::plan_fleet(scenario_of(p.loaded).spec, {}, p.run, nullptr);
   REQUIRE(r.ok);
@@ -230,15 +230,16 @@ relays:
 
 TEST_CASE("plan: bandwidth headroom can bind", "[app][capacity][plan]") {
   // 20 Erlangs x 64 kbit/s = 1.28 Mbit/s at the (flat) peak; servers of 0.5 Mbit/s with
-  // allocations unbounded by slots: blocking needs ceil of 20 Erlangs over 7 allocations
-  // per server (0.5e6 / 64e3 = 7.8), headroom 50% needs 1.28 / 0.25 = 5.12 -> 6 servers.
-  std::string text = erlang_scenario(20, 100000, 1, "plan: {blocking_target: 0.5, headroom: {bandwidth: 0.5}}\n");
+  // allocations unbounded by slots: at a 50% blocking target a few servers do (7
+  // allocations each, 0.5e6 / 64e3 = 7.8), but headroom 40% needs 1.28 / 0.2 = 6.4 -> 7
+  // (the pilot's sampled load would have to be 6% off to change that).
+  std::string text = erlang_scenario(20, 100000, 1, "plan: {blocking_target: 0.5, headroom: {bandwidth: 0.4}}\n");
   text.replace(text.find("bandwidth: 1000Gbps"), 19, "bandwidth: 500kbps");
   Planned p = load(text);
   const capacity::PlanResult r = capacity::plan_fleet(scenario_of(p.loaded).spec, {}, p.run, nullptr);
   REQUIRE(r.ok);
-  CHECK(r.sites.at(0).for_bandwidth == 6);
+  CHECK(r.sites.at(0).for_bandwidth == 7);
   CHECK(r.sites[0].binding == "bandwidth headroom");
-  CHECK(r.sites[0].servers == 6);
-  CHECK(r.sites[0].bw_util <= 0.5);
+  CHECK(r.sites[0].servers == 7);
+  CHECK(r.sites[0].bw_util <= 0.4);
 }
