@@ -3,6 +3,7 @@
 #include "app/study/turn_cost_model_parser.hpp"
 #include "models/capacity/ice_connectivity.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <string>
 
@@ -380,7 +381,10 @@ void parse_plan(const Field& root, CapacitySpec& s) {
   plan.hours_per_month = p->get_double("hours_per_month", 730.0, 1.0, 744.0);
   plan.prices.assign(nr, capacity::RegionPrice{});
   if (auto pr = p->get("prices")) {
-    for (const auto& [name, v] : pr->entries()) {
+    auto entries = pr->entries();
+    // `default` first, whatever the order written, so regions override it.
+    std::stable_partition(entries.begin(), entries.end(), [](const auto& e) { return e.first == "default"; });
+    for (const auto& [name, v] : entries) {
       v.allow_only({"instance_per_hour", "egress_per_gb"});
       std::vector<std::size_t> which;
       for (std::size_t k = 0; k < nr; ++k)

@@ -15,11 +15,14 @@
 namespace p2psim::turn {
 
 struct TurnCostModel {
-  double cpu_s_per_packet = 9.0e-6;     // core-seconds per relayed packet
-  double cpu_s_per_byte = 2.0e-9;       // core-seconds per relayed payload byte
-  double cpu_s_per_allocation = 2.0e-4; // core-seconds per allocation over its life
-  double framing_bytes = 4;             // ChannelData header per packet (RFC 8656 section 12.4)
-  std::string machine = "default (docs/models/capacity.md)";  // where the figures come from
+  // Defaults: coturn 4.6.1 on one vCPU of an Intel Xeon @ 2.5 GHz over loopback, measured
+  // by tools/calibrate-turn on 2026-12-01 (scenarios/cost-models/coturn-4.6.1.yml). The
+  // per-byte cost was below what that measurement resolves (fitted 0).
+  double cpu_s_per_packet = 5.7e-6;      // core-seconds per relayed packet
+  double cpu_s_per_byte = 0;             // core-seconds per relayed payload byte
+  double cpu_s_per_allocation = 1.26e-3; // core-seconds per allocation over its life
+  double framing_bytes = 4;              // ChannelData header per packet (RFC 8656 section 12.4)
+  std::string machine = "coturn 4.6.1, Intel Xeon 2.5 GHz, loopback (tools/calibrate-turn, 2026-12-01)";
 
   // Cores kept busy relaying `packets_per_s` packets carrying `bytes_per_s` payload bytes.
   // Precondition: both >= 0.
