@@ -80,7 +80,8 @@ nlohmann::ordered_json to_json(const std::string& name, const std::string& fleet
                         {"bandwidth_headroom", s.for_bandwidth}, {"erlang_b_bracket", s.analytic_blocking}};
     x["busy_hour"] = s.busy_hour;
     x["offered_erlangs"] = s.offered_erlangs;
-    x["blocking"] = s.blocking;
+    x["blocking"] = s.blocking;  // N+1: with one server down
+    x["blocking_with_one_down"] = ps.n_plus_one;
     if (s.blocking_below >= 0) x["blocking_one_fewer"] = s.blocking_below;
     x["cpu_util"] = s.cpu_util;
     x["bandwidth_util"] = s.bw_util;
@@ -125,9 +126,10 @@ void print_text(std::ostream& os, const std::string& name, const std::string& fl
     list += (list.empty() ? "" : ", ") + s.name + "=" + std::to_string(s.servers);
     os << "  " << std::left << std::setw(12) << s.name << std::right << std::setw(8) << s.servers << "  " << std::left
        << std::setw(19) << s.binding << std::right << std::setw(9) << std::setprecision(4) << s.offered_erlangs
-       << std::setw(10) << pct(s.blocking) << std::setw(8) << pct(s.cpu_util) << std::setw(8) << pct(s.bw_util)
+       << std::setw(10) << (s.blocking < 0 ? std::string("-") : pct(s.blocking)) << std::setw(8) << pct(s.cpu_util) << std::setw(8) << pct(s.bw_util)
        << std::setw(12) << usd(s.instance_usd_month + s.egress_usd_month) << "\n";
   }
+  if (ps.n_plus_one) os << "  (blocking with one server of the site down; cpu and bw: busiest-hour load per server, all up)\n";
   os << "coverage:\n";
   for (const capacity::RegionCoverage& c : r.coverage) {
     os << "  " << c.region << ": ";

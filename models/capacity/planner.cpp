@@ -135,6 +135,7 @@ class Planner {
   std::vector<int> file_counts_;
   std::vector<int> busy_, busy_end_;  // per site: the busy interval [busy_, busy_end_) in hours
   std::vector<double> egress_bytes_per_day_;  // per site, offered (from the pilot)
+  std::vector<double> busy_bw_, busy_cpu_;     // per site: busy-hour offered egress (bit/s), cores
   std::vector<Window> windows_;
   PlanResult res_;
 };
@@ -204,6 +205,8 @@ PlanResult Planner::plan() {
     for (double w : tr.hourly) wsum += w, wmax = std::max(wmax, w), wmin = std::min(wmin, w);
     const bool diurnal = tr.rate_per_s <= 0 && tr.diurnal && wsum > 0 && wmax > wmin;
     const double days = std::max(1e-9, (tr.horizon - tr.warmup).seconds() / 86400.0);
+    busy_bw_.assign(ns, 0.0);
+    busy_cpu_.assign(ns, 0.0);
     for (std::size_t i = 0; i < ns; ++i) {
       const auto hours = site_hours(rs, i, ones);
       double bits = 0;
@@ -240,6 +243,8 @@ PlanResult Planner::plan() {
         const std::int64_t c = erlang_b_servers(sp.offered_erlangs, std::max(1e-12, target));
         sp.analytic_blocking = static_cast<int>(std::min<double>(req_.max_per_site, std::ceil(static_cast<double>(c) / k)));
         const double bw_load = load.bw_s / span, cpu_load = (cm ? load.cpu_s : load.bw_s) / span;
+        busy_bw_[i] = bw_load;
+        busy_cpu_[i] = cm ? load.cpu_s / span : bw_load;
         sp.for_bandwidth = static_cast<int>(std::min<double>(1e9, std::ceil(bw_load / (ps.bandwidth_headroom * sv.bandwidth_bps) - 1e-9)));
         sp.for_cpu = static_cast<int>(std::min<double>(1e9, std::ceil(cpu_load / (ps.cpu_headroom * cpu_cap) - 1e-9)));
       }
@@ -282,7 +287,7 @@ PlanResult Planner::plan() {
   std::vector<int> probe(ns), lo(ns), hi(ns, -1), step(ns, 1), floor_n(ns);
   std::vector<bool> done(ns, false), failed_once(ns, false);
   std::vector<int> down(ns, 1);
-  std::vector<double> b_at(ns, 0), b_below(ns, -1);
+  std::vector<double> b_at(ns, 0), b_below(ns, -1), last_b(ns, -1);
   const int np1 = ps.n_plus_one ? 1 : 0;
   for (std::size_t i = 0; i < ns; ++i) {
     floor_n[i] = res_.sites[i].served_regions.empty() ? 0 : 1;
@@ -309,7 +314,7 @@ PlanResult Planner::plan() {
     for (const Window& w : windows_) {
       if (std::all_of(w.sites.begin(), w.sites.end(), [&](std::size_t i) { return done[i]; })) continue;
       const auto rs = simulate(probe, &w, "blocking");
-      for (std::size_t i : w.sites) b_round[i] = blocking(rs, i);
+      for (std::size_t i : w.sites) last_b[i] = b_round[i] = blocking(rs, i);
     }
     for (std::size_t i = 0; i < ns; ++i) {
       if (done[i]) continue;
@@ -379,27 +384,19 @@ PlanResult Planner::plan() {
     final_counts[i] = sp.servers;
   }
 
-  // 5. The plan itself, simulated: blocking, utilisation and egress for the cost.
-  std::vector<std::vector<CapacityResult>> final_runs(ns);
-  for (const Window& w : windows_) {
-    const auto rs = simulate(final_counts, &w, "the plan");
-    for (std::size_t i : w.sites) final_runs[i] = rs;
-  }
+  // 5. The plan. No further simulation: the search's last passing size is the plan's
+  // size (without N+1, the search starts at the other constraints' size) or the plan's
+  // size minus one (N+1), so its blocking is the plan's, or the plan's with one server of
+  // the site down. Utilisation is the busy hour's offered load over the plan's servers.
   res_.monthly_usd = 0;
   for (std::size_t i = 0; i < ns; ++i) {
     SitePlan& sp = res_.sites[i];
-    const auto& rs = final_runs[i];
-    sp.blocking = blocking(rs, i);
-    const auto hours = site_hours(rs, i, final_counts);
+    sp.blocking = searched(i) ? b_at[i] : last_b[i];
     const ServerSpec& sv = fleet_->sites[i].server;
     const bool cm = req_.relays && fleet_->cost_model.has_value();
-    ServerHour h;
-    double span = 0;
-    for (std::size_t k = 0; k < hours.size(); ++k)
-      if (in_busy(i, k)) h.bw_s += hours[k].bw_s, h.cpu_s += hours[k].cpu_s, span += hour_seconds(k);
-    if (sp.servers > 0 && span > 0) {
-      sp.bw_util = h.bw_s / span / (sp.servers * sv.bandwidth_bps);
-      sp.cpu_util = (cm ? h.cpu_s / sv.cpu_cores : h.bw_s / sv.cpu_bps) / span / sp.servers;
+    if (sp.servers > 0) {
+      sp.bw_util = busy_bw_[i] / (sp.servers * sv.bandwidth_bps);
+      sp.cpu_util = (cm ? busy_cpu_[i] / sv.cpu_cores : busy_bw_[i] / sv.cpu_bps) / sp.servers;
     }
     const double bytes_per_day = egress_bytes_per_day_[i];
     const RegionPrice price = ps.prices.empty() ? RegionPrice{} : ps.prices[static_cast<std::size_t>(sp.region)];

@@ -15,7 +15,9 @@
 //     blocking move up while a site's busiest-hour blocking misses the target and down
 //     while one fewer still meets it, so the answer is the smallest simulated size meeting
 //     the target (the exhaustive search's answer when blocking falls with n).
-//  5. The final plan is simulated once more for the report and the cost.
+//  5. No further run: the last passing size is the plan (or the plan minus the N+1
+//     server), so its blocking is reported; utilisation is the offered busy-hour load
+//     over the planned servers; egress for the cost is the pilot's offered egress.
 #pragma once
 
 #include <cstdint>
@@ -51,9 +53,10 @@ struct SitePlan {
   int busy_hour = 0;                // hour index of the run (hours from the start); -1: flat
                                     // load, checked over the whole measured span
   double offered_erlangs = 0;       // allocations (or participants) at the busy hour
-  double blocking = 0;              // simulated busiest-hour blocking at `servers`
+  double blocking = 0;              // simulated busiest-hour blocking at `servers` (N+1: with one
+                                    // server down, i.e. at servers - 1); -1: not simulated (fixed)
   double blocking_below = -1;       // ... at the blocking minimum - 1 (-1: not simulated)
-  double cpu_util = 0, bw_util = 0; // busiest-hour mean per server at `servers`
+  double cpu_util = 0, bw_util = 0; // busiest-hour offered load per server at `servers`
   double egress_gb_month = 0;
   double instance_usd_month = 0, egress_usd_month = 0;
 };
