@@ -185,7 +185,9 @@ void Run::build_arrivals(std::uint64_t seed) {
   for (std::size_t r = 0; r < region_users_.size(); ++r) {
     const double nr = static_cast<double>(region_users_[r].size());
     arrival_rng_.push_back(Rng::stream(seed, "capacity/arrivals/" + spec_.network.regions[r].name));
-    const double base = tr.rate_per_s > 0 ? tr.rate_per_s * nr / n : nr * tr.calls_per_user_per_day / 86400.0;
+    // A fixed rate is the whole population's: it grows with it.
+    const double base = tr.rate_per_s > 0 ? tr.rate_per_s * spec_.population.growth * nr / n
+                                          : nr * tr.calls_per_user_per_day / 86400.0;
     base_rate_.push_back(base);
     max_rate_.push_back(base * mx);
   }

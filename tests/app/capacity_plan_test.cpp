@@ -243,3 +243,16 @@ TEST_CASE("plan: bandwidth headroom can bind", "[app][capacity][plan]") {
   CHECK(r.sites[0].servers == 7);
   CHECK(r.sites[0].bw_util <= 0.4);
 }
+
+TEST_CASE("plan: growth scales the load the plan must carry", "[app][capacity][plan]") {
+  // 20 Erlangs on servers of 10 allocations need 3 (B(20, 30) = 0.85% <= 1% < B(20, 20));
+  // growth 1.5 makes 30 Erlangs: B(30, 40) = 1.4% > 1%, B(30, 50) < 1%, so 5.
+  REQUIRE(erlang_b(30, 40) > 0.01);
+  REQUIRE(erlang_b(30, 50) < 0.01);
+  Planned now = load(erlang_scenario(20, 10, 1));
+  CHECK(capacity::plan_fleet(scenario_of(now.loaded).spec, {}, now.run, nullptr).sites.at(0).servers == 3);
+  std::string grown = erlang_scenario(20, 10, 1);
+  grown.replace(grown.find("  users: 1000\n"), 14, "  users: 1000\n  growth: 1.5\n");
+  Planned next = load(grown);
+  CHECK(capacity::plan_fleet(scenario_of(next.loaded).spec, {}, next.run, nullptr).sites.at(0).servers == 5);
+}
