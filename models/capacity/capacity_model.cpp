@@ -3,10 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "models/capacity/fleet.hpp"
+#include "models/capacity/capacity_run.hpp"
 #include "sim/det_math.hpp"
-#include "sim/simulator.hpp"
-#include "sim/stats.hpp"
 
 namespace p2psim::capacity {
 namespace {
@@ -24,114 +22,9 @@ int pick(const std::vector<double>& cum, Rng& rng) {
   return static_cast<int>(std::min<std::ptrdiff_t>(it - cum.begin(), static_cast<std::ptrdiff_t>(cum.size()) - 1));
 }
 
-struct User {
-  std::int32_t region = 0;
-  std::int32_t access = 0;
-  NatBehaviour nat;
-};
+}  // namespace
 
-struct Hold {
-  std::int32_t server = 0;
-  bool sfu = false;
-  std::int32_t region = 0;  // the region the reservation was made for (re-placement)
-  Demand d;
-};
-
-struct ActiveCall {
-  std::vector<Hold> holds;
-  std::vector<Hold> pending;  // legs waiting for an ICE restart after a failure
-  bool live = false;
-  std::uint32_t gen = 0;      // bumped when the call ends, so stale events are ignored
-};
-
-// A relayed leg: the TURN allocation's owner and the egress it needs per unit of cap.
-struct Leg {
-  std::int32_t owner = 0;  // user index
-  std::int32_t a = 0, b = 0;  // participant positions (b = -1: the SFU)
-};
-
-class Run {
- public:
-  Run(const CapacitySpec& spec, const Connectivity& conn, std::uint64_t seed, CapacityObserver* extra)
-      : spec_(spec),
-        conn_(conn),
-        extra_(extra),
-        relays_(spec.relays, spec.network),
-        sfus_(spec.sfus, spec.network),
-        call_rng_(Rng::stream(seed, "capacity/calls")),
-        ice_rng_(Rng::stream(seed, "capacity/connectivity")) {
-    build_population(seed);
-    build_arrivals(seed);
-  }
-
-  CapacityResult run();
-
- private:
-  void build_population(std::uint64_t seed);
-  void build_arrivals(std::uint64_t seed);
-  double rate(int region, SimTime t) const;
-  void schedule_next_candidate(int region);
-  void arrival_candidate(int region);
-  void new_call();
-  void end_call(std::uint32_t idx);
-  void sample();
-  void end_warmup();
-  bool try_place(ActiveCall& call, double cap, CallOutcome& reason);
-  void rollback(ActiveCall& call);
-  double stream_rate(int pos, double cap) const;
-  double packet_rate(double rate) const;
-  Demand relay_demand(double payload_bps, double pps) const;
-  void hour_tick();
-  void fail(std::size_t f);
-  void recover(std::size_t f);
-  void restart(std::uint32_t idx, std::uint32_t gen);
-  void drop(std::uint32_t idx);
-  double survivor_load() const;
-  bool in_outage() const { return outages_ > 0; }
-
-  const CapacitySpec& spec_;
-  const Connectivity& conn_;
-  CapacityObserver* extra_;
-  Simulator sim_;
-  Fleet relays_, sfus_;
-  Rng call_rng_, ice_rng_;
-  std::vector<User> users_;
-  std::vector<std::vector<std::int32_t>> region_users_;
-  std::vector<double> access_uplink_;
-  std::vector<SimTime> nearest_relay_rtt_;  // per region
-  // Arrival processes (thinning of a piecewise-constant rate, per region).
-  std::vector<Rng> arrival_rng_;
-  std::vector<double> base_rate_, max_rate_;
-  std::array<double, 24> shape_{};  // hourly weights normalised to mean 1
-  std::vector<double> cum_group_, cum_media_;
-  double log_median_ = 0;  // mu of the lognormal duration
-  int arriving_region_ = 0;
-  // Calls in progress.
-  std::vector<ActiveCall> calls_;
-  std::vector<std::uint32_t> free_;
-  std::int64_t active_ = 0;
-  // Scratch of the call being placed.
-  std::vector<std::int32_t> parts_;
-  std::vector<Leg> relayed_;
-  std::vector<double> leg_rtt_s_, leg_detour_s_;  // per placed relayed leg of this call
-  int sfu_region_ = 0;
-  Tally relay_rtt_, relay_detour_;
-  double bitrate_ = 0, media_pps_ = 0, dur_s_ = 0;
-  bool sfu_call_ = false;
-  // Failures and hourly records.
-  int outages_ = 0;
-  std::vector<Fleet::Integrals> last_integrals_;
-  SimTime last_hour_;
-  // Measurement.
-  bool measuring_ = false;
-  CapacityResult res_;
-  std::vector<double> batch_offered_, batch_blocked_;
-  Samples setup_s_, sess_samples_, bw_samples_, sfu_samples_;
-  SeriesData s_sessions_{"relay_sessions", "allocations", {}, {}};
-  SeriesData s_bw_{"relay_bandwidth", "bps", {}, {}};
-  SeriesData s_sfu_{"sfu_bandwidth", "bps", {}, {}};
-  SeriesData s_active_{"calls_active", "calls", {}, {}};
-};
+namespace detail {
 
 void Run::build_population(std::uint64_t seed) {
   Rng rng = Rng::stream(seed, "capacity/population");
@@ -444,98 +337,6 @@ void Run::end_call(std::uint32_t idx) {
   free_.push_back(idx);
 }
 
-void Run::drop(std::uint32_t idx) {
-  if (measuring_) ++res_.failover.calls_dropped;
-  end_call(idx);
-}
-
-double Run::survivor_load() const {
-  double mx = 0;
-  for (int pass = 0; pass < 2; ++pass) {
-    const Fleet& f = pass == 0 ? relays_ : sfus_;
-    const FleetSpec& fs = pass == 0 ? spec_.relays : spec_.sfus;
-    for (int s = 0; s < static_cast<int>(f.size()); ++s) {
-      if (!f.is_up(s)) continue;
-      const ServerSpec& c = fs.servers[s];
-      const double fb = f.usage_now_bw(s) / c.bandwidth_bps;
-      mx = std::max(mx, std::max(fb, static_cast<double>(f.usage_now_slots(s)) / static_cast<double>(c.slots)));
-    }
-  }
-  return mx;
-}
-
-void Run::fail(std::size_t fi) {
-  const FailureSpec& f = spec_.failures[fi];
-  Fleet& fleet = f.relays ? relays_ : sfus_;
-  if (measuring_ && fi == 0) res_.failover.survivor_load_before = survivor_load();
-  for (int s : f.servers) fleet.set_up(s, false);
-  ++outages_;
-  for (std::uint32_t idx = 0; idx < calls_.size(); ++idx) {
-    ActiveCall& call = calls_[idx];
-    if (!call.live) continue;
-    bool hit = false;
-    for (std::size_t k = 0; k < call.holds.size();) {
-      const Hold& h = call.holds[k];
-      if (h.sfu != !f.relays || fleet.is_up(h.server)) {
-        ++k;
-        continue;
-      }
-      fleet.release(h.server, h.d);
-      call.pending.push_back(h);
-      call.holds.erase(call.holds.begin() + static_cast<std::ptrdiff_t>(k));
-      hit = true;
-    }
-    if (!hit) continue;
-    if (measuring_) ++res_.failover.calls_affected;
-    if (!f.reestablish) {
-      call.pending.clear();
-      drop(idx);
-      continue;
-    }
-    const std::uint32_t gen = call.gen;
-    sim_.schedule_after(f.restart_delay, [this, idx, gen] { restart(idx, gen); });
-  }
-  relays_.settle(sim_.now());
-  sfus_.settle(sim_.now());
-  if (measuring_ && fi == 0)
-    sim_.schedule_after(f.restart_delay, [this] { res_.failover.survivor_load_after = survivor_load(); });
-  sim_.schedule_after(f.duration, [this, fi] { recover(fi); });
-}
-
-void Run::recover(std::size_t fi) {
-  const FailureSpec& f = spec_.failures[fi];
-  for (int s : f.servers) (f.relays ? relays_ : sfus_).set_up(s, true);
-  --outages_;
-}
-
-void Run::restart(std::uint32_t idx, std::uint32_t gen) {
-  ActiveCall& call = calls_[idx];
-  if (call.gen != gen || !call.live || call.pending.empty()) return;
-  // An ICE restart: every leg that lost its server asks for another one at once.
-  const std::size_t before = call.holds.size();
-  bool ok = true;
-  for (const Hold& h : call.pending) {
-    Fleet& fleet = h.sfu ? sfus_ : relays_;
-    const int s = fleet.reserve(h.region, h.d);
-    if (s < 0) {
-      ok = false;
-      break;
-    }
-    call.holds.push_back({s, h.sfu, h.region, h.d});
-  }
-  call.pending.clear();
-  if (!ok) {
-    for (std::size_t k = before; k < call.holds.size(); ++k)
-      (call.holds[k].sfu ? sfus_ : relays_).release(call.holds[k].server, call.holds[k].d);
-    call.holds.resize(before);
-    drop(idx);
-    return;
-  }
-  if (measuring_) ++res_.failover.calls_reestablished;
-  relays_.settle(sim_.now());
-  sfus_.settle(sim_.now());
-}
-
 void Run::hour_tick() {
   // Integrals of every server over the hour that just ended.
   const SimTime now = sim_.now();
@@ -590,6 +391,7 @@ void Run::end_warmup() {
   if (first <= spec_.traffic.horizon) sim_.schedule_at(first, [this] { hour_tick(); });
 }
 
+namespace {
 Summary summarise(const TimeWeighted& tw, Samples& s, SimTime until) {
   Summary r;
   r.mean = tw.mean(until);
@@ -598,6 +400,7 @@ Summary summarise(const TimeWeighted& tw, Samples& s, SimTime until) {
   r.max = tw.max();
   return r;
 }
+}  // namespace
 
 CapacityResult Run::run() {
   const TrafficSpec& tr = spec_.traffic;
@@ -679,11 +482,11 @@ CapacityResult Run::run() {
   return r;
 }
 
-}  // namespace
+}  // namespace detail
 
 CapacityResult run_capacity(const CapacitySpec& spec, const Connectivity& connectivity, std::uint64_t seed,
                             CapacityObserver* extra) {
-  Run run(spec, connectivity, seed, extra);
+  detail::Run run(spec, connectivity, seed, extra);
   return run.run();
 }
 

@@ -18,7 +18,7 @@ TEST_CASE("Erlang-B: closed form and the inverse used to bracket a fleet", "[cap
   CHECK(erlang_b_servers(0, 0.01) == 1);  // B(E, 0) = 1 by definition; B(0, 1) = 0
 }
 
-TEST_CASE("Kaufman-Roberts: one class is Erlang-B; two classes by hand", "[capacity][loss]") {
+TEST_CASE("Kaufman-Roberts: one class is Erlang-B, two classes by hand", "[capacity][loss]") {
   const std::vector<double> one = kaufman_roberts({{50, 1}}, 53);
   CHECK(one.at(0) == Approx(erlang_b(50, 53)));
   // C = 2, class 1: 1 Erlang x 1 unit, class 2: 1 Erlang x 2 units.
