@@ -407,11 +407,16 @@ PlanResult Planner::plan() {
     res_.monthly_usd += sp.instance_usd_month + sp.egress_usd_month;
   }
   res_.ok = true;
+  std::vector<std::string> uncovered;
   for (const RegionCoverage& c : res_.coverage)
-    if (!c.ok && ps.require_coverage) {
-      res_.ok = false;
-      res_.problem = "region " + c.region + " has users and no relay within its latency budget";
-    }
+    if (!c.ok) uncovered.push_back(c.region);
+  if (!uncovered.empty() && ps.require_coverage) {
+    res_.ok = false;
+    std::string list;
+    for (const std::string& r : uncovered) list += (list.empty() ? "" : ", ") + r;
+    res_.problem = (uncovered.size() == 1 ? "region " + list + " has" : "regions " + list + " have") +
+                   " users and no relay within the latency budget";
+  }
   return res_;
 }
 

@@ -219,7 +219,7 @@ relays:
   CHECK(r.coverage[0].ok);
   CHECK_FALSE(r.coverage[1].ok);
   CHECK(r.coverage[1].rtt == SimTime::ms(90));
-  CHECK_THAT(r.problem, Catch::Contains("region us"));
+  CHECK_THAT(r.problem, Catch::Contains("region us has users"));
   Planned q = load(base + "plan: {latency_budget: {eu: 50ms, us: 100ms}}\n");
   CHECK(capacity::plan_fleet(scenario_of(q.loaded).spec, {}, q.run, nullptr).ok);
   Planned w = load(base + "plan: {latency_budget: 50ms, require_coverage: false}\n");
