@@ -37,6 +37,7 @@ class Planner {
       : spec_(spec), req_(req), run_(run), log_(log) {
     spec_.report.hourly_servers = true;
     spec_.report.per_server_metrics = false;
+    spec_.failures.clear();  // a plan is for the fleet up; N+1 covers one server down
     fleet_ = req.relays ? &spec_.relays : &spec_.sfus;
     // Users are served within their latency budget: no spill-over to farther relays.
     if (!spec_.plan.latency_budget.empty()) fleet_->max_rtt = spec_.plan.latency_budget;
@@ -62,7 +63,6 @@ class Planner {
       spec.traffic.start = w->start;
       spec.traffic.warmup = w->warmup;
       spec.traffic.horizon = w->horizon;
-      spec.failures.clear();
     }
     std::vector<CapacityResult> r = run_(spec, replications);
     if (log_) {
