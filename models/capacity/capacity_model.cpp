@@ -350,8 +350,10 @@ void Run::hour_tick() {
       last_integrals_[k] = in;
     }
   }
-  const SimTime next = now + SimTime::h(1);
-  if (next <= spec_.traffic.horizon) sim_.schedule_at(next, [this] { hour_tick(); });
+  // Hour boundaries, and the horizon itself when it ends a partial hour.
+  const std::int64_t hour = SimTime::h(1).count_ns();
+  const SimTime next = std::min(SimTime::ns((now.count_ns() / hour + 1) * hour), spec_.traffic.horizon);
+  if (next > now) sim_.schedule_at(next, [this] { hour_tick(); });
 }
 
 void Run::sample() {
@@ -387,8 +389,8 @@ void Run::end_warmup() {
   const std::int64_t hour = SimTime::h(1).count_ns();
   const std::int64_t h0 = sim_.now().count_ns() / hour;  // the partial hour the warm-up ends in
   for (auto& v : res_.server_hours) v.assign(static_cast<std::size_t>(h0), ServerHour{});
-  const SimTime first = SimTime::ns((h0 + 1) * hour);
-  if (first <= spec_.traffic.horizon) sim_.schedule_at(first, [this] { hour_tick(); });
+  const SimTime first = std::min(SimTime::ns((h0 + 1) * hour), spec_.traffic.horizon);
+  if (first > sim_.now()) sim_.schedule_at(first, [this] { hour_tick(); });
 }
 
 namespace {

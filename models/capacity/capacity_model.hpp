@@ -52,8 +52,8 @@ struct Summary {
   double mean = 0, p95 = 0, p99 = 0, max = 0;
 };
 
-// One hour of the run (hour k covers [k h, (k+1) h)), for checking a plan at the busiest
-// interval. Calls by the caller's region; server loads as integrals (value x seconds).
+// One hour of the run (hour k covers [k h, (k+1) h); the last may end early at the
+// horizon), for checking a plan at the busiest interval. Calls by the caller's region; server loads as integrals (value x seconds).
 struct RegionHour {
   double offered = 0, blocked_relay = 0, blocked_sfu = 0;
 };

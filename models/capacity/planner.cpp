@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <sstream>
+#include <string_view>
 
 #include "models/capacity/loss_formulas.hpp"
 
@@ -374,8 +375,11 @@ PlanResult Planner::plan() {
                                              {floor_n[i], "coverage"}};
     sp.servers = 0;
     sp.binding = "none";
-    for (const auto& [n, name] : c)
-      if (n > sp.servers) sp.servers = n, sp.binding = name;
+    for (const auto& [n, name] : c) {
+      // Headroom at the one server coverage needs anyway does not bind.
+      const bool headroom = std::string_view(name).find("headroom") != std::string_view::npos;
+      if (n > sp.servers && !(headroom && n <= floor_n[i])) sp.servers = n, sp.binding = name;
+    }
     if (sp.servers > req_.max_per_site) {
       res_.problem = "site " + sp.name + " needs " + std::to_string(sp.servers) + " servers for " + sp.binding +
                      ", more than --max " + std::to_string(req_.max_per_site);
