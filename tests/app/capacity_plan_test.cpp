@@ -256,3 +256,34 @@ TEST_CASE("plan: growth scales the load the plan must carry", "[app][capacity][p
   Planned next = load(grown);
   CHECK(capacity::plan_fleet(scenario_of(next.loaded).spec, {}, next.run, nullptr).sites.at(0).servers == 5);
 }
+
+TEST_CASE("plan: a diurnal load is checked at its busiest hour", "[app][capacity][plan]") {
+  // One region, weights 1 in every hour but 14:00 (5): shape(14) = 5 x 24 / 28 = 4.286.
+  // 2000 users x 24 calls/day = 0.5556 calls/s on average, 2.381 calls/s at 14:00; every
+  // call relayed, mean holding 60 s: 142.9 Erlangs at the peak, less the ramp from the
+  // 33.3 Erlangs before it (time constant 60 s): 142.9 - 109.5 x 60 / 3600 = 141.1 over
+  // the hour.
+  const std::string text = R"(name: diurnal
+study: capacity
+replications: 2
+population:
+  users: 2000
+  access: {sym: {nat: [{type: symmetric}]}}
+traffic:
+  horizon: 24h
+  arrivals: {calls_per_user_per_day: 24, hourly: [1,1,1,1,1,1,1,1,1,1,1,1,1,1,5,1,1,1,1,1,1,1,1,1]}
+  duration: {distribution: exponential, mean: 1min}
+  media: {audio: {bitrate: 32kbps}}
+connectivity: {model: interim-rfc4787}
+relays:
+  placement: least-loaded
+  server: {bandwidth: 1000Gbps, allocations: 1000, cpu_cores: 0}
+  sites:
+    default: {count: 1}
+)";
+  Planned p = load(text);
+  const capacity::PlanResult r = capacity::plan_fleet(scenario_of(p.loaded).spec, {}, p.run, nullptr);
+  REQUIRE(r.ok);
+  CHECK(r.sites.at(0).busy_hour == 14);
+  CHECK(r.sites[0].offered_erlangs == Approx(141.1).epsilon(0.06));
+}
