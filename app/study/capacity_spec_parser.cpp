@@ -1,8 +1,10 @@
 #include "app/study/capacity_spec_parser.hpp"
 
+#include "app/study/turn_cost_model_parser.hpp"
 #include "models/capacity/ice_connectivity.hpp"
 #include "models/media/sfu_cost_model.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <string>
 
@@ -131,8 +133,10 @@ void parse_population(const Field& root, CapacitySpec& s) {
     pop.access = {def};
     return;
   }
-  p->allow_only({"users", "access"});
+  p->allow_only({"users", "access", "growth"});
   pop.users = p->get_int("users", 100000, 2, 100000000);
+  pop.growth = p->get_double("growth", 1.0, 0.01, 100.0);
+  if (static_cast<double>(pop.users) * pop.growth > 1e8) p->require("growth").fail("users x growth must stay at most 100000000");
   auto access = p->get("access");
   if (!access) {
     pop.access = {def};
@@ -222,8 +226,9 @@ void parse_traffic(const Field& root, CapacitySpec& s) {
   if (auto m = t->get("media")) {
     tr.media.clear();
     for (const auto& [name, f] : m->entries()) {
-      f.allow_only({"share", "bitrate"});
-      tr.media.push_back({name, f.get_double("share", 1.0, 0.0, 1e9), f.require("bitrate").as_rate(1e3, 1e10)});
+      f.allow_only({"share", "bitrate", "packet_rate"});
+      tr.media.push_back({name, f.get_double("share", 1.0, 0.0, 1e9), f.require("bitrate").as_rate(1e3, 1e10),
+                          f.get_double("packet_rate", 0.0, 0.0, 1e6)});
     }
     double sum = 0;
     for (const auto& e : tr.media) sum += e.share;
@@ -237,7 +242,9 @@ void parse_fleet(const Field& root, const char* section, bool sfu, CapacitySpec&
   auto f = root.get(section);
   if (!f) return;
   const char* slots_key = sfu ? "participants" : "allocations";
-  f->allow_only({"placement", "on_full", "degraded_bitrate", "server", "sites"});
+  if (sfu) f->allow_only({"placement", "on_full", "degraded_bitrate", "server", "sites"});
+  else f->allow_only({"placement", "on_full", "degraded_bitrate", "server", "sites", "cost_model"});
+  if (auto cm = f->get("cost_model")) fleet.cost_model = parse_turn_cost_model(*cm);
   fleet.placement = f->get_enum<capacity::Placement>("placement", capacity::Placement::kNearest,
                                                      {{"round-robin", capacity::Placement::kRoundRobin},
                                                       {"least-loaded", capacity::Placement::kLeastLoaded},
@@ -292,10 +299,104 @@ void parse_fleet(const Field& root, const char* section, bool sfu, CapacitySpec&
     sv.bandwidth_bps = c.bandwidth;
     sv.slots = c.slots > 0 ? c.slots : INT64_MAX / 4;
     sv.cpu_bps = c.cores > 0 ? static_cast<double>(c.cores) * c.per_core : 1e18;
+    sv.cpu_cores = c.cores > 0 ? static_cast<double>(c.cores) : 1e18;
     const std::int64_t count = site.get_int("count", 1, 0, 100000);
+    fleet.sites.push_back({name, sv, count});
     for (std::int64_t i = 0; i < count; ++i) {
       sv.name = name + "-" + std::to_string(i);
       fleet.servers.push_back(sv);
+    }
+  }
+}
+
+int site_servers(const FleetSpec& fleet, const std::string& prefix, std::vector<int>& out) {
+  int n = 0;
+  for (std::size_t i = 0; i < fleet.servers.size(); ++i) {
+    const std::string& name = fleet.servers[i].name;
+    const auto dash = name.rfind('-');
+    if (dash != std::string::npos && name.substr(0, dash) == prefix) out.push_back(static_cast<int>(i)), ++n;
+  }
+  return n;
+}
+
+void parse_failures(const Field& root, CapacitySpec& s) {
+  auto fs = root.get("failures");
+  if (!fs) return;
+  for (const Field& f : fs->items()) {
+    f.allow_only({"fleet", "server", "site", "region", "at", "duration", "sessions", "restart_delay"});
+    capacity::FailureSpec x;
+    x.relays = f.get_enum<bool>("fleet", true, {{"relays", true}, {"sfus", false}});
+    const FleetSpec& fleet = x.relays ? s.relays : s.sfus;
+    const int given = static_cast<int>(f.has("server")) + static_cast<int>(f.has("site")) + static_cast<int>(f.has("region"));
+    if (given != 1) f.fail("give exactly one of server, site or region");
+    if (auto v = f.get("server")) {
+      const std::string name = v->as_identifier();
+      for (std::size_t i = 0; i < fleet.servers.size(); ++i)
+        if (fleet.servers[i].name == name) x.servers.push_back(static_cast<int>(i));
+      if (x.servers.empty()) v->fail("no server \"" + name + "\" (servers are named <site>-<index>, from 0)");
+    } else if (auto v = f.get("site")) {
+      if (site_servers(fleet, v->as_identifier(), x.servers) == 0) v->fail("no servers at site \"" + v->text() + "\"");
+    } else {
+      auto r = f.require("region");
+      const int region = region_index(s, r);
+      for (std::size_t i = 0; i < fleet.servers.size(); ++i)
+        if (fleet.servers[i].region == region) x.servers.push_back(static_cast<int>(i));
+      if (x.servers.empty()) r.fail("no servers in region \"" + r.text() + "\"");
+    }
+    x.at = f.get_time("at", SimTime::h(12), SimTime::zero(), SimTime::h(24 * 366));
+    x.duration = f.get_time("duration", SimTime::h(1), SimTime::s(1), SimTime::h(24 * 366));
+    x.reestablish = f.get_enum<bool>("sessions", true, {{"reestablish", true}, {"drop", false}});
+    x.restart_delay = f.get_time("restart_delay", SimTime::ms(3500), SimTime::zero(), SimTime::h(1));
+    if (!x.reestablish && f.has("restart_delay")) f.require("restart_delay").fail("only read with sessions: reestablish");
+    s.failures.push_back(x);
+  }
+}
+
+void parse_plan(const Field& root, CapacitySpec& s) {
+  auto p = root.get("plan");
+  if (!p) return;
+  auto& plan = s.plan;
+  p->allow_only({"blocking_target", "headroom", "redundancy", "latency_budget", "require_coverage", "prices",
+                 "hours_per_month"});
+  plan.blocking_target = p->get_double("blocking_target", 0.01, 0.0, 1.0);
+  if (auto h = p->get("headroom")) {
+    h->allow_only({"cpu", "bandwidth"});
+    plan.cpu_headroom = h->get_double("cpu", 1.0, 0.01, 1.0);
+    plan.bandwidth_headroom = h->get_double("bandwidth", 1.0, 0.01, 1.0);
+  }
+  plan.n_plus_one = p->get_enum<bool>("redundancy", false, {{"none", false}, {"n+1", true}});
+  const std::size_t nr = s.network.regions.size();
+  if (auto b = p->get("latency_budget")) {
+    if (b->is_map()) {
+      plan.latency_budget.assign(nr, SimTime::max());
+      for (const auto& [name, v] : b->entries()) {
+        std::size_t j = nr;
+        for (std::size_t k = 0; k < nr; ++k)
+          if (s.network.regions[k].name == name) j = k;
+        if (j == nr) v.fail("unknown region \"" + name + "\"");
+        plan.latency_budget[j] = v.as_time(SimTime::zero(), SimTime::s(10));
+      }
+    } else {
+      plan.latency_budget.assign(nr, b->as_time(SimTime::zero(), SimTime::s(10)));
+    }
+  }
+  plan.require_coverage = p->get_bool("require_coverage", true);
+  plan.hours_per_month = p->get_double("hours_per_month", 730.0, 1.0, 744.0);
+  plan.prices.assign(nr, capacity::RegionPrice{});
+  if (auto pr = p->get("prices")) {
+    auto entries = pr->entries();
+    // `default` first, whatever the order written, so regions override it.
+    std::stable_partition(entries.begin(), entries.end(), [](const auto& e) { return e.first == "default"; });
+    for (const auto& [name, v] : entries) {
+      v.allow_only({"instance_per_hour", "egress_per_gb"});
+      std::vector<std::size_t> which;
+      for (std::size_t k = 0; k < nr; ++k)
+        if (name == "default" || s.network.regions[k].name == name) which.push_back(k);
+      if (which.empty()) v.fail("unknown region \"" + name + "\" (or use default)");
+      for (std::size_t k : which) {
+        plan.prices[k].instance_per_hour = v.get_double("instance_per_hour", plan.prices[k].instance_per_hour, 0.0, 1e6);
+        plan.prices[k].egress_per_gb = v.get_double("egress_per_gb", plan.prices[k].egress_per_gb, 0.0, 1e6);
+      }
     }
   }
 }
@@ -329,6 +430,8 @@ CapacityScenario parse_capacity(const Field& root) {
     s.report.batches = static_cast<int>(r->get_int("batches", 20, 2, 1000));
     s.report.per_server_metrics = r->get_bool("per_server", true);
   }
+  parse_failures(root, s);
+  parse_plan(root, s);
   return out;
 }
 

@@ -6,8 +6,7 @@
 #include <iomanip>
 #include <ostream>
 
-#include "app/study/capacity_spec_parser.hpp"
-#include "app/study/study.hpp"
+#include "app/study/capacity_study.hpp"
 #include "models/capacity/capacity_model.hpp"
 #include "models/capacity/ice_connectivity.hpp"
 #include "sim/random.hpp"
@@ -24,6 +23,7 @@ std::string metric_safe(const std::string& s) {
 class CapacityStudy final : public Study {
  public:
   explicit CapacityStudy(CapacityScenario sc) : sc_(std::move(sc)) {}
+  const CapacityScenario& scenario() const { return sc_; }
 
   RunResult run(std::uint64_t seed) const override {
     const capacity::CapacityResult r = run_model(seed);
@@ -62,6 +62,18 @@ class CapacityStudy final : public Study {
     for (const auto& s : r.servers)
       if (!s.sfu) relay_util_max = std::max({relay_util_max, s.bw_util_mean, s.slot_util_mean, s.cpu_util_mean});
     m("relay_server_util_max", relay_util_max);
+    if (sc_.spec.relays.cost_model) m("relay_cpu_cores_mean", r.relay_cpu_cores_mean);
+    if (!sc_.spec.failures.empty()) {
+      const capacity::FailoverReport& f = r.failover;
+      m("failover_calls_affected", static_cast<double>(f.calls_affected));
+      m("failover_calls_reestablished", static_cast<double>(f.calls_reestablished));
+      m("failover_calls_dropped", static_cast<double>(f.calls_dropped));
+      m("failover_calls_ended_restarting", static_cast<double>(f.calls_ended_restarting));
+      m("failover_calls_offered", static_cast<double>(f.offered_during));
+      m("failover_blocking_probability", f.blocking_during);
+      m("failover_survivor_load_before", f.survivor_load_before);
+      m("failover_survivor_load_after", f.survivor_load_after);
+    }
     m("sim_events", static_cast<double>(r.events));
     if (sc_.spec.report.per_server_metrics) {
       for (const auto& s : r.servers) {
@@ -77,14 +89,7 @@ class CapacityStudy final : public Study {
   }
 
  private:
-  capacity::CapacityResult run_model(std::uint64_t seed) const {
-    if (sc_.use_ice) {
-      // Packet-level ICE once per kind of pair, cached for this run only.
-      const capacity::IceConnectivity ice(derive_seed(seed, "capacity/ice"), true);
-      return capacity::run_capacity(sc_.spec, ice, seed);
-    }
-    return capacity::run_capacity(sc_.spec, *sc_.connectivity, seed);
-  }
+  capacity::CapacityResult run_model(std::uint64_t seed) const { return run_capacity_replication(sc_, sc_.spec, seed); }
 
   CapacityScenario sc_;
 };
@@ -121,16 +126,38 @@ void summarize(const RunSetSummary& rs, std::ostream& os) {
     line("relayed path RTT mean", "relay_path_rtt_mean_s", 1e3, "ms");
     line("  detour over direct", "relay_detour_mean_s", 1e3, "ms");
     line("set-up time p95", "setup_time_p95_s", 1e3, "ms");
+    line("relay CPU mean", "relay_cpu_cores_mean", 1, "cores");
+    line("failover: calls affected", "failover_calls_affected", 1, "");
+    line("  re-established", "failover_calls_reestablished", 1, "");
+    line("  dropped", "failover_calls_dropped", 1, "");
+    line("  blocking during outage", "failover_blocking_probability", 100, "%");
+    line("  busiest survivor before", "failover_survivor_load_before", 100, "%");
+    line("  busiest survivor after", "failover_survivor_load_after", 100, "%");
   }
 }
 
 }  // namespace
 
+const CapacityScenario* capacity_scenario_of(const Study& s) {
+  const auto* c = dynamic_cast<const CapacityStudy*>(&s);
+  return c ? &c->scenario() : nullptr;
+}
+
+capacity::CapacityResult run_capacity_replication(const CapacityScenario& sc, const capacity::CapacitySpec& spec,
+                                                  std::uint64_t seed) {
+  if (sc.use_ice) {
+    // Packet-level ICE once per kind of pair, cached for this run only.
+    const capacity::IceConnectivity ice(derive_seed(seed, "capacity/ice"), true);
+    return capacity::run_capacity(spec, ice, seed);
+  }
+  return capacity::run_capacity(spec, *sc.connectivity, seed);
+}
+
 StudyKind make_capacity_kind() {
   StudyKind k;
   k.name = "capacity";
   k.description = "TURN relay and SFU fleet sizing for a user population over hours (flow level)";
-  k.sections = {"regions", "population", "traffic", "relays", "sfus", "connectivity", "report"};
+  k.sections = {"regions", "population", "traffic", "relays", "sfus", "connectivity", "report", "failures", "plan"};
   k.parse = [](const scenario::Field& root) -> std::unique_ptr<Study> {
     return std::make_unique<CapacityStudy>(parse_capacity(root));
   };

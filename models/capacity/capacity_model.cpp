@@ -3,10 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "models/capacity/fleet.hpp"
+#include "models/capacity/capacity_run.hpp"
 #include "sim/det_math.hpp"
-#include "sim/simulator.hpp"
-#include "sim/stats.hpp"
 
 namespace p2psim::capacity {
 namespace {
@@ -24,99 +22,9 @@ int pick(const std::vector<double>& cum, Rng& rng) {
   return static_cast<int>(std::min<std::ptrdiff_t>(it - cum.begin(), static_cast<std::ptrdiff_t>(cum.size()) - 1));
 }
 
-struct User {
-  std::int32_t region = 0;
-  std::int32_t access = 0;
-  NatBehaviour nat;
-};
+}  // namespace
 
-struct Hold {
-  std::int32_t server = 0;
-  bool sfu = false;
-  double bw = 0;
-  std::int64_t slots = 0;
-};
-
-struct ActiveCall {
-  std::vector<Hold> holds;
-  bool live = false;
-};
-
-// A relayed leg: the TURN allocation's owner and the egress it needs per unit of cap.
-struct Leg {
-  std::int32_t owner = 0;  // user index
-  std::int32_t a = 0, b = 0;  // participant positions (b = -1: the SFU)
-};
-
-class Run {
- public:
-  Run(const CapacitySpec& spec, const Connectivity& conn, std::uint64_t seed, CapacityObserver* extra)
-      : spec_(spec),
-        conn_(conn),
-        extra_(extra),
-        relays_(spec.relays, spec.network),
-        sfus_(spec.sfus, spec.network),
-        call_rng_(Rng::stream(seed, "capacity/calls")),
-        ice_rng_(Rng::stream(seed, "capacity/connectivity")) {
-    build_population(seed);
-    build_arrivals(seed);
-  }
-
-  CapacityResult run();
-
- private:
-  void build_population(std::uint64_t seed);
-  void build_arrivals(std::uint64_t seed);
-  double rate(int region, SimTime t) const;
-  void schedule_next_candidate(int region);
-  void arrival_candidate(int region);
-  void new_call();
-  void end_call(std::uint32_t idx);
-  void sample();
-  void end_warmup();
-  bool try_place(ActiveCall& call, double cap, CallOutcome& reason);
-  void rollback(ActiveCall& call);
-  double stream_rate(int pos, double cap) const;
-
-  const CapacitySpec& spec_;
-  const Connectivity& conn_;
-  CapacityObserver* extra_;
-  Simulator sim_;
-  Fleet relays_, sfus_;
-  Rng call_rng_, ice_rng_;
-  std::vector<User> users_;
-  std::vector<std::vector<std::int32_t>> region_users_;
-  std::vector<double> access_uplink_;
-  std::vector<SimTime> nearest_relay_rtt_;  // per region
-  // Arrival processes (thinning of a piecewise-constant rate, per region).
-  std::vector<Rng> arrival_rng_;
-  std::vector<double> base_rate_, max_rate_;
-  std::array<double, 24> shape_{};  // hourly weights normalised to mean 1
-  std::vector<double> cum_group_, cum_media_;
-  double log_median_ = 0;  // mu of the lognormal duration
-  int arriving_region_ = 0;
-  // Calls in progress.
-  std::vector<ActiveCall> calls_;
-  std::vector<std::uint32_t> free_;
-  std::int64_t active_ = 0;
-  // Scratch of the call being placed.
-  std::vector<std::int32_t> parts_;
-  std::vector<Leg> relayed_;
-  std::vector<double> leg_rtt_s_, leg_detour_s_;  // per placed relayed leg of this call
-  int sfu_region_ = 0;
-  Tally relay_rtt_, relay_detour_;
-  double bitrate_ = 0;
-  bool sfu_call_ = false;
-  // Measurement.
-  bool measuring_ = false;
-  CapacityResult res_;
-  std::vector<double> batch_offered_, batch_blocked_;
-  Samples setup_s_, sess_samples_, bw_samples_, sfu_samples_;
-  SeriesData s_sessions_{"relay_sessions", "allocations", {}, {}};
-  SeriesData s_bw_{"relay_bandwidth", "bps", {}, {}};
-  SeriesData s_sfu_{"sfu_bandwidth", "bps", {}, {}};
-  SeriesData s_active_{"calls_active", "calls", {}, {}};
-};
+namespace detail {
 
 void Run::build_population(std::uint64_t seed) {
   Rng rng = Rng::stream(seed, "capacity/population");
@@ -134,7 +42,7 @@ void Run::build_population(std::uint64_t seed) {
     for (const NatShare& n : a.nat_mix) w.push_back(n.share);
     cum_nat.push_back(cumulative(w));
   }
-  users_.resize(static_cast<std::size_t>(pop.users));
+  users_.resize(static_cast<std::size_t>(std::max<double>(2, std::round(static_cast<double>(pop.users) * pop.growth))));
   region_users_.resize(spec_.network.regions.size());
   for (std::size_t u = 0; u < users_.size(); ++u) {
     User& x = users_[u];
@@ -170,7 +78,9 @@ void Run::build_arrivals(std::uint64_t seed) {
   for (std::size_t r = 0; r < region_users_.size(); ++r) {
     const double nr = static_cast<double>(region_users_[r].size());
     arrival_rng_.push_back(Rng::stream(seed, "capacity/arrivals/" + spec_.network.regions[r].name));
-    const double base = tr.rate_per_s > 0 ? tr.rate_per_s * nr / n : nr * tr.calls_per_user_per_day / 86400.0;
+    // A fixed rate is the whole population's: it grows with it.
+    const double base = tr.rate_per_s > 0 ? tr.rate_per_s * spec_.population.growth * nr / n
+                                          : nr * tr.calls_per_user_per_day / 86400.0;
     base_rate_.push_back(base);
     max_rate_.push_back(base * mx);
   }
@@ -214,23 +124,37 @@ double Run::stream_rate(int pos, double cap) const {
   return std::min(std::min(bitrate_, cap), access_uplink_[u.access] / copies);
 }
 
+double Run::packet_rate(double rate) const {
+  // The profile's packet rate at its bitrate; a capped or degraded stream as a fresh stream.
+  return rate >= bitrate_ && media_pps_ > 0 ? media_pps_ : turn::stream_packet_rate(rate);
+}
+
+Demand Run::relay_demand(double payload_bps, double pps) const {
+  const auto& cm = spec_.relays.cost_model;
+  if (!cm) return {payload_bps, 1, 0};
+  return {cm->wire_bps(payload_bps, pps), 1, cm->cores(pps, payload_bps / 8.0) + cm->cpu_s_per_allocation / dur_s_};
+}
+
 void Run::rollback(ActiveCall& call) {
-  for (const Hold& h : call.holds) (h.sfu ? sfus_ : relays_).release(h.server, h.bw, h.slots);
+  for (const Hold& h : call.holds) (h.sfu ? sfus_ : relays_).release(h.server, h.d);
   call.holds.clear();
 }
 
 bool Run::try_place(ActiveCall& call, double cap, CallOutcome& reason) {
   const int n = static_cast<int>(parts_.size());
-  double sum = 0;
-  for (int i = 0; i < n; ++i) sum += stream_rate(i, cap);
+  double sum = 0, pps_sum = 0;
+  for (int i = 0; i < n; ++i) {
+    sum += stream_rate(i, cap);
+    pps_sum += packet_rate(stream_rate(i, cap));
+  }
   if (sfu_call_) {
-    const double bw = (n - 1) * sum;
-    const int s = sfus_.reserve(users_[parts_[0]].region, bw, n);
+    const Demand d{(n - 1) * sum, n, 0};
+    const int s = sfus_.reserve(users_[parts_[0]].region, d);
     if (s < 0) {
       reason = CallOutcome::kBlockedSfu;
       return false;
     }
-    call.holds.push_back({s, true, bw, n});
+    call.holds.push_back({s, true, users_[parts_[0]].region, d});
     sfu_region_ = spec_.sfus.servers[s].region;
   }
   leg_rtt_s_.clear();
@@ -238,13 +162,16 @@ bool Run::try_place(ActiveCall& call, double cap, CallOutcome& reason) {
   for (const Leg& leg : relayed_) {
     // Mesh pair: both directions' streams; SFU participant: its uplink and downlink.
     const double bw = leg.b >= 0 ? stream_rate(leg.a, cap) + stream_rate(leg.b, cap) : sum;
-    const int s = relays_.empty() ? -1 : relays_.reserve(users_[leg.owner].region, bw, 1);
+    const double pps = leg.b >= 0 ? packet_rate(stream_rate(leg.a, cap)) + packet_rate(stream_rate(leg.b, cap)) : pps_sum;
+    const Demand d = relay_demand(bw, pps);
+    const int region = users_[leg.owner].region;
+    const int s = relays_.empty() ? -1 : relays_.reserve(region, d);
     if (s < 0) {
       rollback(call);
       reason = CallOutcome::kBlockedRelay;
       return false;
     }
-    call.holds.push_back({s, false, bw, 1});
+    call.holds.push_back({s, false, region, d});
     // Round trip through the relay, and what it adds to the direct path.
     const auto& net = spec_.network;
     const int ra = users_[parts_[leg.a]].region;
@@ -263,11 +190,14 @@ void Run::new_call() {
   // Every draw of the call happens before placement, so the arrival stream and the calls'
   // attributes are the same whatever the fleet (common random numbers across sizes).
   const int n = tr.group_sizes[pick(cum_group_, rng)].first;
-  bitrate_ = tr.media[pick(cum_media_, rng)].bitrate_bps;
+  const MediaProfile& media = tr.media[pick(cum_media_, rng)];
+  bitrate_ = media.bitrate_bps;
+  media_pps_ = media.packets_per_s;
   double dur_s = tr.duration.kind == DurationKind::kExponential
                      ? rng.exponential(tr.duration.mean_s)
                      : rng.lognormal(log_median_, tr.duration.sigma);
   const SimTime duration = std::max(SimTime::ms(1), SimTime::from_seconds(std::min(dur_s, 1e8)));
+  dur_s_ = duration.seconds();
   const auto& local = region_users_[arriving_region_];
   parts_.clear();
   parts_.push_back(local[rng.below(local.size())]);
@@ -347,7 +277,10 @@ void Run::new_call() {
     if (outcome == CallOutcome::kCarried || outcome == CallOutcome::kDegraded) {
       call.live = true;
       ++active_;
-      sim_.schedule_after(duration, [this, idx] { end_call(idx); });
+      const std::uint32_t gen = call.gen;
+      sim_.schedule_after(duration, [this, idx, gen] {
+        if (calls_[idx].gen == gen) end_call(idx);
+      });
     } else {
       free_.push_back(idx);
     }
@@ -363,6 +296,19 @@ void Run::new_call() {
       (sim_.now() - spec_.traffic.warmup).seconds() / span * static_cast<double>(batch_offered_.size()), 0.0,
       static_cast<double>(batch_offered_.size() - 1)));
   batch_offered_[k] += 1;
+  const bool blocked = outcome == CallOutcome::kBlockedRelay || outcome == CallOutcome::kBlockedSfu;
+  {
+    const auto h = static_cast<std::size_t>(sim_.now().count_ns() / SimTime::h(1).count_ns());
+    auto& hours = res_.region_hours[arriving_region_];
+    if (hours.size() <= h) hours.resize(h + 1);
+    hours[h].offered += 1;
+    if (outcome == CallOutcome::kBlockedRelay) hours[h].blocked_relay += 1;
+    if (outcome == CallOutcome::kBlockedSfu) hours[h].blocked_sfu += 1;
+  }
+  if (in_outage()) {
+    ++res_.failover.offered_during;
+    if (blocked) ++res_.failover.blocked_during;
+  }
   switch (outcome) {
     case CallOutcome::kCarried: ++res_.carried; break;
     case CallOutcome::kDegraded: ++res_.degraded; break;
@@ -383,9 +329,31 @@ void Run::end_call(std::uint32_t idx) {
   rollback(call);
   relays_.settle(sim_.now());
   sfus_.settle(sim_.now());
+  if (!call.pending.empty() && measuring_) ++res_.failover.calls_ended_restarting;
+  call.pending.clear();
   call.live = false;
+  ++call.gen;
   --active_;
   free_.push_back(idx);
+}
+
+void Run::hour_tick() {
+  // Integrals of every server over the hour that just ended.
+  const SimTime now = sim_.now();
+  std::size_t k = 0;
+  for (int pass = 0; pass < 2; ++pass) {
+    const Fleet& f = pass == 0 ? relays_ : sfus_;
+    for (int s = 0; s < static_cast<int>(f.size()); ++s, ++k) {
+      const Fleet::Integrals in = f.integrals(s, now);
+      const Fleet::Integrals& was = last_integrals_[k];
+      res_.server_hours[k].push_back({in.slots - was.slots, in.bw - was.bw, in.cpu - was.cpu});
+      last_integrals_[k] = in;
+    }
+  }
+  // Hour boundaries, and the horizon itself when it ends a partial hour.
+  const std::int64_t hour = SimTime::h(1).count_ns();
+  const SimTime next = std::min(SimTime::ns((now.count_ns() / hour + 1) * hour), spec_.traffic.horizon);
+  if (next > now) sim_.schedule_at(next, [this] { hour_tick(); });
 }
 
 void Run::sample() {
@@ -413,8 +381,19 @@ void Run::end_warmup() {
   measuring_ = true;
   relays_.restart_measurement(sim_.now());
   sfus_.restart_measurement(sim_.now());
+  // Hours before the warm-up ends stay empty; integrals restart with the measurement.
+  const std::size_t servers = relays_.size() + sfus_.size();
+  last_integrals_.assign(servers, Fleet::Integrals{});
+  res_.server_hours.assign(servers, {});
+  if (!spec_.report.hourly_servers) return;
+  const std::int64_t hour = SimTime::h(1).count_ns();
+  const std::int64_t h0 = sim_.now().count_ns() / hour;  // the partial hour the warm-up ends in
+  for (auto& v : res_.server_hours) v.assign(static_cast<std::size_t>(h0), ServerHour{});
+  const SimTime first = std::min(SimTime::ns((h0 + 1) * hour), spec_.traffic.horizon);
+  if (first > sim_.now()) sim_.schedule_at(first, [this] { hour_tick(); });
 }
 
+namespace {
 Summary summarise(const TimeWeighted& tw, Samples& s, SimTime until) {
   Summary r;
   r.mean = tw.mean(until);
@@ -423,17 +402,24 @@ Summary summarise(const TimeWeighted& tw, Samples& s, SimTime until) {
   r.max = tw.max();
   return r;
 }
+}  // namespace
 
 CapacityResult Run::run() {
   const TrafficSpec& tr = spec_.traffic;
   const int batches = std::max(2, spec_.report.batches);
   batch_offered_.assign(batches, 0.0);
   batch_blocked_.assign(batches, 0.0);
+  res_.region_hours.assign(region_users_.size(), {});
   if (tr.warmup > SimTime::zero()) sim_.schedule_at(tr.warmup, [this] { end_warmup(); });
   else end_warmup();
-  sim_.schedule_at(SimTime::zero(), [this] { sample(); });
-  for (int r = 0; r < static_cast<int>(region_users_.size()); ++r)
-    if (!region_users_[r].empty()) schedule_next_candidate(r);
+  for (std::size_t f = 0; f < spec_.failures.size(); ++f)
+    if (spec_.failures[f].at < tr.horizon) sim_.schedule_at(spec_.failures[f].at, [this, f] { fail(f); });
+  sim_.schedule_at(tr.start, [this] { sample(); });
+  for (int r = 0; r < static_cast<int>(region_users_.size()); ++r) {
+    if (region_users_[r].empty()) continue;
+    if (tr.start == SimTime::zero()) schedule_next_candidate(r);
+    else sim_.schedule_at(tr.start, [this, r] { schedule_next_candidate(r); });
+  }
   sim_.run_until(tr.horizon);
   const SimTime end = tr.horizon;
 
@@ -468,6 +454,15 @@ CapacityResult Run::run() {
   r.relay_bytes = relays_.total_bw().integral(end) / 8.0;
   r.relay_cost = r.relay_bytes / 1e9 * spec_.report.price_per_gb;
   r.sfu_bytes = sfus_.total_bw().integral(end) / 8.0;
+  {
+    FailoverReport& fo = r.failover;
+    fo.blocking_during = fo.offered_during > 0 ? static_cast<double>(fo.blocked_during) / static_cast<double>(fo.offered_during) : 0;
+  }
+  if (spec_.relays.cost_model) {
+    double cores = 0;
+    for (int s = 0; s < static_cast<int>(relays_.size()); ++s) cores += relays_.integrals(s, end).cpu;
+    r.relay_cpu_cores_mean = cores / std::max(1e-9, (end - tr.warmup).seconds());
+  }
   r.relay_rtt_mean_s = relay_rtt_.mean();
   r.relay_detour_mean_s = relay_detour_.mean();
   r.setup_mean_s = setup_s_.mean();
@@ -489,11 +484,11 @@ CapacityResult Run::run() {
   return r;
 }
 
-}  // namespace
+}  // namespace detail
 
 CapacityResult run_capacity(const CapacitySpec& spec, const Connectivity& connectivity, std::uint64_t seed,
                             CapacityObserver* extra) {
-  Run run(spec, connectivity, seed, extra);
+  detail::Run run(spec, connectivity, seed, extra);
   return run.run();
 }
 

@@ -52,6 +52,27 @@ struct Summary {
   double mean = 0, p95 = 0, p99 = 0, max = 0;
 };
 
+// One hour of the run (hour k covers [k h, (k+1) h); the last may end early at the
+// horizon), for checking a plan at the busiest interval. Calls by the caller's region; server loads as integrals (value x seconds).
+struct RegionHour {
+  double offered = 0, blocked_relay = 0, blocked_sfu = 0;
+};
+struct ServerHour {
+  double slots_s = 0, bw_s = 0, cpu_s = 0;  // allocations x s, bit, core x s
+};
+
+// What happened around the failures of FailureSpec (all failures together).
+struct FailoverReport {
+  std::int64_t calls_affected = 0;        // live calls with a leg on a server that failed
+  std::int64_t calls_reestablished = 0;   // ... whose legs all found another server
+  std::int64_t calls_dropped = 0;         // ... ended by the failure
+  std::int64_t calls_ended_restarting = 0;  // ... that ended by themselves during the restart delay
+  std::int64_t offered_during = 0, blocked_during = 0;  // calls offered while a server is down
+  double blocking_during = 0;             // blocked_during / offered_during
+  double survivor_load_before = 0;        // busiest surviving server's load just before the failure
+  double survivor_load_after = 0;         // ... once the restarted sessions are placed
+};
+
 struct CapacityResult {
   std::int64_t offered = 0, carried = 0, degraded = 0, blocked_relay = 0, blocked_sfu = 0, failed = 0;
   std::int64_t relayed_calls = 0;     // carried or degraded calls with at least one relayed leg
@@ -70,6 +91,10 @@ struct CapacityResult {
   double relay_detour_mean_s = 0;  // that minus the direct round trip between the ends
   std::vector<ServerReport> servers;  // relays, then SFUs
   std::vector<SeriesData> series;     // relay_sessions, relay_bandwidth, sfu_bandwidth, calls_active
+  std::vector<std::vector<RegionHour>> region_hours;  // [region][hour], after warm-up
+  std::vector<std::vector<ServerHour>> server_hours;  // [relays then SFUs][hour], after warm-up
+  FailoverReport failover;            // all zero without failures
+  double relay_cpu_cores_mean = 0;    // mean cores busy on relays (cost model only)
   std::uint64_t events = 0;
 };
 

@@ -7,10 +7,12 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "models/capacity/connectivity.hpp"
+#include "models/turn/turn_cost_model.hpp"
 #include "sim/time.hpp"
 
 namespace p2psim::capacity {
@@ -36,6 +38,7 @@ struct AccessProfile {
 
 struct PopulationSpec {
   std::int64_t users = 100000;
+  double growth = 1.0;  // multiplies `users` (next year's population: 1.3 = +30%)
   std::vector<AccessProfile> access;  // never empty
 };
 
@@ -51,11 +54,14 @@ struct MediaProfile {
   std::string name;          // "audio", "video-720p"
   double share = 1;          // weight among calls
   double bitrate_bps = 1e6;  // one participant's stream, one direction
+  double packets_per_s = 0;  // of that stream; 0 = turn::stream_packet_rate(bitrate_bps)
 };
 
 struct TrafficSpec {
   SimTime horizon = SimTime::h(24);
   SimTime warmup = SimTime::zero();  // calls offered before this are not counted
+  SimTime start = SimTime::zero();   // no call is offered before this (<= warmup); p2psim plan
+                                     // simulates a window around a busy hour this way
   // Either an absolute Poisson rate (calls/s over the whole population, flat in time)
   // when rate_per_s > 0, or calls_per_user_per_day shaped by `hourly` (local time).
   double rate_per_s = 0;
@@ -78,13 +84,43 @@ struct ServerSpec {
   double bandwidth_bps = 1e9;  // egress the server may send (its NIC or its contract)
   std::int64_t slots = 10000;  // TURN allocations, or SFU participants
   double cpu_bps = 1e18;       // forwarded bit/s the CPU sustains (cores x per-core rate)
+  double cpu_cores = 1e18;     // cores, the CPU limit when the fleet has a cost model
+};
+
+// A site as written in the scenario: `count` servers like `server`, named <name>-<i>.
+struct SiteSpec {
+  std::string name;
+  ServerSpec server;  // name unset
+  std::int64_t count = 0;
 };
 
 struct FleetSpec {
   std::vector<ServerSpec> servers;  // may be empty (no relay / no SFU)
+  std::vector<SiteSpec> sites;      // what `servers` was expanded from (for p2psim plan)
+  // Per region: servers farther (RTT) than this are not offered to its users, except the
+  // nearest ones (so a region is never left with none). Empty: no limit. p2psim plan
+  // sets it to the latency budget.
+  std::vector<SimTime> max_rtt;
   Placement placement = Placement::kNearest;
   OnFull on_full = OnFull::kBlock;
   double degraded_bitrate_bps = 40e3;  // per stream when degrading (audio only)
+  // TURN relays only: CPU per packet/byte/allocation (models/turn/turn_cost_model.hpp).
+  // When set, a relayed allocation needs cores = cost.cores(packets/s, bytes/s) +
+  // cpu_s_per_allocation / duration, and its egress is the wire rate with framing;
+  // the CPU limit is `cpu_cores` instead of `cpu_bps`.
+  std::optional<turn::TurnCostModel> cost_model;
+};
+
+// A server, or every server of a region, stops at `at` for `duration`. The relayed
+// sessions it carries are dropped or, with `reestablish`, re-placed on another server
+// after `restart_delay` (an ICE restart) and dropped only if none fits then.
+struct FailureSpec {
+  bool relays = true;            // which fleet
+  std::vector<int> servers;      // indices into FleetSpec::servers (never empty)
+  SimTime at = SimTime::h(12);
+  SimTime duration = SimTime::h(1);
+  bool reestablish = true;
+  SimTime restart_delay = SimTime::s(5);
 };
 
 struct NetworkSpec {
@@ -98,6 +134,23 @@ struct ReportSpec {
   double price_per_gb = 0.09;          // USD per GB (1e9 B) of relay egress
   int batches = 20;                    // batch means for the in-run blocking CI
   bool per_server_metrics = true;
+  bool hourly_servers = false;         // fill CapacityResult::server_hours (p2psim plan)
+};
+
+// Constraints and prices for `p2psim plan` (app/cli/plan_command.cpp, models/capacity/planner.hpp).
+struct RegionPrice {
+  double instance_per_hour = 0;  // USD per server-hour in this region
+  double egress_per_gb = -1;     // USD per GB (1e9 B) of relay egress; < 0: report.price_per_gb
+};
+struct PlanSpec {
+  double blocking_target = 0.01;     // relay (or SFU) blocking at the busiest hour, at most
+  double cpu_headroom = 1.0;         // busiest-hour mean CPU utilisation per server, at most
+  double bandwidth_headroom = 1.0;   // busiest-hour mean egress utilisation per server, at most
+  bool n_plus_one = false;           // the blocking target holds with any one server of a region down
+  std::vector<SimTime> latency_budget;  // per region: RTT to its relay's region, at most (empty: none)
+  bool require_coverage = true;      // a region with users and no relay within budget fails the plan
+  std::vector<RegionPrice> prices;   // per region (empty: all zero / report.price_per_gb)
+  double hours_per_month = 730;      // 8760 / 12
 };
 
 struct CapacitySpec {
@@ -108,6 +161,8 @@ struct CapacitySpec {
   FleetSpec sfus;
   InterimIceParams ice;
   ReportSpec report;
+  std::vector<FailureSpec> failures;  // none: no server ever fails
+  PlanSpec plan;
 };
 
 }  // namespace p2psim::capacity

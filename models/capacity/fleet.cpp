@@ -14,31 +14,36 @@ Fleet::Fleet(const FleetSpec& spec, const NetworkSpec& net) : spec_(&spec) {
     std::vector<int>& order = nearest_order_[r];
     for (int i = 0; i < static_cast<int>(spec.servers.size()); ++i) order.push_back(i);
     std::stable_sort(order.begin(), order.end(), [&](int x, int y) { return rtt_[r][x] < rtt_[r][y]; });
+    SimTime limit = SimTime::max();
+    if (static_cast<std::size_t>(r) < spec.max_rtt.size() && !order.empty())
+      limit = std::max(spec.max_rtt[static_cast<std::size_t>(r)], rtt_[r][static_cast<std::size_t>(order.front())]);
+    limit_.push_back(limit);
   }
 }
 
-bool Fleet::fits(int s, double bw, std::int64_t slots) const {
+bool Fleet::fits(int s, const Demand& d) const {
   const ServerSpec& c = spec_->servers[s];
   const Server& u = servers_[s];
-  return u.slots + slots <= c.slots && u.bw + bw <= c.bandwidth_bps * (1 + 1e-12) &&
-         u.bw + bw <= c.cpu_bps * (1 + 1e-12);
+  const bool cpu_ok = spec_->cost_model ? u.cpu + d.cpu <= c.cpu_cores * (1 + 1e-12)
+                                        : u.bw + d.bw <= c.cpu_bps * (1 + 1e-12);
+  return u.up && u.slots + d.slots <= c.slots && u.bw + d.bw <= c.bandwidth_bps * (1 + 1e-12) && cpu_ok;
 }
 
 double Fleet::load(int s) const {
   const ServerSpec& c = spec_->servers[s];
   const Server& u = servers_[s];
-  return std::max({u.bw / c.bandwidth_bps, static_cast<double>(u.slots) / static_cast<double>(c.slots),
-                   u.bw / c.cpu_bps});
+  const double cpu = spec_->cost_model ? u.cpu / c.cpu_cores : u.bw / c.cpu_bps;
+  return std::max({u.bw / c.bandwidth_bps, static_cast<double>(u.slots) / static_cast<double>(c.slots), cpu});
 }
 
-int Fleet::reserve(int region, double bw, std::int64_t slots) {
+int Fleet::reserve(int region, const Demand& d) {
   const int n = static_cast<int>(servers_.size());
   int chosen = -1;
   switch (spec_->placement) {
     case Placement::kRoundRobin:
       for (int k = 0; k < n; ++k) {
         const int s = static_cast<int>((rr_next_ + k) % n);
-        if (fits(s, bw, slots)) {
+        if (rtt_[region][s] <= limit_[region] && fits(s, d)) {
           chosen = s;
           rr_next_ = static_cast<std::size_t>(s + 1) % n;
           break;
@@ -47,13 +52,13 @@ int Fleet::reserve(int region, double bw, std::int64_t slots) {
       break;
     case Placement::kLeastLoaded:
       for (int s = 0; s < n; ++s)
-        if (fits(s, bw, slots) && (chosen < 0 || load(s) < load(chosen))) chosen = s;
+        if (rtt_[region][s] <= limit_[region] && fits(s, d) && (chosen < 0 || load(s) < load(chosen))) chosen = s;
       break;
     case Placement::kNearest: {
       SimTime best_rtt;
       for (int s : nearest_order_[region]) {
-        if (chosen >= 0 && rtt_[region][s] > best_rtt) break;
-        if (fits(s, bw, slots) && (chosen < 0 || load(s) < load(chosen))) {
+        if ((chosen >= 0 && rtt_[region][s] > best_rtt) || rtt_[region][s] > limit_[region]) break;
+        if (fits(s, d) && (chosen < 0 || load(s) < load(chosen))) {
           chosen = s;
           best_rtt = rtt_[region][s];
         }
@@ -63,10 +68,11 @@ int Fleet::reserve(int region, double bw, std::int64_t slots) {
   }
   if (chosen < 0) return -1;
   Server& u = servers_[chosen];
-  u.bw += bw;
-  u.slots += slots;
-  bw_now_ += bw;
-  slots_now_ += static_cast<double>(slots);
+  u.bw += d.bw;
+  u.cpu += d.cpu;
+  u.slots += d.slots;
+  bw_now_ += d.bw;
+  slots_now_ += static_cast<double>(d.slots);
   if (!u.dirty) {
     u.dirty = true;
     dirty_.push_back(chosen);
@@ -74,14 +80,16 @@ int Fleet::reserve(int region, double bw, std::int64_t slots) {
   return chosen;
 }
 
-void Fleet::release(int server, double bw, std::int64_t slots) {
+void Fleet::release(int server, const Demand& d) {
   Server& u = servers_[server];
-  u.bw -= bw;
-  u.slots -= slots;
-  bw_now_ -= bw;
-  slots_now_ -= static_cast<double>(slots);
+  u.bw -= d.bw;
+  u.cpu -= d.cpu;
+  u.slots -= d.slots;
+  bw_now_ -= d.bw;
+  slots_now_ -= static_cast<double>(d.slots);
   // No drift below zero (or to a tiny residue) from float sums when a server empties.
   if (u.slots == 0 || u.bw < 1e-6) u.bw = 0;
+  if (u.slots == 0 || u.cpu < 1e-12) u.cpu = 0;
   if (slots_now_ < 0.5) bw_now_ = 0;
   if (!u.dirty) {
     u.dirty = true;
@@ -95,6 +103,7 @@ void Fleet::settle(SimTime now) {
     Server& u = servers_[s];
     u.bw_tw.set(now, u.bw);
     u.slots_tw.set(now, static_cast<double>(u.slots));
+    u.cpu_tw.set(now, u.cpu);
     u.dirty = false;
   }
   dirty_.clear();
@@ -106,6 +115,7 @@ void Fleet::restart_measurement(SimTime now) {
   for (Server& u : servers_) {
     u.bw_tw = TimeWeighted(now, u.bw);
     u.slots_tw = TimeWeighted(now, static_cast<double>(u.slots));
+    u.cpu_tw = TimeWeighted(now, u.cpu);
   }
   total_bw_ = TimeWeighted(now, total_bw_.value());
   total_slots_ = TimeWeighted(now, total_slots_.value());
@@ -119,8 +129,13 @@ Fleet::Usage Fleet::usage(int server, SimTime until) const {
   r.bw_util_max = u.bw_tw.max() / c.bandwidth_bps;
   r.slot_util_mean = u.slots_tw.mean(until) / static_cast<double>(c.slots);
   r.slot_util_max = u.slots_tw.max() / static_cast<double>(c.slots);
-  r.cpu_util_mean = u.bw_tw.mean(until) / c.cpu_bps;
+  r.cpu_util_mean = spec_->cost_model ? u.cpu_tw.mean(until) / c.cpu_cores : u.bw_tw.mean(until) / c.cpu_bps;
   return r;
+}
+
+Fleet::Integrals Fleet::integrals(int server, SimTime until) const {
+  const Server& u = servers_[server];
+  return {u.slots_tw.integral(until), u.bw_tw.integral(until), u.cpu_tw.integral(until)};
 }
 
 }  // namespace p2psim::capacity

@@ -5,6 +5,9 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <sys/wait.h>
+
+#include <nlohmann/json.hpp>
 
 #include "app/runner/runner.hpp"
 #include "app/scenario/scenario_error.hpp"
@@ -115,14 +118,24 @@ TEST_CASE("p2psim plan finds the smallest pooled fleet meeting the target", "[ap
   std::ofstream(dir / "plan.yaml") << s;
   const char* env = std::getenv("P2PSIM_BIN");
   const std::string bin = env ? env : (kSourceDir / "build" / "p2psim").string();
-  const std::string cmd = "'" + bin + "' plan -q '" + (dir / "plan.yaml").string() + "' > '" + (dir / "out.txt").string() + "' 2>&1";
+  const std::string cmd = "'" + bin + "' plan '" + (dir / "plan.yaml").string() + "' > '" + (dir / "out.txt").string() + "' 2> '" + (dir / "err.txt").string() + "'";
   REQUIRE(std::system(cmd.c_str()) == 0);
   std::ifstream out(dir / "out.txt");
   std::stringstream o;
   o << out.rdbuf();
   INFO(o.str());
-  CHECK_THAT(o.str(), Catch::Contains("answer: 7 servers"));
-  CHECK_THAT(o.str(), Catch::Contains("6 servers (default=6)"));
+  CHECK_THAT(o.str(), Catch::Contains("answer: 7 servers (default=7)"));
+  CHECK(fs::file_size(dir / "err.txt") == 0);  // no search log without --verbose
+  // --json: the blocking at one server fewer misses the target (so 7 is the smallest).
+  const std::string jcmd = "'" + bin + "' plan --json '" + (dir / "plan.yaml").string() + "' > '" + (dir / "out.json").string() + "'";
+  REQUIRE(std::system(jcmd.c_str()) == 0);
+  std::ifstream jin(dir / "out.json");
+  const auto j = nlohmann::json::parse(jin);
+  CHECK(j["ok"] == true);
+  CHECK(j["servers"] == 7);
+  CHECK(j["sites"][0]["binding"] == "blocking");
+  CHECK(j["sites"][0]["blocking_one_fewer"].get<double>() > 0.01);
+  CHECK(j["sites"][0]["blocking"].get<double>() <= 0.01);
   fs::remove_all(dir);
 }
 
@@ -140,4 +153,35 @@ TEST_CASE("connectivity.model: ice (the default) agrees with the interim RFC 478
   const study::RunResult rb = b.points[0].study->run(5);
   CHECK(metric(ra, "calls_offered") == metric(rb, "calls_offered"));
   CHECK(metric(ra, "relayed_leg_fraction") == metric(rb, "relayed_leg_fraction"));
+}
+
+TEST_CASE("p2psim plan on relay-capacity.yaml leaves no region without a relay, and reports a budget violation", "[app][capacity][plan]") {
+  const fs::path dir = fs::temp_directory_path() / "p2psim_plan_rc_test";
+  fs::create_directories(dir);
+  const char* env = std::getenv("P2PSIM_BIN");
+  const std::string bin = env ? env : (kSourceDir / "build" / "p2psim").string();
+  const std::string file = (kSourceDir / "scenarios/relay-capacity.yaml").string();
+  const std::string out = (dir / "out.json").string();
+  REQUIRE(std::system(("'" + bin + "' plan --json --replications 1 '" + file + "' > '" + out + "'").c_str()) == 0);
+  std::ifstream in(out);
+  const auto j = nlohmann::json::parse(in);
+  CHECK(j["ok"] == true);
+  REQUIRE(j["sites"].size() == 3);
+  for (const auto& s : j["sites"]) {
+    INFO(s.dump());
+    CHECK(s["servers"].get<int>() >= 2);  // N+1 everywhere, ap included
+  }
+  for (const auto& c : j["coverage"]) CHECK(c["ok"] == true);
+  // A 30 ms budget: us and ap users (40 and 50 ms to their own relays) are not covered:
+  // exit status 1.
+  const std::string txt = (dir / "out.txt").string();
+  const int rc = std::system(("'" + bin + "' plan --replications 1 --set plan.latency_budget=30ms '" + file + "' > '" + txt + "'").c_str());
+  CHECK(WEXITSTATUS(rc) == 1);
+  std::ifstream t(txt);
+  std::stringstream o;
+  o << t.rdbuf();
+  CHECK_THAT(o.str(), Catch::Contains("us: served by us (40 ms, budget 30 ms)  VIOLATION"));
+  CHECK_THAT(o.str(), Catch::Contains("ap: served by ap (50 ms, budget 30 ms)  VIOLATION"));
+  CHECK_THAT(o.str(), Catch::Contains("no plan: regions us, ap have users and no relay within the latency budget"));
+  fs::remove_all(dir);
 }

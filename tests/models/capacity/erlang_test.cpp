@@ -169,3 +169,49 @@ TEST_CASE("Erlang-B blocking is insensitive to the holding-time distribution", "
   CHECK(ci.low() <= expected);
   CHECK(expected <= ci.high());
 }
+
+TEST_CASE("relay CPU and wire bandwidth follow the TURN cost model (Little's law)", "[capacity][cost]") {
+  // Every call relayed, no limit: each allocation carries two 32 kbps Opus streams at
+  // 50 packets/s each. Per allocation, by hand:
+  //   packets/s 100, payload bytes/s 2 x 32000 / 8 = 8000,
+  //   cores = 100 x 10 us + 8000 x 10 ns = 0.00108, plus 1 ms per allocation,
+  //   egress = 64000 + 100 x 4 B x 8 = 67200 bit/s.
+  CapacitySpec s = erlang_spec(20, 1000000, 60.0);
+  turn::TurnCostModel m;
+  m.cpu_s_per_packet = 10e-6;
+  m.cpu_s_per_byte = 10e-9;
+  m.cpu_s_per_allocation = 1e-3;
+  m.framing_bytes = 4;
+  s.relays.cost_model = m;
+  s.relays.servers[0].cpu_cores = 1e9;
+  const CapacityResult r = run_capacity(s, Rfc4787Connectivity{}, 3);
+  REQUIRE(r.blocking == 0);
+  const double span = (s.traffic.horizon - s.traffic.warmup).seconds();
+  CHECK(r.relay_bw_bps.mean == Approx(r.relay_sessions.mean * 67200).epsilon(1e-9));
+  // Set-up cost: 1 ms per call spread over its holding time, so lambda x 1 ms on average
+  // (calls straddling the ends of the window make the small difference).
+  CHECK(r.relay_cpu_cores_mean ==
+        Approx(r.relay_sessions.mean * 0.00108 + static_cast<double>(r.carried) / span * 1e-3).epsilon(0.01));
+}
+
+TEST_CASE("with a cost model the CPU limit is in cores", "[capacity][cost]") {
+  // One server of 1 core; an allocation needs 0.00108 + 1e-3 / 60 s ~ 0.0011 cores, so
+  // the core holds floor(1 / 0.0011) ~ 900 allocations: at 20 Erlangs nothing is blocked;
+  // with 0.01 cores (9 allocations) Erlang-B B(20, 9) = 0.47 is the blocking to expect.
+  CapacitySpec s = erlang_spec(20, 1000000, 60.0);
+  turn::TurnCostModel m;
+  m.cpu_s_per_packet = 10e-6;
+  m.cpu_s_per_byte = 10e-9;
+  m.cpu_s_per_allocation = 0;
+  s.relays.cost_model = m;
+  s.relays.servers[0].cpu_cores = 1;
+  CHECK(run_capacity(s, Rfc4787Connectivity{}, 3).blocking == 0);
+  s.relays.servers[0].cpu_cores = 9.5 * 0.00108;  // room for 9 allocations, not 10
+  std::vector<double> b;
+  for (int rep = 0; rep < 6; ++rep) b.push_back(run_capacity(s, Rfc4787Connectivity{}, derive_seed(5, static_cast<std::uint64_t>(rep))).blocking);
+  const Interval ci = mean_ci95(b);
+  const double expected = erlang_b(20, 9);
+  INFO("B(20, 9) = " << expected << " sim " << ci.mean << " +- " << ci.half_width);
+  CHECK(ci.low() <= expected);
+  CHECK(expected <= ci.high());
+}

@@ -22,15 +22,15 @@ TEST_CASE("nearest placement prefers the user's region and spills over when full
   f.placement = Placement::kNearest;
   f.servers = {{"eu-0", 0, 1e9, 2, 1e18}, {"us-0", 1, 1e9, 2, 1e18}, {"us-1", 1, 1e9, 2, 1e18}};
   Fleet fleet(f, net);
-  CHECK(fleet.reserve(0, 1e6, 1) == 0);
-  CHECK(fleet.reserve(0, 1e6, 1) == 0);
-  CHECK(fleet.reserve(0, 1e6, 1) == 1);  // eu full: next nearest, least-loaded of the two
-  CHECK(fleet.reserve(1, 1e6, 1) == 2);  // us-1 now less loaded than us-0
-  CHECK(fleet.reserve(1, 1e6, 1) == 1);
-  CHECK(fleet.reserve(1, 1e6, 1) == 2);
-  CHECK(fleet.reserve(1, 1e6, 1) == -1);
-  fleet.release(0, 1e6, 1);
-  CHECK(fleet.reserve(1, 1e6, 1) == 0);
+  CHECK(fleet.reserve(0, {1e6, 1}) == 0);
+  CHECK(fleet.reserve(0, {1e6, 1}) == 0);
+  CHECK(fleet.reserve(0, {1e6, 1}) == 1);  // eu full: next nearest, least-loaded of the two
+  CHECK(fleet.reserve(1, {1e6, 1}) == 2);  // us-1 now less loaded than us-0
+  CHECK(fleet.reserve(1, {1e6, 1}) == 1);
+  CHECK(fleet.reserve(1, {1e6, 1}) == 2);
+  CHECK(fleet.reserve(1, {1e6, 1}) == -1);
+  fleet.release(0, {1e6, 1});
+  CHECK(fleet.reserve(1, {1e6, 1}) == 0);
   CHECK(fleet.used_slots() == 6);
 }
 
@@ -41,22 +41,22 @@ TEST_CASE("round-robin and least-loaded placement, bandwidth and CPU limits", "[
   f.servers = {{"a", 0, 10e6, 100, 1e18}, {"b", 0, 10e6, 100, 1e18}, {"c", 1, 10e6, 100, 4e6}};
   {
     Fleet fleet(f, net);
-    CHECK(fleet.reserve(0, 3e6, 1) == 0);
-    CHECK(fleet.reserve(0, 3e6, 1) == 1);
-    CHECK(fleet.reserve(0, 3e6, 1) == 2);
-    CHECK(fleet.reserve(0, 3e6, 1) == 0);
-    CHECK(fleet.reserve(0, 3e6, 1) == 1);
-    CHECK(fleet.reserve(0, 3e6, 1) == 0);  // c's CPU (4 Mbps) is full
-    CHECK(fleet.reserve(0, 3e6, 1) == 1);
-    CHECK(fleet.reserve(0, 3e6, 1) == -1);  // bandwidth of a and b exhausted
+    CHECK(fleet.reserve(0, {3e6, 1}) == 0);
+    CHECK(fleet.reserve(0, {3e6, 1}) == 1);
+    CHECK(fleet.reserve(0, {3e6, 1}) == 2);
+    CHECK(fleet.reserve(0, {3e6, 1}) == 0);
+    CHECK(fleet.reserve(0, {3e6, 1}) == 1);
+    CHECK(fleet.reserve(0, {3e6, 1}) == 0);  // c's CPU (4 Mbps) is full
+    CHECK(fleet.reserve(0, {3e6, 1}) == 1);
+    CHECK(fleet.reserve(0, {3e6, 1}) == -1);  // bandwidth of a and b exhausted
   }
   f.placement = Placement::kLeastLoaded;
   {
     Fleet fleet(f, net);
-    CHECK(fleet.reserve(1, 2e6, 1) == 0);
-    CHECK(fleet.reserve(1, 2e6, 1) == 1);
-    CHECK(fleet.reserve(1, 1e6, 1) == 2);  // c: 1/4 of its CPU
-    CHECK(fleet.reserve(1, 1e6, 1) == 0);  // a: 0.2 < c: 0.25
+    CHECK(fleet.reserve(1, {2e6, 1}) == 0);
+    CHECK(fleet.reserve(1, {2e6, 1}) == 1);
+    CHECK(fleet.reserve(1, {1e6, 1}) == 2);  // c: 1/4 of its CPU
+    CHECK(fleet.reserve(1, {1e6, 1}) == 0);  // a: 0.2 < c: 0.25
   }
 }
 
@@ -65,12 +65,12 @@ TEST_CASE("server utilisation is the time average of use over capacity", "[capac
   FleetSpec f;
   f.servers = {{"a", 0, 10e6, 10, 1e18}};
   Fleet fleet(f, net);
-  fleet.reserve(0, 5e6, 5);
+  fleet.reserve(0, {5e6, 5});
   fleet.settle(SimTime::s(0));
-  fleet.reserve(0, 5e6, 5);  // tentative, rolled back at once: leaves no trace
-  fleet.release(0, 5e6, 5);
+  fleet.reserve(0, {5e6, 5});  // tentative, rolled back at once: leaves no trace
+  fleet.release(0, {5e6, 5});
   fleet.settle(SimTime::s(10));
-  fleet.release(0, 5e6, 5);
+  fleet.release(0, {5e6, 5});
   fleet.settle(SimTime::s(50));
   const Fleet::Usage u = fleet.usage(0, SimTime::s(100));
   CHECK(u.bw_util_mean == Approx(0.25));
