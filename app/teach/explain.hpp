@@ -91,6 +91,9 @@ struct ExplainResult {
   std::uint64_t mappings_created = 0;  // across all NATs
   std::optional<bool> probe_answered;  // ICE with idle > 0: the probe after the idle period
   int birthday_probes = 0;             // birthday method: probes sent
+  // Birthday method: false when B (the side that must be easy) maps endpoint-dependently,
+  // so the closed form P(success) = 1 - (1 - k/R)^n does not apply (none is reported).
+  bool birthday_applies = true;
   std::vector<std::string> narrative;  // the numbered story, one line each
   std::string mermaid;                 // Mermaid sequenceDiagram text
   std::uint64_t pcap_packets = 0;      // records written to the pcap

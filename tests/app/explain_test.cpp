@@ -337,3 +337,26 @@ TEST_CASE("p2psim explain: exit status 0 on success, 2 on bad input", "[explain]
   CHECK(run("--idle soon") == 2);
   CHECK(run("no-such-file.yaml") == 2);
 }
+
+TEST_CASE("explain --method birthday between two endpoint-dependent NATs says the method does not apply",
+          "[explain][birthday]") {
+  // models/ice/birthday.hpp: P = 1 - (1 - k/R)^n holds only when B keeps one external port
+  // for every destination (endpoint-independent mapping). Two symmetric NATs: no such side.
+  teach::ExplainSpec s = pair("symmetric", "symmetric");
+  s.method = teach::Method::kBirthday;
+  s.birthday.hard_ports = 16;
+  s.birthday.probes = 64;
+  const teach::ExplainResult r = teach::explain(s);
+  CHECK_FALSE(r.birthday_applies);
+  CHECK(r.reason.find("does not apply") != std::string::npos);
+  CHECK(r.reason.find("P(success)") == std::string::npos);
+
+  // One easy side (B endpoint-independent): the closed form is reported.
+  teach::ExplainSpec e = pair("symmetric", "port-restricted-cone");
+  e.method = teach::Method::kBirthday;
+  e.birthday.hard_ports = 16;
+  e.birthday.probes = 64;
+  const teach::ExplainResult re = teach::explain(e);
+  CHECK(re.birthday_applies);
+  CHECK(re.reason.find("P(success)") != std::string::npos);
+}
