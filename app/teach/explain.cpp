@@ -94,6 +94,7 @@ ExplainResult explain(const ExplainSpec& spec, const ExplainOptions& options) {
     const Endpoint turn_ep(net::Ipv4::of(203, 0, 113, 9), 3478);
     rec.name_node(turn_node, "TURN server", "TURN", "TURN server " + turn_ep.to_string());
     rec.add_server(turn_ep, "TURN server");
+    if (turn_factory.server()) rec.add_server(turn_factory.server()->tls_endpoint(), "TURN server (TLS)");
     relay_a = turn_factory.make_client(net, net.host(a.host));
     relay_b = turn_factory.make_client(net, net.host(b.host));
   }

@@ -97,7 +97,7 @@ struct ExplainResult {
   std::vector<std::string> narrative;  // the numbered story, one line each
   std::string mermaid;                 // Mermaid sequenceDiagram text
   std::uint64_t pcap_packets = 0;      // records written to the pcap
-  std::uint64_t pcap_skipped = 0;      // captured packets not written (TCP/TLS: not encoded)
+  std::uint64_t pcap_skipped = 0;      // captured packets not written (none: TCP/TLS segments are written too)
   std::vector<CapturedStun> pcap_stun;  // the STUN messages among them, in file order
 };
 

@@ -34,10 +34,33 @@ std::string filtering_words(nat::Filtering f) {
 }
 
 std::string Recorder::describe(const net::Packet& p) const {
+  if (net::is_stream(p.transport)) {
+    const std::string over = p.transport == net::Transport::tls ? "TLS" : "TCP";
+    switch (p.tcp) {
+      case net::TcpControl::syn:
+        return "TCP SYN: opens a " + over + " connection to port " + std::to_string(p.dst.port) +
+               (p.dst.port == 443 ? " (TURN over TLS on 443, the fallback when UDP gets no answer)" : "");
+      case net::TcpControl::syn_ack: return "TCP SYN-ACK: the server accepts the connection";
+      case net::TcpControl::tls_hello: return "TLS ClientHello (" + std::to_string(p.size_bytes) + " bytes)";
+      case net::TcpControl::tls_server:
+        return "TLS ServerHello .. Finished (" + std::to_string(p.size_bytes) + " bytes): the TLS 1.3 handshake completes";
+      case net::TcpControl::fin: return "TCP FIN: closes the connection";
+      case net::TcpControl::rst: return "TCP RST: the connection is refused or reset";
+      case net::TcpControl::data: break;
+    }
+  }
+  const std::string wrap = p.transport == net::Transport::tls   ? "TLS record carrying "
+                           : p.transport == net::Transport::tcp ? "TCP segment carrying "
+                                                                : "";
+  return wrap + describe_datagram(p);
+}
+
+std::string Recorder::describe_datagram(const net::Packet& p) const {
   std::string inner;
   if (const stun::Message* m = p.stun()) {
     const bool to_server = servers_.count(p.dst) != 0;
-    const bool from_server = servers_.count(p.src) != 0;
+    // Relayed (framed) packets come from the TURN server but carry the peer's message.
+    const bool from_server = servers_.count(p.src) != 0 && p.turn.kind == net::TurnEncap::none;
     if (m->method == stun::Method::binding) {
       if (m->cls == stun::Class::request) {
         if (m->has(stun::kPriority))

@@ -270,6 +270,7 @@ class Recorder : public net::NetObserver, public nat::NatObserver {
   bool has_mermaid(NodeId n) const { return mermaid_ids_.count(n) != 0; }
   const std::string& label(NodeId n) const { return labels_.at(n); }
   std::string describe(const net::Packet& p) const;
+  std::string describe_datagram(const net::Packet& p) const;  // the message, without TCP/TLS
 
  private:
   PacketInfo& packet(const net::Packet& p, NodeId from, SimTime t) {

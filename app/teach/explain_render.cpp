@@ -6,6 +6,7 @@
 
 #include "models/trace/packet_bytes.hpp"
 #include "models/trace/pcap_writer.hpp"
+#include "models/trace/tcp_capture.hpp"
 #include "models/trace/sequence_diagram.hpp"
 
 namespace p2psim::teach::detail {
@@ -104,10 +105,12 @@ void render(Recorder& rec, net::Network& net, const std::vector<NodeId>& lanes, 
     }
     std::stable_sort(recs.begin(), recs.end(), [](const Rec& x, const Rec& y) { return x.t < y.t; });
     trace::PcapWriter w(options.pcap_path, trace::LinkType::kEthernet);
+    trace::TcpCapture tcp;
     for (const Rec& r : recs) {
       const net::Packet& p = rec.hops()[r.i].p;
-      if (p.transport != net::Transport::udp) {
-        ++out.pcap_skipped;
+      if (net::is_stream(p.transport)) {
+        const std::vector<std::uint8_t> bytes = trace::stream_payload(p);
+        w.write_tcp(r.t, tcp.segment(p, static_cast<std::uint32_t>(bytes.size())), bytes);
         continue;
       }
       w.write_udp(r.t, trace::udp_tuple(p), trace::packet_payload(p));

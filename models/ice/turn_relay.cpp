@@ -27,6 +27,10 @@ class TurnRelay : public RelayClient, public turn::ClientListener {
       client_->create_permission(peer.addr);
     }
     client_->send(peer, net::Payload{m}, static_cast<std::uint32_t>(m.encoded_size()));
+    if (cfg_->bind_channels && std::find(chans_.begin(), chans_.end(), peer) == chans_.end()) {
+      chans_.push_back(peer);
+      client_->bind_channel(peer);
+    }
   }
 
   // The turn::Client owns its socket; nothing arrives on the endpoint's socket for it.
@@ -56,6 +60,7 @@ class TurnRelay : public RelayClient, public turn::ClientListener {
     c.username_len = cfg_->username_len;
     client_.reset();  // unbinds the previous socket
     perms_.clear();
+    chans_.clear();
     client_ = std::make_unique<turn::Client>(*host_, 0, c, this, seed_ + static_cast<std::uint64_t>(t));
     client_->allocate();
   }
@@ -68,6 +73,7 @@ class TurnRelay : public RelayClient, public turn::ClientListener {
   net::Transport transport_ = net::Transport::udp;
   std::unique_ptr<turn::Client> client_;
   std::vector<net::Ipv4> perms_;
+  std::vector<net::Endpoint> chans_;  // peers a ChannelBind was sent for
 };
 
 }  // namespace

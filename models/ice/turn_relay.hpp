@@ -8,6 +8,13 @@
 // UDP-blocking firewalls). For each peer address the agent sends to through the relay,
 // the client installs a permission (RFC 8656 9) before the first Send indication; both
 // travel in order on the same path, so the permission is in place when the data arrives.
+// Channels (bind_channels): right after the first Send indication to a peer the client
+// sends a ChannelBind for it (RFC 8656 11; pion/turn binds on the first write to a peer,
+// libwebrtc's TurnEntry::Send on the first media payload, p2p/base/turn_port.cc); once the
+// server confirms, checks and data to that peer travel as ChannelData (4-byte header
+// instead of 36 bytes), and the server relays the peer's packets as ChannelData too. The
+// binding is refreshed a minute before its 10-minute lifetime ends (RFC 8656 12; libwebrtc
+// TURN_CHANNEL_BINDING_TIMEOUT - 60 s).
 #pragma once
 
 #include <memory>
@@ -22,6 +29,7 @@ struct TurnRelayConfig {
   turn::ServerConfig server;        // defaults of RFC 8656 (see docs/models/stun-turn.md)
   bool tls_fallback = true;         // TURN over TLS/443 when UDP allocation fails
   std::uint16_t username_len = 20;  // USERNAME bytes of authenticated requests
+  bool bind_channels = true;        // ChannelBind after the first Send indication to a peer
 };
 
 class TurnRelayFactory : public RelayFactory {
