@@ -32,6 +32,7 @@ struct MatrixArgs {
   std::vector<std::string> presets;
   std::uint64_t seed = 1;
   bool csv = false;
+  std::string trickle = "on";
 };
 
 std::string cell_text(const ice::SessionResult& r) {
@@ -47,6 +48,7 @@ std::string cell_text(const ice::SessionResult& r) {
 
 void print_one(const std::vector<std::string>& names, bool turn, const MatrixArgs& a, std::ostream& os) {
   ice::PairSpec base;
+  base.session.trickle = a.trickle == "on";
   ice::TurnRelayFactory relay;
   if (turn) base.relay = &relay;
   const auto cells = ice::run_matrix(names, base, a.seed);
@@ -81,6 +83,8 @@ void add_matrix_command(CLI::App& app) {
   cmd->add_option("--turn", a->turn, "TURN server: on, off or both")->check(CLI::IsMember({"on", "off", "both"}));
   cmd->add_option("--presets", a->presets, "NAT presets to include (default: all)")->delimiter(',');
   cmd->add_option("--seed", a->seed, "Seed");
+  cmd->add_option("--trickle", a->trickle, "Trickle ICE (RFC 8838, the WebRTC default): on, or off for vanilla ICE")
+      ->check(CLI::IsMember({"on", "off"}));
   cmd->add_flag("--csv", a->csv, kCsvHelp);
   cmd->callback([a] {
     std::vector<std::string> names = a->presets.empty() ? nat::preset_names() : a->presets;
