@@ -202,6 +202,62 @@ bool Nat::port_in_use(Transport t, std::uint16_t port, Endpoint remote, SimTime 
   return false;
 }
 
+bool Nat::block_in_use(Transport t, std::uint16_t start, SimTime now) const {
+  const std::uint32_t end = std::uint32_t{start} + config_->port_block_size;
+  for (const Entry& e : entries_)
+    if (e.live && !e.local && e.transport == t && e.external_port >= start && e.external_port < end && !expired(e, now))
+      return true;
+  return false;
+}
+
+std::vector<std::uint16_t> Nat::blocks_of(net::Ipv4 subscriber) const {
+  if (!blocks_of_) return {};
+  auto it = blocks_of_->find(subscriber.value);
+  return it == blocks_of_->end() ? std::vector<std::uint16_t>{} : it->second;
+}
+
+std::uint16_t Nat::choose_block_port(Transport t, net::Ipv4 subscriber, Endpoint remote, SimTime now) {
+  const NatConfig& c = *config_;
+  const std::uint32_t size = c.port_block_size, lo = c.port_min;
+  const std::uint32_t nblocks = (std::uint32_t{c.port_max} - lo + 1) / size;
+  if (nblocks == 0) return 0;
+  if (!blocks_of_) {
+    blocks_of_ = std::make_unique<std::unordered_map<std::uint32_t, std::vector<std::uint16_t>>>();
+    block_owner_ = std::make_unique<std::unordered_map<std::uint16_t, std::uint32_t>>();
+  }
+  std::vector<std::uint16_t>& mine = (*blocks_of_)[subscriber.value];
+  auto free_port_in = [&](std::uint16_t start) -> std::uint16_t {
+    const std::uint32_t off = static_cast<std::uint32_t>(rng_.below(size));
+    for (std::uint32_t k = 0; k < size; ++k) {
+      const std::uint32_t p = start + (off + k) % size;
+      if (!port_in_use(t, static_cast<std::uint16_t>(p), remote, now)) return static_cast<std::uint16_t>(p);
+    }
+    return 0;
+  };
+  // Inactive blocks (all but the newest, the active one) that no live mapping uses go back
+  // to the pool (Juniper: "any inactive block without any ports in use will be freed").
+  for (std::size_t i = 0; i + 1 < mine.size();) {
+    if (!block_in_use(Transport::udp, mine[i], now) && !block_in_use(Transport::tcp, mine[i], now)) {
+      block_owner_->erase(mine[i]);
+      mine.erase(mine.begin() + static_cast<std::ptrdiff_t>(i));
+    } else {
+      ++i;
+    }
+  }
+  for (auto it = mine.rbegin(); it != mine.rend(); ++it)
+    if (const std::uint16_t p = free_port_in(*it)) return p;
+  if (c.max_blocks_per_subscriber != 0 && mine.size() >= c.max_blocks_per_subscriber) return 0;  // quota
+  const std::uint32_t first = static_cast<std::uint32_t>(rng_.below(nblocks));
+  for (std::uint32_t k = 0; k < nblocks; ++k) {
+    const auto start = static_cast<std::uint16_t>(lo + ((first + k) % nblocks) * size);
+    if (block_owner_->count(start)) continue;
+    block_owner_->emplace(start, subscriber.value);
+    mine.push_back(start);
+    return free_port_in(start);
+  }
+  return 0;  // pool of blocks exhausted
+}
+
 std::uint16_t Nat::choose_port(Transport t, std::uint16_t internal_port, Endpoint remote, SimTime now,
                                MappingRule& rule) {
   const NatConfig& c = *config_;
@@ -359,7 +415,8 @@ FilterRule Nat::outbound(net::Packet& p, SimTime now) {
     }
     if (c.max_mappings != 0 && live_ >= c.max_mappings) return report_drop(FilterRule::drop_pool_exhausted);
     MappingRule rule = MappingRule::random;
-    const std::uint16_t port = choose_port(t, p.src.port, p.dst, now, rule);
+    const std::uint16_t port = c.port_block_size ? choose_block_port(t, p.src.addr, p.dst, now)
+                                                 : choose_port(t, p.src.port, p.dst, now, rule);
     if (port == 0) return report_drop(FilterRule::drop_pool_exhausted);
     idx = new_entry();
     Entry& e = entries_[idx];

@@ -102,6 +102,17 @@ struct NatConfig {
   std::uint16_t allowed_tcp_port = 0;
   // Maximum simultaneous mappings (0 = limited only by the pool).
   std::uint32_t max_mappings = 0;
+  // Port-block allocation (carrier NATs; RFC 7422 deterministic blocks, RFC 6888 REQ-4
+  // per-subscriber port limits): 0 = off. Else a subscriber (internal IP address) gets a
+  // block of this many consecutive ports (aligned at port_min + k * size) on its first
+  // mapping; its mappings take free ports of its blocks (a random free port of the newest
+  // block with room, RFC 6056 spirit), a new block when they are full, up to
+  // max_blocks_per_subscriber blocks (0 = no limit); beyond that the packet is dropped
+  // (drop_pool_exhausted). An inactive block (not the newest) with no live mapping is
+  // returned to the pool at the subscriber's next new mapping. Typical vendor defaults: Juniper MX secured port-block
+  // allocation block-size 128, max-blocks-per-address 8 (1,024 ports per subscriber).
+  std::uint16_t port_block_size = 0;
+  std::uint16_t max_blocks_per_subscriber = 0;
 
   bool operator==(const NatConfig&) const = default;
 };
@@ -227,6 +238,8 @@ class Nat {
   bool port_in_use(net::Transport t, std::uint16_t port, net::Endpoint remote, SimTime now) const;
   std::uint16_t choose_port(net::Transport t, std::uint16_t internal_port, net::Endpoint remote, SimTime now,
                             MappingRule& rule);
+  std::uint16_t choose_block_port(net::Transport t, net::Ipv4 subscriber, net::Endpoint remote, SimTime now);
+  bool block_in_use(net::Transport t, std::uint16_t start, SimTime now) const;
   void expire(std::uint32_t idx, SimTime now);
   void sweep(SimTime now);
   void add_filter(std::uint32_t idx, net::Endpoint remote);
@@ -256,6 +269,14 @@ class Nat {
     std::unordered_multimap<std::uint64_t, std::uint32_t> by_internal;
   };
   std::unique_ptr<Index> index_;
+  // Port-block allocation: blocks (start ports) per subscriber address, newest last, and
+  // the owner of each allocated block.
+  std::unique_ptr<std::unordered_map<std::uint32_t, std::vector<std::uint16_t>>> blocks_of_;
+  std::unique_ptr<std::unordered_map<std::uint16_t, std::uint32_t>> block_owner_;
+
+ public:
+  // Port blocks currently held by `subscriber` (port-block allocation), for tests/metrics.
+  std::vector<std::uint16_t> blocks_of(net::Ipv4 subscriber) const;
 };
 
 }  // namespace p2psim::nat

@@ -111,3 +111,15 @@ TEST_CASE("NAT config: the Linux conntrack keys", "[nat][scenario]") {
   CHECK_THROWS_WITH(scenario::parse_nat_config(at("nat:\n  preset: linux-masquerade\n  inbound_firewall: open\n", "nat")),
                     Catch::Contains("nat.inbound_firewall"));
 }
+
+TEST_CASE("NAT config: port-block allocation keys on a carrier layer", "[nat][scenario][cgn]") {
+  const nat::Preset p = scenario::parse_nat_config(at(
+      "nat: {preset: port-restricted-cone, carrier: {ports: random, port_block_size: 128, max_blocks_per_subscriber: 8}}",
+      "nat"));
+  REQUIRE(p.layers.size() == 2);
+  CHECK(p.layers[0].port_block_size == 0);
+  CHECK(p.layers[1].port_block_size == 128);
+  CHECK(p.layers[1].max_blocks_per_subscriber == 8);
+  CHECK_THROWS_WITH(scenario::parse_nat_config(at("nat:\n  port_block_size: 40000\n", "nat")),
+                    Catch::Contains("x.yaml:2:20"));
+}
