@@ -121,6 +121,7 @@ ExplainResult explain(const ExplainSpec& spec, const ExplainOptions& options) {
   gather.stun_server = spec.stun ? stun_ep : std::nullopt;
   ice::SessionConfig scfg;
   scfg.keep_alive = spec.idle > SimTime::zero();
+  scfg.trickle = spec.trickle;
   scfg.ice.keepalive_interval = spec.keepalive;
   scfg.ice.consent_interval = SimTime::zero();  // consent checks off: the idle period is silent unless keepalives
   const SimTime cap = SimTime::s(120) + spec.idle;

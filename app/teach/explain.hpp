@@ -40,6 +40,9 @@ struct ExplainSpec {
   PeerSpec a, b;
   bool stun = true;   // a STUN server (server-reflexive candidates)
   bool turn = false;  // a TURN server (relayed candidates)
+  // Trickle ICE (RFC 8838), as WebRTC browsers do: offer and answer at once, each further
+  // candidate and end-of-candidates through signalling as found. false: vanilla ICE.
+  bool trickle = true;
   SimTime server_latency = SimTime::ms(10);  // one-way latency of each server to the core
   Method method = Method::kIce;
   // ICE: after connecting, stay idle this long, then probe the selected pair once (the

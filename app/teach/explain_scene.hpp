@@ -3,6 +3,7 @@
 // pcap capture point sees.
 #pragma once
 
+#include <algorithm>
 #include <functional>
 #include <optional>
 #include <string>
@@ -52,10 +53,21 @@ class SignalTap : public signalling::SignallingPeer {
         agent_(&sender_agent), sender_(sender) {}
   void on_signal(const signalling::Envelope& e) override {
     Block& b = rec_->add_block(sim_->now());
-    std::string line = "signalling: " + from_ + "'s " + what_ + " reaches " + to_ +
-                       " through the signalling server; candidates:";
+    if (e.kind == ice::signal_kind::kEndOfCandidates) {
+      b.lines.push_back("signalling: " + from_ + "'s end-of-candidates reaches " + to_ + ": " + from_ +
+                        " has finished gathering (trickle ICE, RFC 8838 13); " + to_ +
+                        " may now declare failure once its own checks are done");
+      target_->on_signal(e);
+      return;
+    }
+    const bool trickled = e.kind == ice::signal_kind::kCandidate;
+    std::string line = "signalling: " + from_ + "'s " + (trickled ? std::string("trickled candidate") : what_) +
+                       " reaches " + to_ + " through the signalling server" +
+                       (trickled ? " (trickle ICE, RFC 8838: sent as soon as it was found)" : "") + "; candidates:";
     auto& adv = rec_->advertised(sender_);
-    for (std::size_t i = 0; i < e.a && i < agent_->local_candidates().size(); ++i) {
+    const std::size_t from = trickled ? shown_ : 0;
+    shown_ = std::max<std::size_t>(shown_, e.a);
+    for (std::size_t i = from; i < e.a && i < agent_->local_candidates().size(); ++i) {
       const ice::Candidate& c = agent_->local_candidates()[i];
       line += ' ';
       line += ice::to_string(c.key.type);
@@ -75,6 +87,7 @@ class SignalTap : public signalling::SignallingPeer {
   std::string to_, from_, what_;
   const ice::IceAgent* agent_;
   NodeId sender_;
+  std::size_t shown_ = 0;  // candidates already told
 };
 
 class GatherTap : public ice::GatherObserver {

@@ -5,7 +5,7 @@
 namespace p2psim::ice {
 
 namespace {
-constexpr std::uint32_t kOffer = 1, kAnswer = 2, kCandidate = 3, kEndOfCandidates = 4;
+using signal_kind::kOffer, signal_kind::kAnswer, signal_kind::kCandidate, signal_kind::kEndOfCandidates;
 // ICE restart: agent ids 2 id + {0, 1} + 2^31 and credentials (USERNAME tag) id + 2^30, so
 // that neither transaction ids (ice_agent.cpp tid()) nor USERNAMEs of the first attempt
 // match (session ids < 2^30).

@@ -38,6 +38,12 @@
 
 namespace p2psim::ice {
 
+// Kinds of the session's signalling messages (signalling::Envelope::kind); Envelope::a
+// carries the sender's number of signalled candidates so far.
+namespace signal_kind {
+inline constexpr std::uint32_t kOffer = 1, kAnswer = 2, kCandidate = 3, kEndOfCandidates = 4;
+}
+
 enum class RelayPolicy : std::uint8_t { kAlways, kOnFailure };
 const char* to_string(RelayPolicy p);
 

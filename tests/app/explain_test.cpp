@@ -421,3 +421,21 @@ TEST_CASE("explain --a udp-blocked --turn --pcap: the TLS-on-443 fallback as TCP
   CHECK(tcp > 10);
   std::filesystem::remove(path);
 }
+
+TEST_CASE("explain tells trickle ICE: offer with the host candidate, trickled candidates, end-of-candidates",
+          "[explain][trickle]") {
+  teach::ExplainSpec s = pair("port-restricted-cone", "port-restricted-cone");
+  const teach::ExplainResult t = teach::explain(s);  // trickle is the default
+  const std::string text = joined(t);
+  CHECK(text.find("A's offer reaches B through the signalling server; candidates: host 192.168.1.10:") !=
+        std::string::npos);
+  CHECK(text.find("A's trickled candidate reaches B") != std::string::npos);
+  CHECK(text.find("A's end-of-candidates reaches B") != std::string::npos);
+  CHECK(text.find("B's end-of-candidates reaches A") != std::string::npos);
+  s.trickle = false;
+  const teach::ExplainResult v = teach::explain(s);
+  CHECK(joined(v).find("trickled") == std::string::npos);
+  // Same verdict (RFC 4787 behaviour decides), no later.
+  CHECK(v.verdict == t.verdict);
+  CHECK(t.setup_time <= v.setup_time);
+}

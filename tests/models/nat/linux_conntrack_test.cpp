@@ -140,7 +140,7 @@ TEST_CASE("linux inbound_firewall none: an early inbound probe forces a re-map o
   }
 }
 
-TEST_CASE("ICE between two bare linux boxes fails; with the home router's DROP rule it punches", "[nat][linux][ice]") {
+TEST_CASE("ICE between two bare linux boxes fails, with the home router DROP rule it punches", "[nat][linux][ice]") {
   // Both sides EIM + APDF: with drop, each side's own check opens its filter and the other's
   // later check gets in (hole punching). Bare, the answerer's early checks leave entries on
   // the offerer's box that push the offerer's checks to unadvertised ports, which the
