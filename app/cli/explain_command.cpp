@@ -18,6 +18,7 @@ struct ExplainArgs {
   std::string a, b;
   bool no_stun = false;
   bool turn = false;
+  std::string trickle;
   std::string method;
   std::string idle, keepalive, udp_timeout;
   int hard_ports = 0, probes = 0;
@@ -46,6 +47,7 @@ int do_explain(const ExplainArgs& x) {
     if (!x.b.empty()) spec.b.preset = x.b;
     if (x.no_stun) spec.stun = false;
     if (x.turn) spec.turn = true;
+    if (!x.trickle.empty()) spec.trickle = x.trickle == "on";
     if (!x.method.empty()) spec.method = x.method == "birthday" ? teach::Method::kBirthday : teach::Method::kIce;
     if (!x.idle.empty()) spec.idle = time_flag("--idle", x.idle);
     if (!x.keepalive.empty()) spec.keepalive = time_flag("--keepalive", x.keepalive);
@@ -88,6 +90,8 @@ void add_explain_command(CLI::App& app) {
   c->add_option("--b", x->b, "NAT preset of peer B (default port-restricted-cone)");
   c->add_flag("--no-stun", x->no_stun, "No STUN server (no server-reflexive candidates)");
   c->add_flag("--turn", x->turn, "A TURN server (relayed candidates)");
+  c->add_option("--trickle", x->trickle, "Trickle ICE (RFC 8838, the browser default): on (default) or off (vanilla)")
+      ->check(CLI::IsMember({"on", "off"}));
   c->add_option("--method", x->method, "ice (default) or birthday (A is the hard side)")
       ->check(CLI::IsMember({"ice", "birthday"}));
   c->add_option("--idle", x->idle, "After connecting, stay idle this long, then probe the path (e.g. 60s)");

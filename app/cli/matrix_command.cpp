@@ -16,11 +16,23 @@ namespace p2psim::cli {
 
 namespace {
 
+// The CSV columns `matrix --csv` writes, in order, with their meaning (also the --help text).
+constexpr const char* kCsvHeader =
+    "turn,offerer,answerer,outcome,setup_s,local_type,remote_type,control_packets,control_bytes";
+constexpr const char* kCsvHelp =
+    "CSV output, one row per (TURN setting, offerer, answerer), after the header line "
+    "turn,offerer,answerer,outcome,setup_s,local_type,remote_type,control_packets,control_bytes: "
+    "turn = turn|no-turn; offerer, answerer = NAT preset names; outcome = direct|relayed|failed; "
+    "setup_s = seconds from start to connected (or failed); local_type, remote_type = candidate types of "
+    "the selected pair (host|srflx|prflx|relay); control_packets, control_bytes = packets and bytes of "
+    "gathering, checks, responses and signalling (both agents, both signalling legs)";
+
 struct MatrixArgs {
   std::string turn = "both";
   std::vector<std::string> presets;
   std::uint64_t seed = 1;
   bool csv = false;
+  std::string trickle = "on";
 };
 
 std::string cell_text(const ice::SessionResult& r) {
@@ -36,6 +48,7 @@ std::string cell_text(const ice::SessionResult& r) {
 
 void print_one(const std::vector<std::string>& names, bool turn, const MatrixArgs& a, std::ostream& os) {
   ice::PairSpec base;
+  base.session.trickle = a.trickle == "on";
   ice::TurnRelayFactory relay;
   if (turn) base.relay = &relay;
   const auto cells = ice::run_matrix(names, base, a.seed);
@@ -70,7 +83,9 @@ void add_matrix_command(CLI::App& app) {
   cmd->add_option("--turn", a->turn, "TURN server: on, off or both")->check(CLI::IsMember({"on", "off", "both"}));
   cmd->add_option("--presets", a->presets, "NAT presets to include (default: all)")->delimiter(',');
   cmd->add_option("--seed", a->seed, "Seed");
-  cmd->add_flag("--csv", a->csv, "CSV output: turn,offerer,answerer,outcome,setup_s,local_type,remote_type,packets,bytes");
+  cmd->add_option("--trickle", a->trickle, "Trickle ICE (RFC 8838, the WebRTC default): on, or off for vanilla ICE")
+      ->check(CLI::IsMember({"on", "off"}));
+  cmd->add_flag("--csv", a->csv, kCsvHelp);
   cmd->callback([a] {
     std::vector<std::string> names = a->presets.empty() ? nat::preset_names() : a->presets;
     for (const auto& n : names)
@@ -83,7 +98,7 @@ void add_matrix_command(CLI::App& app) {
         exit_status() = 2;
         return;
       }
-    if (a->csv) std::cout << "turn,offerer,answerer,outcome,setup_s,local_type,remote_type,control_packets,control_bytes\n";
+    if (a->csv) std::cout << kCsvHeader << '\n';
     if (a->turn != "on") print_one(names, false, *a, std::cout);
     if (a->turn != "off") print_one(names, true, *a, std::cout);
   });

@@ -43,6 +43,7 @@ nat::Preset parse_nat_config(const Field& f) {
   f.allow_only({"preset", "mapping", "filtering", "ports", "port_fallback", "port_delta", "port_min", "port_max",
                 "port_parity", "port_reuse_per_destination", "udp_timeout", "udp_unreplied_timeout", "tcp_timeout",
                 "inbound_refresh", "hairpinning", "block_outbound_udp", "allowed_tcp_port", "max_mappings",
+                "udp_stream_after", "inbound_firewall", "port_block_size", "max_blocks_per_subscriber",
                 "carrier"});
   nat::Preset p = f.has("preset") ? preset_of(f.require("preset")) : *nat::find_preset("port-restricted-cone");
   const bool overridden = f.entries().size() > (f.has("preset") ? 1u : 0u) + (f.has("carrier") ? 1u : 0u);
@@ -58,7 +59,9 @@ nat::Preset parse_nat_config(const Field& f) {
                                                {"random", nat::PortAssignment::random}});
     c.fallback = f.get_enum<nat::PreserveFallback>(
         "port_fallback", c.fallback,
-        {{"random", nat::PreserveFallback::random}, {"sequential", nat::PreserveFallback::sequential}});
+        {{"random", nat::PreserveFallback::random},
+         {"sequential", nat::PreserveFallback::sequential},
+         {"linux", nat::PreserveFallback::linux_scan}});
     c.port_delta = static_cast<std::uint16_t>(f.get_int("port_delta", c.port_delta, 1, 1000));
     c.port_min = static_cast<std::uint16_t>(f.get_int("port_min", c.port_min, 1, 65535));
     c.port_max = static_cast<std::uint16_t>(f.get_int("port_max", c.port_max, 1, 65535));
@@ -73,6 +76,16 @@ nat::Preset parse_nat_config(const Field& f) {
     c.block_outbound_udp = f.get_bool("block_outbound_udp", c.block_outbound_udp);
     c.allowed_tcp_port = static_cast<std::uint16_t>(f.get_int("allowed_tcp_port", c.allowed_tcp_port, 0, 65535));
     c.max_mappings = static_cast<std::uint32_t>(f.get_int("max_mappings", c.max_mappings, 0, 1'000'000'000));
+    c.port_block_size = static_cast<std::uint16_t>(f.get_int("port_block_size", c.port_block_size, 0, 32768));
+    c.max_blocks_per_subscriber =
+        static_cast<std::uint16_t>(f.get_int("max_blocks_per_subscriber", c.max_blocks_per_subscriber, 0, 512));
+    c.udp_stream_after = f.get_time("udp_stream_after", c.udp_stream_after, SimTime::zero(), SimTime::s(60));
+    c.inbound_creates_entry = f.get_enum<bool>("inbound_firewall", c.inbound_creates_entry,
+                                               {{"drop", false}, {"none", true}});
+    if (c.inbound_creates_entry && !c.port_reuse_per_destination)
+      f.require("inbound_firewall")
+          .fail("inbound_firewall: none models Linux conntrack and needs port_reuse_per_destination: true "
+                "(preset linux-masquerade)");
   }
   if (overridden) {
     p.name = "custom";

@@ -40,6 +40,9 @@ struct ExplainSpec {
   PeerSpec a, b;
   bool stun = true;   // a STUN server (server-reflexive candidates)
   bool turn = false;  // a TURN server (relayed candidates)
+  // Trickle ICE (RFC 8838), as WebRTC browsers do: offer and answer at once, each further
+  // candidate and end-of-candidates through signalling as found. false: vanilla ICE.
+  bool trickle = true;
   SimTime server_latency = SimTime::ms(10);  // one-way latency of each server to the core
   Method method = Method::kIce;
   // ICE: after connecting, stay idle this long, then probe the selected pair once (the
@@ -91,10 +94,13 @@ struct ExplainResult {
   std::uint64_t mappings_created = 0;  // across all NATs
   std::optional<bool> probe_answered;  // ICE with idle > 0: the probe after the idle period
   int birthday_probes = 0;             // birthday method: probes sent
+  // Birthday method: false when B (the side that must be easy) maps endpoint-dependently,
+  // so the closed form P(success) = 1 - (1 - k/R)^n does not apply (none is reported).
+  bool birthday_applies = true;
   std::vector<std::string> narrative;  // the numbered story, one line each
   std::string mermaid;                 // Mermaid sequenceDiagram text
   std::uint64_t pcap_packets = 0;      // records written to the pcap
-  std::uint64_t pcap_skipped = 0;      // captured packets not written (TCP/TLS: not encoded)
+  std::uint64_t pcap_skipped = 0;      // captured packets not written (none: TCP/TLS segments are written too)
   std::vector<CapturedStun> pcap_stun;  // the STUN messages among them, in file order
 };
 

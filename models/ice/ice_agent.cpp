@@ -1,5 +1,7 @@
 #include "models/ice/ice_agent.hpp"
 
+#include <algorithm>
+
 namespace p2psim::ice {
 
 namespace {
@@ -95,9 +97,105 @@ void IceAgent::set_local_candidates(net::Endpoint host, const net::Endpoint* srf
   }
 }
 
+std::size_t IceAgent::add_local_srflx(net::Endpoint srflx, net::Endpoint host, net::Ipv4 stun_server) {
+  if (srflx == host) return local_.size();  // redundant (RFC 8445 5.1.3)
+  for (const Candidate& c : local_)
+    if (c.key.type == CandidateType::kServerReflexive) return local_.size();
+  Candidate s;
+  s.key = {CandidateType::kServerReflexive, candidate_priority(CandidateType::kServerReflexive),
+           foundation_of(CandidateType::kServerReflexive, host.addr, stun_server), 0};
+  s.addr = srflx;
+  s.related = host;
+  local_.push_back(s);
+  for (int i = 1; i <= cfg_->predict_ports; ++i) {
+    const long port = long{srflx.port} + long{i} * cfg_->predict_delta;
+    if (port < 1 || port > 65535) break;
+    Candidate q = s;
+    q.addr.port = static_cast<std::uint16_t>(port);
+    q.key.priority = candidate_priority(CandidateType::kServerReflexive, kDefaultLocalPreference - i);
+    q.key.foundation = s.key.foundation ^ static_cast<std::uint32_t>(mix64(static_cast<std::uint64_t>(i)));
+    local_.push_back(q);
+  }
+  return local_.size();  // no pairs: a srflx local candidate is replaced by its base
+}
+
+std::size_t IceAgent::add_local_relayed(net::Endpoint relayed, net::Endpoint related, net::Ipv4 turn_server) {
+  if (relay_index_ != UINT32_MAX) return local_.size();
+  Candidate r;
+  r.key = {CandidateType::kRelayed, candidate_priority(CandidateType::kRelayed),
+           foundation_of(CandidateType::kRelayed, local_.empty() ? net::Ipv4{} : local_[0].addr.addr, turn_server), 0};
+  r.key.base = static_cast<std::uint32_t>(local_.size());
+  r.addr = relayed;
+  r.related = related;
+  relay_index_ = r.key.base;
+  local_.push_back(r);
+  if (formed_ && outcome_ == Outcome::kPending && !closed_) pair_new_local(relay_index_);
+  return local_.size();
+}
+
+void IceAgent::pair_new_local(std::uint32_t l) {
+  for (std::uint32_t r = 0; r < remote_.size(); ++r) {
+    if (checks_.pairs().size() >= checks_.config().max_pairs) break;  // 6.1.2.5
+    if (checks_.find(l, r) < 0) checks_.add_pair(l, local_[l].key, r, remote_[r].key, controlling_);
+  }
+  arm(sim_->now());
+}
+
+void IceAgent::pair_new_remote(std::uint32_t r) {
+  for (std::uint32_t l = 0; l < local_.size(); ++l) {
+    if (local_[l].key.type == CandidateType::kServerReflexive) continue;  // replaced by its base
+    if (checks_.pairs().size() >= checks_.config().max_pairs) break;
+    if (checks_.find(l, r) < 0) checks_.add_pair(l, local_[l].key, r, remote_[r].key, controlling_);
+  }
+  arm(sim_->now());
+}
+
+void IceAgent::update_remote_candidates(const std::vector<Candidate>& all, std::size_t count) {
+  if (closed_ || outcome_ != Outcome::kPending) return;
+  count = std::min(count, all.size());
+  if (!formed_) {
+    set_remote_candidates(std::vector<Candidate>(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(count)));
+    return;
+  }
+  for (std::size_t i = signalled_remote_; i < count; ++i) {
+    signalled_remote_ = i + 1;
+    if (const int known = find_remote(all[i].addr); known >= 0) {
+      // Learned as peer-reflexive from a check before it was signalled: it takes its
+      // signalled type (RFC 8445 7.3.1.3; libwebrtc updates such a remote candidate).
+      Candidate& c = remote_[static_cast<std::size_t>(known)];
+      if (c.key.type == CandidateType::kPeerReflexive) {
+        c.key.type = all[i].key.type;
+        c.related = all[i].related;
+        if (sel_remote_addr_ == c.addr && outcome_ != Outcome::kPending) sel_remote_type_ = c.key.type;
+      }
+      continue;
+    }
+    remote_.push_back(all[i]);
+    pair_new_remote(static_cast<std::uint32_t>(remote_.size() - 1));
+  }
+}
+
+void IceAgent::set_remote_end_of_candidates() {
+  remote_eoc_ = true;
+  check_trickle_failure();
+}
+
+void IceAgent::set_local_gathering_done() {
+  local_eoc_ = true;
+  check_trickle_failure();
+}
+
+void IceAgent::check_trickle_failure() {
+  if (closed_ || outcome_ != Outcome::kPending || !may_fail()) return;
+  if (!formed_ || checks_.pairs().empty() || checks_.all_failed()) {
+    if (formed_ || remote_eoc_) fail();
+  }
+}
+
 void IceAgent::set_remote_candidates(const std::vector<Candidate>& remote) {
   if (closed_ || outcome_ != Outcome::kPending) return;
   remote_ = remote;
+  signalled_remote_ = remote.size();
   std::vector<CandidateKey> lk, rk;
   for (const Candidate& c : local_) lk.push_back(c.key);
   for (const Candidate& c : remote_) rk.push_back(c.key);
@@ -108,7 +206,7 @@ void IceAgent::set_remote_candidates(const std::vector<Candidate>& remote) {
   early_.clear();
   early_.shrink_to_fit();
   if (checks_.pairs().empty()) {
-    fail();
+    if (may_fail()) fail();
     return;
   }
   arm(sim_->now());
@@ -408,7 +506,7 @@ void IceAgent::on_tick() {
       if (nominating_ && p.use_candidate) nominating_ = false;  // nomination lost: retry below
     }
     if (checks_.all_failed()) {
-      fail();
+      if (may_fail()) fail();  // trickle: more candidates may still come (RFC 8838 8)
       return;
     }
   }

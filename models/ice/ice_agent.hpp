@@ -126,6 +126,23 @@ class IceAgent {
   void set_remote_candidates(const std::vector<Candidate>& remote);
   const std::vector<Candidate>& remote_candidates() const { return remote_; }
 
+  // Trickle ICE (RFC 8838). With trickle on, the agent does not fail while candidates may
+  // still come (8: failure only after end-of-candidates from the peer and the end of its
+  // own gathering); candidates found after the description was sent are added here and
+  // pair with the other side's candidates at once (RFC 8838 10, 11).
+  void set_trickle(bool on) { trickle_ = on; }
+  // A server-reflexive (with its predicted ports) or relayed local candidate learned
+  // after set_local_candidates(). Returns how many local candidates there are now. A
+  // srflx candidate forms no pair of its own (its base does, RFC 8445 6.1.2.4).
+  std::size_t add_local_srflx(net::Endpoint srflx, net::Endpoint host, net::Ipv4 stun_server);
+  std::size_t add_local_relayed(net::Endpoint relayed, net::Endpoint related, net::Ipv4 turn_server);
+  // The peer's signalled candidates so far: `all` is the peer's list, of which the first
+  // `count` have been signalled. Forms the check list on the first call (as
+  // set_remote_candidates), later adds the new ones and their pairs.
+  void update_remote_candidates(const std::vector<Candidate>& all, std::size_t count);
+  void set_remote_end_of_candidates();  // RFC 8838 13
+  void set_local_gathering_done();
+
   // A STUN message that arrived on the agent's socket (`via_relay` false) or through its
   // TURN allocation from peer `from` (`via_relay` true).
   void on_stun(const stun::Message& m, net::Endpoint from, bool via_relay);
@@ -203,6 +220,12 @@ class IceAgent {
 
   std::vector<Candidate> local_, remote_;
   std::uint32_t relay_index_ = UINT32_MAX;  // local index of the relayed candidate
+  bool trickle_ = false, remote_eoc_ = false, local_eoc_ = false;
+  std::size_t signalled_remote_ = 0;        // remote candidates received through signalling
+  bool may_fail() const { return !trickle_ || (remote_eoc_ && local_eoc_); }
+  void pair_new_remote(std::uint32_t r);
+  void pair_new_local(std::uint32_t l);
+  void check_trickle_failure();
   CheckList checks_;
   bool formed_ = false;
   std::vector<EarlyCheck> early_;

@@ -69,6 +69,7 @@ void IceEndpoint::stun_timer(std::uint32_t g) {
 void IceEndpoint::on_relay_allocated(std::optional<net::Endpoint> relayed) {
   relayed_ = relayed;
   relay_pending_ = false;
+  if (relayed_ && gather_obs_) gather_obs_->on_candidate(*this);
   maybe_done();
 }
 
@@ -83,6 +84,11 @@ void IceEndpoint::give_candidates(IceAgent& agent) const {
   const net::Endpoint* r = relayed_ ? &*relayed_ : nullptr;
   agent.set_local_candidates(local(), s, r, cfg_->stun_server ? cfg_->stun_server->addr : net::Ipv4{},
                              relayed_ ? relayed_->addr : net::Ipv4{});
+}
+
+void IceEndpoint::trickle_to(IceAgent& agent) const {
+  if (srflx_) agent.add_local_srflx(*srflx_, local(), cfg_->stun_server ? cfg_->stun_server->addr : net::Ipv4{});
+  if (relayed_) agent.add_local_relayed(*relayed_, srflx_ ? *srflx_ : local(), relayed_->addr);
 }
 
 void IceEndpoint::on_relayed_stun(const stun::Message& m, net::Endpoint peer) {
@@ -103,6 +109,7 @@ void IceEndpoint::on_packet(net::Host&, const net::Packet& p, std::uint64_t) {
     if (m->cls == stun::Class::success && m->has(stun::kXorMappedAddress)) srflx_ = m->xor_mapped_address;
     stun_pending_ = false;
     ++stun_gen_;
+    if (srflx_ && gather_obs_) gather_obs_->on_candidate(*this);
     if (relay_if_no_srflx_ && !srflx_) start_relay();
     maybe_done();
     return;

@@ -41,6 +41,8 @@ class GatherObserver {
  public:
   virtual ~GatherObserver() = default;
   virtual void on_gathered(IceEndpoint&) = 0;
+  // A server-reflexive or relayed candidate was just learned (for trickle ICE).
+  virtual void on_candidate(IceEndpoint&) {}
 };
 
 // When gather() allocates the relayed candidate (if the endpoint has a RelayClient).
@@ -88,6 +90,8 @@ class IceEndpoint : public net::PacketSink, public AgentIo {
   std::uint32_t relay_attempts() const { return relay_attempts_; }
   // Hands the gathered candidates to the agent.
   void give_candidates(IceAgent& agent) const;
+  // Trickle: adds to the agent the candidates learned since (the agent skips known ones).
+  void trickle_to(IceAgent& agent) const;
 
   // From the RelayClient.
   void on_relay_allocated(std::optional<net::Endpoint> relayed);

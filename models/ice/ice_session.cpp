@@ -5,7 +5,7 @@
 namespace p2psim::ice {
 
 namespace {
-constexpr std::uint32_t kOffer = 1, kAnswer = 2;
+using signal_kind::kOffer, signal_kind::kAnswer, signal_kind::kCandidate, signal_kind::kEndOfCandidates;
 // ICE restart: agent ids 2 id + {0, 1} + 2^31 and credentials (USERNAME tag) id + 2^30, so
 // that neither transaction ids (ice_agent.cpp tid()) nor USERNAMEs of the first attempt
 // match (session ids < 2^30).
@@ -69,11 +69,67 @@ void IceSession::start() {
   start_ = sim_->now();
   if (cfg_->relay_policy == RelayPolicy::kOnFailure && cfg_->relay_fallback_after > SimTime::zero())
     sim_->schedule_after(cfg_->relay_fallback_after, [this] { fallback_timer(); });
+  if (trickling()) {
+    first_->a.set_trickle(true);
+    first_->b.set_trickle(true);
+    // RFC 8838 4: the offer goes out at once with the candidates available now (host).
+    ep_a_->give_candidates(offerer());
+    send_description(true);
+    ep_a_->gather(this, gather_mode());
+    return;
+  }
   ep_a_->gather(this, gather_mode());
+}
+
+void IceSession::send_signal(bool from_offerer, std::uint32_t kind, std::uint64_t a, std::int64_t bytes) {
+  signalling::Envelope env;
+  env.session = id_;
+  env.from = from_offerer ? sig_a_ : sig_b_;
+  env.to = from_offerer ? sig_b_ : sig_a_;
+  env.kind = kind;
+  env.a = a;
+  env.b = attempt();
+  env.bytes = bytes;
+  ++sig_messages_;
+  sig_bytes_ += env.bytes;
+  sig_->send(env);
+}
+
+void IceSession::send_description(bool offer) {
+  IceAgent& self = offer ? offerer() : answerer();
+  const std::uint64_t n = self.local_candidates().size();
+  (offer ? trickled_a_ : trickled_b_) = n;
+  (offer ? offer_sent_ : answer_sent_) = true;
+  send_signal(offer, offer ? kOffer : kAnswer, n,
+              cfg_->sdp_base_bytes + cfg_->candidate_line_bytes * static_cast<std::int64_t>(n));
+}
+
+void IceSession::on_candidate(IceEndpoint& e) {
+  if (done_ || !trickling()) return;
+  const bool offer = &e == ep_a_;
+  if (offer ? !offer_sent_ : !answer_sent_) return;  // goes into the description instead
+  IceAgent& self = offer ? offerer() : answerer();
+  e.trickle_to(self);
+  std::uint64_t& sent = offer ? trickled_a_ : trickled_b_;
+  const std::uint64_t n = self.local_candidates().size();
+  if (n <= sent) return;
+  const auto lines = static_cast<std::int64_t>(n - sent);
+  sent = n;
+  send_signal(offer, kCandidate, n, cfg_->trickle_message_bytes * lines);
 }
 
 void IceSession::on_gathered(IceEndpoint& e) {
   if (done_) return;
+  if (trickling()) {
+    const bool offer = &e == ep_a_;
+    if (offer ? !offer_sent_ : !answer_sent_) return;
+    on_candidate(e);  // anything not yet signalled
+    (offer ? offerer() : answerer()).set_local_gathering_done();
+    if (offer ? eoc_a_ : eoc_b_) return;
+    (offer ? eoc_a_ : eoc_b_) = true;
+    send_signal(offer, kEndOfCandidates, 0, cfg_->end_of_candidates_bytes);
+    return;
+  }
   // A completion of an earlier attempt's gathering is taken only when this attempt needs it.
   const bool offer = &e == ep_a_;
   if (offer ? offer_sent_ : (!offer_in_ || answer_sent_)) return;
@@ -103,6 +159,26 @@ void IceSession::on_gathered(IceEndpoint& e) {
 
 void IceSession::on_signal(const signalling::Envelope& e) {
   if (done_ || e.session != id_ || e.b != attempt()) return;  // a stale attempt's message
+  if (trickling()) {
+    const bool to_answerer = e.to == sig_b_;
+    IceAgent& self = to_answerer ? answerer() : offerer();
+    IceAgent& peer = to_answerer ? offerer() : answerer();
+    switch (e.kind) {
+      case kOffer:
+        offer_in_ = true;
+        // The answer goes out at once with the answerer's host candidate (RFC 8838 4).
+        ep_b_->give_candidates(answerer());
+        self.update_remote_candidates(peer.local_candidates(), static_cast<std::size_t>(e.a));
+        send_description(false);
+        ep_b_->gather(this, gather_mode());
+        break;
+      case kAnswer:
+      case kCandidate: self.update_remote_candidates(peer.local_candidates(), static_cast<std::size_t>(e.a)); break;
+      case kEndOfCandidates: self.set_remote_end_of_candidates(); break;
+      default: break;
+    }
+    return;
+  }
   if (e.kind == kOffer) {
     offered_ = static_cast<std::size_t>(e.a);
     offer_in_ = true;
@@ -117,7 +193,9 @@ void IceSession::on_signal(const signalling::Envelope& e) {
 void IceSession::on_completed(IceAgent& a) {
   if (done_ || (&a != &offerer() && &a != &answerer())) return;
   if (!offerer().completed() || !answerer().completed()) return;
-  finish(offerer().outcome());
+  // Relayed when either side's selected local candidate is relayed: with trickle ICE a
+  // relayed candidate may reach the peer as a peer-reflexive one before it is signalled.
+  finish(answerer().outcome() == Outcome::kRelayed ? Outcome::kRelayed : offerer().outcome());
 }
 
 void IceSession::on_failed(IceAgent& a) {

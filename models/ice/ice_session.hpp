@@ -38,6 +38,12 @@
 
 namespace p2psim::ice {
 
+// Kinds of the session's signalling messages (signalling::Envelope::kind); Envelope::a
+// carries the sender's number of signalled candidates so far.
+namespace signal_kind {
+inline constexpr std::uint32_t kOffer = 1, kAnswer = 2, kCandidate = 3, kEndOfCandidates = 4;
+}
+
 enum class RelayPolicy : std::uint8_t { kAlways, kOnFailure };
 const char* to_string(RelayPolicy p);
 
@@ -59,6 +65,19 @@ struct SessionConfig {
   std::int64_t candidate_line_bytes = 80;
   // Keep agents alive (keepalives, consent) after connecting; off: close at connection.
   bool keep_alive = false;
+  // Trickle ICE (RFC 8838, SDP usage RFC 8839): the offer is sent at once with the host
+  // candidate, the answer as soon as the offer arrives; each candidate learned later
+  // (server-reflexive, relayed) goes through signalling as it is found and pairs at once,
+  // and each side signals end-of-candidates when its gathering ends; an agent fails only
+  // after both ends of candidates. Off: vanilla ICE (gather everything, then offer). An
+  // ICE restart (relay fallback) is always vanilla. Model default off (RFC 8445 alone);
+  // the scenario key ice.trickle defaults to on, as WebRTC browsers do.
+  bool trickle = false;
+  // Bytes of one trickled candidate message (an a=candidate line in a signalling message,
+  // RFC 8840-style framing left to the application) and of end-of-candidates
+  // (a=end-of-candidates, RFC 8840 / RFC 8838 13). p2psim estimates: 100 B, 40 B.
+  std::int64_t trickle_message_bytes = 100;
+  std::int64_t end_of_candidates_bytes = 40;
 };
 
 // Why a session failed.
@@ -125,6 +144,7 @@ class IceSession : public GatherObserver, public signalling::SignallingPeer, pub
 
   // GatherObserver, SignallingPeer, AgentObserver
   void on_gathered(IceEndpoint& e) override;
+  void on_candidate(IceEndpoint& e) override;
   void on_signal(const signalling::Envelope& e) override;
   void on_completed(IceAgent& a) override;
   void on_failed(IceAgent& a) override;
@@ -138,6 +158,9 @@ class IceSession : public GatherObserver, public signalling::SignallingPeer, pub
   void restart();
   std::uint64_t attempt() const { return restart_ ? 1 : 0; }  // carried in Envelope::b
   std::uint64_t agents_sum(std::uint64_t (IceAgent::*f)() const) const;
+  bool trickling() const { return cfg_->trickle && !restart_; }
+  void send_description(bool offer);
+  void send_signal(bool from_offerer, std::uint32_t kind, std::uint64_t a, std::int64_t bytes);
 
   Simulator* sim_;
   const SessionConfig* cfg_;
@@ -159,6 +182,8 @@ class IceSession : public GatherObserver, public signalling::SignallingPeer, pub
   SimTime start_;
   std::size_t offered_ = 0;  // candidates in the offer
   bool offer_sent_ = false, offer_in_ = false, answer_sent_ = false;  // of this attempt
+  std::uint64_t trickled_a_ = 0, trickled_b_ = 0;  // local candidates signalled (trickle)
+  bool eoc_a_ = false, eoc_b_ = false;             // end-of-candidates sent (trickle)
   bool fallback_ = false;
   bool done_ = false;
   std::uint64_t sig_messages_ = 0;

@@ -9,7 +9,21 @@ namespace p2psim::ice {
 
 namespace {
 
-class TurnRelay : public RelayClient, public turn::ClientListener {
+class TurnRelay;
+
+// One allocation attempt over one transport, with its own client and socket.
+struct Leg : turn::ClientListener {
+  Leg(TurnRelay& r, net::Transport t) : relay(&r), transport(t) {}
+  void on_allocated(net::Endpoint relayed, net::Endpoint) override;
+  void on_allocate_failed(std::uint16_t code) override;
+  void on_data(net::Endpoint peer, const net::Packet& inner) override;
+  TurnRelay* relay;
+  net::Transport transport;
+  std::unique_ptr<turn::Client> client;
+  bool failed = false;
+};
+
+class TurnRelay : public RelayClient {
  public:
   TurnRelay(net::Host& host, const TurnRelayConfig& cfg, net::Endpoint udp_server, net::Endpoint tls_server,
             std::uint64_t seed)
@@ -17,47 +31,66 @@ class TurnRelay : public RelayClient, public turn::ClientListener {
 
   void allocate(IceEndpoint& e) override {
     ep_ = &e;
+    active_ = nullptr;
+    perms_.clear();
+    chans_.clear();
+    legs_.clear();  // unbinds earlier sockets
     start(net::Transport::udp);
+    if (cfg_->tls_fallback && cfg_->parallel_tls) start(net::Transport::tls);
   }
 
   void send(IceEndpoint&, net::Endpoint peer, const stun::Message& m) override {
-    if (!client_ || !client_->allocated()) return;
+    if (!active_ || !active_->client->allocated()) return;
+    turn::Client& c = *active_->client;
     if (std::find(perms_.begin(), perms_.end(), peer.addr) == perms_.end()) {
       perms_.push_back(peer.addr);
-      client_->create_permission(peer.addr);
+      c.create_permission(peer.addr);
     }
-    client_->send(peer, net::Payload{m}, static_cast<std::uint32_t>(m.encoded_size()));
+    c.send(peer, net::Payload{m}, static_cast<std::uint32_t>(m.encoded_size()));
+    if (cfg_->bind_channels && std::find(chans_.begin(), chans_.end(), peer) == chans_.end()) {
+      chans_.push_back(peer);
+      c.bind_channel(peer);
+    }
   }
 
-  // The turn::Client owns its socket; nothing arrives on the endpoint's socket for it.
+  // The turn::Clients own their sockets; nothing arrives on the endpoint's socket for them.
   bool on_packet(IceEndpoint&, const net::Packet&) override { return false; }
 
-  // turn::ClientListener
-  void on_allocated(net::Endpoint relayed, net::Endpoint) override {
+  void leg_allocated(Leg& leg, net::Endpoint relayed) {
+    if (active_) {
+      leg.client->release();  // the other transport won: one relayed candidate per endpoint
+      return;
+    }
+    active_ = &leg;
     if (ep_) ep_->on_relay_allocated(relayed);
   }
-  void on_allocate_failed(std::uint16_t code) override {
-    if (code == 0 && transport_ == net::Transport::udp && cfg_->tls_fallback) {
+  void leg_failed(Leg& leg, std::uint16_t code) {
+    leg.failed = true;
+    if (active_) return;
+    if (code == 0 && leg.transport == net::Transport::udp && cfg_->tls_fallback && !cfg_->parallel_tls) {
       start(net::Transport::tls);  // no answer over UDP: try TLS on 443
       return;
     }
+    for (const auto& l : legs_)
+      if (!l->failed) return;  // another transport is still trying
     if (ep_) ep_->on_relay_allocated(std::nullopt);
   }
-  void on_data(net::Endpoint peer, const net::Packet& inner) override {
+  void leg_data(Leg& leg, net::Endpoint peer, const net::Packet& inner) {
+    if (&leg != active_) return;
     if (const stun::Message* m = inner.stun(); m && ep_) ep_->on_relayed_stun(*m, peer);
   }
 
  private:
   void start(net::Transport t) {
-    transport_ = t;
     turn::ClientConfig c;
     c.transport = t;
     c.server = t == net::Transport::udp ? udp_server_ : tls_server_;
     c.username_len = cfg_->username_len;
-    client_.reset();  // unbinds the previous socket
-    perms_.clear();
-    client_ = std::make_unique<turn::Client>(*host_, 0, c, this, seed_ + static_cast<std::uint64_t>(t));
-    client_->allocate();
+    auto leg = std::make_unique<Leg>(*this, t);
+    leg->client = std::make_unique<turn::Client>(*host_, 0, c, leg.get(), seed_ + static_cast<std::uint64_t>(t));
+    Leg* l = leg.get();
+    legs_.push_back(std::move(leg));
+    l->client->allocate();
   }
 
   net::Host* host_;
@@ -65,10 +98,15 @@ class TurnRelay : public RelayClient, public turn::ClientListener {
   net::Endpoint udp_server_, tls_server_;
   std::uint64_t seed_;
   IceEndpoint* ep_ = nullptr;
-  net::Transport transport_ = net::Transport::udp;
-  std::unique_ptr<turn::Client> client_;
+  std::vector<std::unique_ptr<Leg>> legs_;
+  Leg* active_ = nullptr;
   std::vector<net::Ipv4> perms_;
+  std::vector<net::Endpoint> chans_;  // peers a ChannelBind was sent for
 };
+
+void Leg::on_allocated(net::Endpoint relayed, net::Endpoint) { relay->leg_allocated(*this, relayed); }
+void Leg::on_allocate_failed(std::uint16_t code) { relay->leg_failed(*this, code); }
+void Leg::on_data(net::Endpoint peer, const net::Packet& inner) { relay->leg_data(*this, peer, inner); }
 
 }  // namespace
 

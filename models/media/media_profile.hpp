@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "models/turn/framing.hpp"
 #include "sim/time.hpp"
 
 namespace p2psim::media {
@@ -30,7 +31,7 @@ struct OverheadSpec {
   int rtp_bytes = 12;                  // B; RFC 3550 s5.1 fixed header, no CSRC
   int srtp_tag_bytes = 10;             // B; AES_CM_128_HMAC_SHA1_80 tag (RFC 3711 s4.2, RFC 5764)
   int header_extension_bytes = 0;      // B; RFC 8285 extensions (0 = none; ~8-20 in practice)
-  int channeldata_bytes = 4;           // B; TURN ChannelData header, RFC 8656 s12.4
+  int channeldata_bytes = static_cast<int>(turn::kChannelDataHeaderBytes);  // B; RFC 8656 s12.4 (models/turn/framing.hpp)
 };
 
 // Bytes of headers per RTP packet on a leg of the given transport.

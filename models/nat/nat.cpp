@@ -108,7 +108,16 @@ Nat::Nat(const NatConfig& config, net::Ipv4 external, std::uint64_t seed)
 
 SimTime Nat::timeout_of(const Entry& e) const {
   if (e.transport != Transport::udp) return config_->tcp_timeout;
-  return e.replied ? config_->udp_timeout : config_->udp_unreplied_timeout;
+  if (!e.replied || e.local) return config_->udp_unreplied_timeout;
+  if (config_->udp_stream_after == SimTime::zero()) return config_->udp_timeout;
+  return e.stream ? config_->udp_timeout : config_->udp_unreplied_timeout;
+}
+
+void Nat::refresh(Entry& e, SimTime now) const {
+  e.last_active = now;
+  // nf_conntrack_udp_packet: with a reply seen, time_after(jiffies, stream_ts) selects
+  // the stream timeout (and sets ASSURED) -- strictly later than start + 2 s.
+  if (e.replied && now > e.created + config_->udp_stream_after) e.stream = true;
 }
 
 Endpoint Nat::mapping_key_remote(Endpoint remote) const {
@@ -125,7 +134,7 @@ Endpoint Nat::mapping_key_remote(Endpoint remote) const {
 void Nat::expire(std::uint32_t idx, SimTime now) {
   (void)now;
   Entry& e = entries_[idx];
-  if (observer_) {
+  if (observer_ && !e.local) {
     MappingEvent ev{e.last_active + timeout_of(e), e.transport, e.internal, Endpoint{external_, e.external_port},
                     e.remote_key, MappingRule::expired_timeout};
     observer_->on_mapping_expired(*this, ev);
@@ -158,7 +167,7 @@ void Nat::sweep(SimTime now) {
 std::uint32_t Nat::find_mapping(Transport t, Endpoint internal, Endpoint key_remote, SimTime now) {
   auto matches = [&](std::uint32_t i) {
     const Entry& e = entries_[i];
-    return e.live && e.transport == t && e.internal == internal && e.remote_key == key_remote;
+    return e.live && !e.local && e.transport == t && e.internal == internal && e.remote_key == key_remote;
   };
   std::uint32_t found = UINT32_MAX;
   if (index_) {
@@ -191,6 +200,62 @@ bool Nat::port_in_use(Transport t, std::uint16_t port, Endpoint remote, SimTime 
   for (const Entry& e : entries_)
     if (uses(e)) return true;
   return false;
+}
+
+bool Nat::block_in_use(Transport t, std::uint16_t start, SimTime now) const {
+  const std::uint32_t end = std::uint32_t{start} + config_->port_block_size;
+  for (const Entry& e : entries_)
+    if (e.live && !e.local && e.transport == t && e.external_port >= start && e.external_port < end && !expired(e, now))
+      return true;
+  return false;
+}
+
+std::vector<std::uint16_t> Nat::blocks_of(net::Ipv4 subscriber) const {
+  if (!blocks_of_) return {};
+  auto it = blocks_of_->find(subscriber.value);
+  return it == blocks_of_->end() ? std::vector<std::uint16_t>{} : it->second;
+}
+
+std::uint16_t Nat::choose_block_port(Transport t, net::Ipv4 subscriber, Endpoint remote, SimTime now) {
+  const NatConfig& c = *config_;
+  const std::uint32_t size = c.port_block_size, lo = c.port_min;
+  const std::uint32_t nblocks = (std::uint32_t{c.port_max} - lo + 1) / size;
+  if (nblocks == 0) return 0;
+  if (!blocks_of_) {
+    blocks_of_ = std::make_unique<std::unordered_map<std::uint32_t, std::vector<std::uint16_t>>>();
+    block_owner_ = std::make_unique<std::unordered_map<std::uint16_t, std::uint32_t>>();
+  }
+  std::vector<std::uint16_t>& mine = (*blocks_of_)[subscriber.value];
+  auto free_port_in = [&](std::uint16_t start) -> std::uint16_t {
+    const std::uint32_t off = static_cast<std::uint32_t>(rng_.below(size));
+    for (std::uint32_t k = 0; k < size; ++k) {
+      const std::uint32_t p = start + (off + k) % size;
+      if (!port_in_use(t, static_cast<std::uint16_t>(p), remote, now)) return static_cast<std::uint16_t>(p);
+    }
+    return 0;
+  };
+  // Inactive blocks (all but the newest, the active one) that no live mapping uses go back
+  // to the pool (Juniper: "any inactive block without any ports in use will be freed").
+  for (std::size_t i = 0; i + 1 < mine.size();) {
+    if (!block_in_use(Transport::udp, mine[i], now) && !block_in_use(Transport::tcp, mine[i], now)) {
+      block_owner_->erase(mine[i]);
+      mine.erase(mine.begin() + static_cast<std::ptrdiff_t>(i));
+    } else {
+      ++i;
+    }
+  }
+  for (auto it = mine.rbegin(); it != mine.rend(); ++it)
+    if (const std::uint16_t p = free_port_in(*it)) return p;
+  if (c.max_blocks_per_subscriber != 0 && mine.size() >= c.max_blocks_per_subscriber) return 0;  // quota
+  const std::uint32_t first = static_cast<std::uint32_t>(rng_.below(nblocks));
+  for (std::uint32_t k = 0; k < nblocks; ++k) {
+    const auto start = static_cast<std::uint16_t>(lo + ((first + k) % nblocks) * size);
+    if (block_owner_->count(start)) continue;
+    block_owner_->emplace(start, subscriber.value);
+    mine.push_back(start);
+    return free_port_in(start);
+  }
+  return 0;  // pool of blocks exhausted
 }
 
 std::uint16_t Nat::choose_port(Transport t, std::uint16_t internal_port, Endpoint remote, SimTime now,
@@ -229,6 +294,28 @@ std::uint16_t Nat::choose_port(Transport t, std::uint16_t internal_port, Endpoin
     }
     return 0;
   };
+  // nf_nat_l4proto_unique_tuple (nf_nat_core.c), source NAT without a port range.
+  auto linux_scan = [&]() -> std::uint16_t {
+    std::uint32_t min = 1024, size = 65535 - 1024 + 1;
+    if (internal_port < 512) {
+      min = 1;
+      size = 511;
+    } else if (internal_port < 1024) {
+      min = 600;
+      size = 1023 - 600 + 1;
+    }
+    std::uint32_t off = static_cast<std::uint32_t>(rng_.below(65536));  // get_random_u16()
+    std::uint32_t attempts = std::min<std::uint32_t>(size, 128);        // NF_NAT_MAX_ATTEMPTS
+    for (;;) {
+      for (std::uint32_t i = 0; i < attempts; ++i, ++off) {
+        const std::uint32_t p = min + off % size;
+        if (!port_in_use(t, static_cast<std::uint16_t>(p), remote, now)) return static_cast<std::uint16_t>(p);
+      }
+      if (attempts >= size || attempts < 16) return 0;
+      attempts /= 2;
+      off = static_cast<std::uint32_t>(rng_.below(65536));
+    }
+  };
   switch (c.ports) {
     case PortAssignment::preserve:
       if (ok(internal_port)) {
@@ -236,7 +323,12 @@ std::uint16_t Nat::choose_port(Transport t, std::uint16_t internal_port, Endpoin
         return internal_port;
       }
       rule = MappingRule::preserve_fallback;
-      return c.fallback == PreserveFallback::random ? random_port() : sequential_port();
+      switch (c.fallback) {
+        case PreserveFallback::random: return random_port();
+        case PreserveFallback::sequential: return sequential_port();
+        case PreserveFallback::linux_scan: return linux_scan();
+      }
+      return 0;
     case PortAssignment::sequential:
       rule = MappingRule::sequential;
       return sequential_port();
@@ -306,7 +398,7 @@ FilterRule Nat::outbound(net::Packet& p, SimTime now) {
   std::uint32_t idx = find_mapping(t, p.src, key_remote, now);
   if (idx != UINT32_MAX) {
     Entry& e = entries_[idx];
-    e.last_active = now;
+    refresh(e, now);
     if (observer_) {
       MappingRule rule = MappingRule::reuse_same_endpoint;
       if (!c.port_reuse_per_destination) {
@@ -323,35 +415,18 @@ FilterRule Nat::outbound(net::Packet& p, SimTime now) {
     }
     if (c.max_mappings != 0 && live_ >= c.max_mappings) return report_drop(FilterRule::drop_pool_exhausted);
     MappingRule rule = MappingRule::random;
-    const std::uint16_t port = choose_port(t, p.src.port, p.dst, now, rule);
+    const std::uint16_t port = c.port_block_size ? choose_block_port(t, p.src.addr, p.dst, now)
+                                                 : choose_port(t, p.src.port, p.dst, now, rule);
     if (port == 0) return report_drop(FilterRule::drop_pool_exhausted);
-    if (free_entry_ != UINT32_MAX) {
-      idx = free_entry_;
-      free_entry_ = entries_[idx].first_filter;
-    } else {
-      idx = static_cast<std::uint32_t>(entries_.size());
-      entries_.emplace_back();
-    }
+    idx = new_entry();
     Entry& e = entries_[idx];
-    e = Entry{};
     e.internal = p.src;
     e.remote_key = key_remote;
     e.external_port = port;
     e.transport = t;
-    e.live = true;
     e.last_active = now;
-    ++live_;
-    if (index_) {
-      index_->by_port.emplace(port_index_key(t, port), idx);
-      index_->by_internal.emplace(internal_index_key(t, p.src), idx);
-    } else if (live_ >= kIndexAt) {
-      index_ = std::make_unique<Index>();
-      for (std::uint32_t i = 0; i < entries_.size(); ++i)
-        if (entries_[i].live) {
-          index_->by_port.emplace(port_index_key(entries_[i].transport, entries_[i].external_port), i);
-          index_->by_internal.emplace(internal_index_key(entries_[i].transport, entries_[i].internal), i);
-        }
-    }
+    e.created = now;
+    index_entry(idx);
     if (observer_)
       observer_->on_mapping_created(*this, MappingEvent{now, p.transport, p.src, Endpoint{external_, port}, p.dst, rule});
   }
@@ -360,18 +435,70 @@ FilterRule Nat::outbound(net::Packet& p, SimTime now) {
   return FilterRule::accept_outbound;
 }
 
+std::uint32_t Nat::new_entry() {
+  std::uint32_t idx;
+  if (free_entry_ != UINT32_MAX) {
+    idx = free_entry_;
+    free_entry_ = entries_[idx].first_filter;
+  } else {
+    idx = static_cast<std::uint32_t>(entries_.size());
+    entries_.emplace_back();
+  }
+  entries_[idx] = Entry{};
+  entries_[idx].live = true;
+  ++live_;
+  return idx;
+}
+
+void Nat::index_entry(std::uint32_t idx) {
+  const Entry& e = entries_[idx];
+  if (index_) {
+    index_->by_port.emplace(port_index_key(e.transport, e.external_port), idx);
+    index_->by_internal.emplace(internal_index_key(e.transport, e.internal), idx);
+  } else if (live_ >= kIndexAt) {
+    index_ = std::make_unique<Index>();
+    for (std::uint32_t i = 0; i < entries_.size(); ++i)
+      if (entries_[i].live) {
+        index_->by_port.emplace(port_index_key(entries_[i].transport, entries_[i].external_port), i);
+        index_->by_internal.emplace(internal_index_key(entries_[i].transport, entries_[i].internal), i);
+      }
+  }
+}
+
+void Nat::note_unsolicited(Transport t, Endpoint remote, std::uint16_t port, SimTime now) {
+  // A conntrack entry for (remote -> external:port) delivered to the box itself: it holds
+  // that reply tuple for the unreplied timeout and forwards nothing.
+  if (now >= next_sweep_) {
+    sweep(now);
+    next_sweep_ = now + SimTime::s(10);
+  }
+  const std::uint32_t idx = new_entry();
+  Entry& e = entries_[idx];
+  e.local = true;
+  e.remote_key = remote;
+  e.external_port = port;
+  e.transport = t;
+  e.last_active = now;
+  e.created = now;
+  index_entry(idx);
+}
+
 FilterRule Nat::inbound(net::Packet& p, SimTime now) {
   const Transport t = nat_transport(p.transport);
   const std::uint16_t port = p.dst.port;
   // Candidate entries: live, same transport and external port. Without per-destination
   // reuse there is at most one; with it, prefer the flow whose remote is this sender.
-  std::uint32_t best = UINT32_MAX;
+  std::uint32_t best = UINT32_MAX, local = UINT32_MAX;
   FilterRule best_rule = FilterRule::drop_no_mapping;
   auto consider = [&](std::uint32_t i) {
     Entry& e = entries_[i];
     if (!e.live || e.transport != t || e.external_port != port) return;
     if (expired(e, now)) {
       expire(i, now);
+      return;
+    }
+    if (e.local) {
+      if (e.remote_key == p.src) local = i;
       return;
     }
     FilterRule r = FilterRule::drop_no_mapping;
@@ -393,10 +520,18 @@ FilterRule Nat::inbound(net::Packet& p, SimTime now) {
   const Endpoint internal = best == UINT32_MAX ? Endpoint{} : entries_[best].internal;
   if (observer_)
     observer_->on_filter(*this, FilterEvent{now, true, p.transport, p.src, p.dst, internal, best_rule});
-  if (!is_accept(best_rule)) return best_rule;
+  if (!is_accept(best_rule)) {
+    if (config_->inbound_creates_entry && t == Transport::udp) {
+      if (local != UINT32_MAX)
+        entries_[local].last_active = now;  // the same unsolicited flow again: refreshed
+      else
+        note_unsolicited(t, p.src, port, now);
+    }
+    return best_rule;
+  }
   Entry& e = entries_[best];
   e.replied = true;
-  if (config_->inbound_refresh) e.last_active = now;
+  if (config_->inbound_refresh) refresh(e, now);
   p.dst = e.internal;
   return best_rule;
 }
@@ -417,7 +552,7 @@ std::optional<Endpoint> Nat::lookup(Transport t, Endpoint internal, Endpoint rem
   t = nat_transport(t);
   const Endpoint key = mapping_key_remote(remote);
   for (const Entry& e : entries_)
-    if (e.live && e.transport == t && e.internal == internal && e.remote_key == key && !expired(e, now))
+    if (e.live && !e.local && e.transport == t && e.internal == internal && e.remote_key == key && !expired(e, now))
       return Endpoint{external_, e.external_port};
   return std::nullopt;
 }
@@ -425,7 +560,7 @@ std::optional<Endpoint> Nat::lookup(Transport t, Endpoint internal, Endpoint rem
 std::size_t Nat::active_mappings(SimTime now) const {
   std::size_t n = 0;
   for (const Entry& e : entries_)
-    if (e.live && !expired(e, now)) ++n;
+    if (e.live && !e.local && !expired(e, now)) ++n;
   return n;
 }
 

@@ -38,7 +38,11 @@ enum class PortAssignment : std::uint8_t {
   random,      // uniform over the pool
 };
 // What a preserving NAT does when the internal port is taken.
-enum class PreserveFallback : std::uint8_t { sequential, random };
+// linux: nf_nat_core.c nf_nat_l4proto_unique_tuple for a source NAT without a port range:
+// start at a random offset in [1024, 65535] and take the first port whose tuple is free,
+// scanning upwards at most 128 ports (NF_NAT_MAX_ATTEMPTS), then rounds of half as many
+// from new random offsets while that is at least 16.
+enum class PreserveFallback : std::uint8_t { sequential, random, linux_scan };
 
 const char* to_string(Mapping m);     // "endpoint-independent", ...
 const char* to_string(Filtering f);
@@ -70,6 +74,21 @@ struct NatConfig {
   // UDP mapping timeout while only outbound traffic has been seen. Default 120 s (REQ-5);
   // Linux nf_conntrack_udp_timeout is 30 s.
   SimTime udp_unreplied_timeout = SimTime::s(120);
+  // Linux conntrack "stream" rule (nf_conntrack_proto_udp.c, nf_conntrack_udp_packet):
+  // once a reply has been seen, a packet refreshes the entry with udp_timeout only if it
+  // comes more than this long after the flow's first packet (ct->proto.udp.stream_ts =
+  // jiffies + 2*HZ), else with udp_unreplied_timeout; a single request/reply exchange thus
+  // keeps the unreplied timeout. Zero (default, RFC 4787 model): the first inbound packet
+  // switches the mapping to udp_timeout. Linux: 2 s.
+  SimTime udp_stream_after = SimTime::zero();
+  // What an unsolicited inbound UDP packet (one no mapping accepts) leaves behind. false
+  // (default): nothing, as a firewall dropping it before conntrack confirmation does
+  // (a typical home router's INPUT/FORWARD DROP policy). true: a bare Linux box with no
+  // such rule confirms a conntrack entry for (remote -> external:port), which for its
+  // unreplied timeout occupies that reply tuple, so a later outbound flow from the inside
+  // to that remote cannot use that external port and is re-mapped (nf_nat_core.c,
+  // get_unique_tuple / nf_nat_used_tuple). Needs port_reuse_per_destination.
+  bool inbound_creates_entry = false;
   // Established TCP idle timeout: RFC 5382 REQ-5 (>= 2 h 4 min).
   SimTime tcp_timeout = SimTime::s(7440);
   // Whether inbound packets refresh a mapping. RFC 4787 REQ-6: outbound MUST, inbound MAY.
@@ -83,6 +102,17 @@ struct NatConfig {
   std::uint16_t allowed_tcp_port = 0;
   // Maximum simultaneous mappings (0 = limited only by the pool).
   std::uint32_t max_mappings = 0;
+  // Port-block allocation (carrier NATs; RFC 7422 deterministic blocks, RFC 6888 REQ-4
+  // per-subscriber port limits): 0 = off. Else a subscriber (internal IP address) gets a
+  // block of this many consecutive ports (aligned at port_min + k * size) on its first
+  // mapping; its mappings take free ports of its blocks (a random free port of the newest
+  // block with room, RFC 6056 spirit), a new block when they are full, up to
+  // max_blocks_per_subscriber blocks (0 = no limit); beyond that the packet is dropped
+  // (drop_pool_exhausted). An inactive block (not the newest) with no live mapping is
+  // returned to the pool at the subscriber's next new mapping. Typical vendor defaults: Juniper MX secured port-block
+  // allocation block-size 128, max-blocks-per-address 8 (1,024 ports per subscriber).
+  std::uint16_t port_block_size = 0;
+  std::uint16_t max_blocks_per_subscriber = 0;
 
   bool operator==(const NatConfig&) const = default;
 };
@@ -188,8 +218,11 @@ class Nat {
     net::Endpoint remote_key;   // remote part of the mapping key (per behaviour)
     std::uint16_t external_port;
     net::Transport transport;
-    bool replied = false;       // inbound traffic seen (UDP "stream" timeout applies)
+    bool replied = false;       // inbound traffic seen (UDP "stream" timeout may apply)
+    bool stream = false;        // refreshed as a stream (udp_stream_after rule)
     bool live = false;          // slot in use
+    bool local = false;         // conntrack entry of an unsolicited inbound packet (no inside host)
+    SimTime created;
     SimTime last_active;
     std::uint32_t first_filter = UINT32_MAX;  // head of this entry's filter list
   };
@@ -205,9 +238,15 @@ class Nat {
   bool port_in_use(net::Transport t, std::uint16_t port, net::Endpoint remote, SimTime now) const;
   std::uint16_t choose_port(net::Transport t, std::uint16_t internal_port, net::Endpoint remote, SimTime now,
                             MappingRule& rule);
+  std::uint16_t choose_block_port(net::Transport t, net::Ipv4 subscriber, net::Endpoint remote, SimTime now);
+  bool block_in_use(net::Transport t, std::uint16_t start, SimTime now) const;
   void expire(std::uint32_t idx, SimTime now);
   void sweep(SimTime now);
   void add_filter(std::uint32_t idx, net::Endpoint remote);
+  void refresh(Entry& e, SimTime now) const;
+  void note_unsolicited(net::Transport t, net::Endpoint remote, std::uint16_t port, SimTime now);
+  std::uint32_t new_entry();
+  void index_entry(std::uint32_t idx);
   bool filter_allows(const Entry& e, net::Endpoint remote, FilterRule& rule) const;
 
   const NatConfig* config_;
@@ -230,6 +269,14 @@ class Nat {
     std::unordered_multimap<std::uint64_t, std::uint32_t> by_internal;
   };
   std::unique_ptr<Index> index_;
+  // Port-block allocation: blocks (start ports) per subscriber address, newest last, and
+  // the owner of each allocated block.
+  std::unique_ptr<std::unordered_map<std::uint32_t, std::vector<std::uint16_t>>> blocks_of_;
+  std::unique_ptr<std::unordered_map<std::uint16_t, std::uint32_t>> block_owner_;
+
+ public:
+  // Port blocks currently held by `subscriber` (port-block allocation), for tests/metrics.
+  std::vector<std::uint16_t> blocks_of(net::Ipv4 subscriber) const;
 };
 
 }  // namespace p2psim::nat

@@ -36,15 +36,19 @@ std::vector<Preset> make_presets() {
   }
   {
     NatConfig c = cone(Filtering::address_port_dependent);
-    c.fallback = PreserveFallback::random;
-    c.port_reuse_per_destination = true;
-    c.udp_unreplied_timeout = SimTime::s(30);  // nf_conntrack_udp_timeout
-    c.udp_timeout = SimTime::s(120);           // nf_conntrack_udp_timeout_stream
-    c.tcp_timeout = SimTime::s(432000);        // nf_conntrack_tcp_timeout_established (5 days)
-    c.inbound_refresh = true;                  // conntrack refreshes on every packet
+    c.fallback = PreserveFallback::linux_scan;  // nf_nat_l4proto_unique_tuple (nf_nat_core.c)
+    c.port_reuse_per_destination = true;        // conntrack keys by 5-tuple (nf_nat_used_tuple)
+    c.udp_unreplied_timeout = SimTime::s(30);   // nf_conntrack_udp_timeout
+    c.udp_timeout = SimTime::s(120);            // nf_conntrack_udp_timeout_stream
+    c.udp_stream_after = SimTime::s(2);         // stream_ts = jiffies + 2 * HZ (nf_conntrack_proto_udp.c)
+    c.tcp_timeout = SimTime::s(432000);         // nf_conntrack_tcp_timeout_established (5 days)
+    c.inbound_refresh = true;                   // conntrack refreshes on every packet
+    c.hairpinning = false;                      // MASQUERADE (POSTROUTING) alone does not hairpin
+    c.inbound_creates_entry = false;            // inbound_firewall: drop (a home router's DROP policy)
     v.push_back({"linux-masquerade",
-                 "Linux iptables MASQUERADE: EIM + APDF, port preserving, a colliding 5-tuple gets a random port, "
-                 "conntrack timers 30 s unreplied / 120 s stream",
+                 "Linux iptables MASQUERADE: EIM + APDF, port preserving, a colliding 5-tuple gets another port "
+                 "(random start, upward scan), conntrack timers 30 s unreplied / 120 s once assured (reply seen "
+                 "and a packet more than 2 s after the first), no hairpinning, unsolicited inbound dropped",
                  {c}});
   }
   {

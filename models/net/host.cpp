@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "models/net/network.hpp"
+#include "models/net/tls.hpp"
 
 namespace p2psim::net {
 
@@ -104,7 +105,8 @@ void Host::send_stun(std::uint16_t port, Endpoint dst, const stun::Message& m, T
   p.src = Endpoint{src_addr.is_unspecified() ? address_ : src_addr, port};
   p.dst = dst;
   p.transport = t;
-  p.size_bytes = static_cast<std::uint32_t>(m.encoded_size());
+  // Over TLS each message is one TLS record (models/net/tls.hpp).
+  p.size_bytes = static_cast<std::uint32_t>(m.encoded_size()) + (t == Transport::tls ? kTlsRecordOverhead : 0);
   p.payload = m;
   net_->send(id_, p);
 }

@@ -56,22 +56,27 @@ TransactionId from_wire(const wire::TransactionId& b) {
 }
 
 wire::Endpoint to_wire(net::Endpoint e) { return wire::Endpoint{e.addr.value, e.port}; }
-net::Endpoint from_wire(wire::Endpoint e) { return net::Endpoint(net::Ipv4(e.ip), e.port); }
+net::Endpoint from_wire(wire::Endpoint e) {
+  if (e.v6) throw wire::DecodeError("IPv6 address " + wire::to_string(e) + ": the simulated network is IPv4 only");
+  return net::Endpoint(net::Ipv4(e.ip), e.port);
+}
 
-wire::RawMessage to_raw(const Message& m) {
+namespace {
+wire::RawMessage raw(const Message& m, bool with_integrity) {
   wire::RawMessage r;
   r.type = m.type();
   r.txid = to_wire(m.tid);
   for (const AttrInfo& info : kAttributeOrder) {
     if (!m.has(info.bit) || info.bit == kFingerprint) continue;
+    if (!with_integrity && (info.bit == kMessageIntegrity || info.bit == kMessageIntegritySha256)) continue;
     wire::Bytes v;
     switch (info.bit) {
       case kMappedAddress: v = wire::encode_address(to_wire(m.mapped_address)); break;
-      case kXorMappedAddress: v = wire::encode_xor_address(to_wire(m.xor_mapped_address)); break;
+      case kXorMappedAddress: v = wire::encode_xor_address(to_wire(m.xor_mapped_address), r.txid); break;
       case kOtherAddress: v = wire::encode_address(to_wire(m.other_address)); break;
       case kResponseOrigin: v = wire::encode_address(to_wire(m.response_origin)); break;
-      case kXorPeerAddress: v = wire::encode_xor_address(to_wire(m.xor_peer_address)); break;
-      case kXorRelayedAddress: v = wire::encode_xor_address(to_wire(m.xor_relayed_address)); break;
+      case kXorPeerAddress: v = wire::encode_xor_address(to_wire(m.xor_peer_address), r.txid); break;
+      case kXorRelayedAddress: v = wire::encode_xor_address(to_wire(m.xor_relayed_address), r.txid); break;
       case kChangeRequest: v = wire::encode_u32(m.change_flags); break;
       case kErrorCode: v = wire::encode_error_code({m.error_code, reason_phrase(m.error_code)}); break;
       case kPriority: v = wire::encode_u32(m.priority); break;
@@ -94,6 +99,9 @@ wire::RawMessage to_raw(const Message& m) {
   }
   return r;
 }
+}  // namespace
+
+wire::RawMessage to_raw(const Message& m) { return raw(m, true); }
 
 Message from_raw(const wire::RawMessage& r) {
   Message m;
@@ -117,7 +125,7 @@ Message from_raw(const wire::RawMessage& r) {
       case AttrType::mapped_address: bit = kMappedAddress; m.mapped_address = from_wire(wire::decode_address(v)); break;
       case AttrType::xor_mapped_address:
         bit = kXorMappedAddress;
-        m.xor_mapped_address = from_wire(wire::decode_xor_address(v));
+        m.xor_mapped_address = from_wire(wire::decode_xor_address(v, r.txid));
         break;
       case AttrType::other_address: bit = kOtherAddress; m.other_address = from_wire(wire::decode_address(v)); break;
       case AttrType::response_origin:
@@ -126,11 +134,11 @@ Message from_raw(const wire::RawMessage& r) {
         break;
       case AttrType::xor_peer_address:
         bit = kXorPeerAddress;
-        m.xor_peer_address = from_wire(wire::decode_xor_address(v));
+        m.xor_peer_address = from_wire(wire::decode_xor_address(v, r.txid));
         break;
       case AttrType::xor_relayed_address:
         bit = kXorRelayedAddress;
-        m.xor_relayed_address = from_wire(wire::decode_xor_address(v));
+        m.xor_relayed_address = from_wire(wire::decode_xor_address(v, r.txid));
         break;
       case AttrType::change_request: bit = kChangeRequest; m.change_flags = wire::decode_u32(v); break;
       case AttrType::error_code:
@@ -185,5 +193,20 @@ Message from_raw(const wire::RawMessage& r) {
 std::vector<std::uint8_t> encode(const Message& m) { return wire::encode(to_raw(m), m.has(kFingerprint)); }
 
 Message decode(std::span<const std::uint8_t> bytes) { return from_raw(wire::decode(bytes)); }
+
+std::vector<std::uint8_t> encode(const Message& m, std::span<const std::uint8_t> key) {
+  wire::EncodeOptions o;
+  o.fingerprint = m.has(kFingerprint);
+  if (m.has(kMessageIntegrity)) o.integrity_key = wire::Bytes(key.begin(), key.end());
+  if (m.has(kMessageIntegritySha256)) o.integrity_sha256_key = wire::Bytes(key.begin(), key.end());
+  return wire::encode(raw(m, false), o);
+}
+
+Message decode(std::span<const std::uint8_t> bytes, std::span<const std::uint8_t> key) {
+  wire::DecodeOptions o;
+  o.integrity_key = wire::Bytes(key.begin(), key.end());
+  o.require_integrity = true;
+  return from_raw(wire::decode(bytes, o));
+}
 
 }  // namespace p2psim::stun

@@ -12,7 +12,8 @@
 //   DATA       zero bytes (the payload of a Send/Data indication is encoded by
 //              trace::packet_payload, which knows what the packet carries);
 //   ERROR-CODE the RFC reason phrase of the code (stun::reason_phrase);
-//   MESSAGE-INTEGRITY(-SHA256)  zero bytes: no HMAC is computed (the simulator has no keys);
+//   MESSAGE-INTEGRITY(-SHA256)  zero bytes by encode(m); the real HMAC-SHA1 / HMAC-SHA256
+//              (RFC 8489 sections 14.5, 14.6) by encode(m, key);
 //   FINGERPRINT  the real CRC-32 (RFC 8489 section 14.7).
 // decode() restores every typed field, lengths for the variable ones, and username_tag
 // when the USERNAME starts with 8 hex digits.
@@ -29,13 +30,21 @@ namespace p2psim::stun {
 
 // Converts between the two levels (no bytes involved).
 wire::RawMessage to_raw(const Message& m);
-// Throws wire::DecodeError for an unknown method, an unknown comprehension-required
+// Throws wire::DecodeError for an IPv6 address (the simulated network is IPv4 only; the
+// wire level decodes it), an unknown method, an unknown comprehension-required
 // attribute (type < 0x8000, RFC 8489 section 15) or a malformed attribute value;
 // unknown comprehension-optional attributes are skipped.
 Message from_raw(const wire::RawMessage& r);
 
 std::vector<std::uint8_t> encode(const Message& m);
 Message decode(std::span<const std::uint8_t> bytes);
+
+// With credentials (key from models/stun/integrity.hpp): MESSAGE-INTEGRITY and
+// MESSAGE-INTEGRITY-SHA256, where `m` has them, carry the HMAC under `key`. decode
+// rejects (wire::DecodeError) a message whose integrity attributes do not verify under
+// `key`, or that carries none.
+std::vector<std::uint8_t> encode(const Message& m, std::span<const std::uint8_t> key);
+Message decode(std::span<const std::uint8_t> bytes, std::span<const std::uint8_t> key);
 
 wire::TransactionId to_wire(const TransactionId& tid);
 TransactionId from_wire(const wire::TransactionId& tid);

@@ -13,9 +13,15 @@
 //  |                         Magic Cookie                          |
 //  |                     Transaction ID (96 bits)                  |
 //
-// Addresses are IPv4 only (the simulator is IPv4 only); an IPv6 address attribute is
-// decoded as an error. MESSAGE-INTEGRITY is carried as opaque bytes (no HMAC is computed
-// or checked); FINGERPRINT (CRC-32, RFC 8489 §14.7) is computed and checked.
+// Address attributes carry IPv4 or IPv6 (family 0x01 / 0x02, RFC 8489 §14.1); the XOR
+// forms of IPv6 addresses use the cookie and the transaction id (§14.2). MESSAGE-INTEGRITY
+// (HMAC-SHA1, §14.5) and MESSAGE-INTEGRITY-SHA256 (§14.6) are computed on encode when a key
+// is given (EncodeOptions) and verified on decode when a key is given (DecodeOptions), with
+// the keys of models/stun/integrity.hpp; FINGERPRINT (CRC-32, §14.7) is always computed
+// and checked. Padding bytes are written as EncodeOptions::padding (zero by default, as
+// RFC 8489 §14 says; RFC 5769 pads with spaces) and ignored on decode, but they are part
+// of what MESSAGE-INTEGRITY and FINGERPRINT cover, so both are checked over the bytes as
+// received.
 #pragma once
 
 #include <array>
@@ -62,6 +68,7 @@ inline constexpr std::uint16_t kMappedAddress = 0x0001;
 inline constexpr std::uint16_t kChangeRequest = 0x0003;      // RFC 5780 §7.2
 inline constexpr std::uint16_t kUsername = 0x0006;
 inline constexpr std::uint16_t kMessageIntegrity = 0x0008;
+inline constexpr std::uint16_t kMessageIntegritySha256 = 0x001C;  // RFC 8489 §14.6
 inline constexpr std::uint16_t kErrorCode = 0x0009;
 inline constexpr std::uint16_t kUnknownAttributes = 0x000A;
 inline constexpr std::uint16_t kChannelNumber = 0x000C;      // RFC 8656 §18.1
@@ -97,13 +104,17 @@ std::uint16_t message_type(std::uint16_t method, MsgClass cls);
 std::uint16_t method_of(std::uint16_t type);
 MsgClass class_of(std::uint16_t type);
 
-// An IPv4 transport address, host byte order (ip 0xC0000201 is 192.0.2.1).
+// A transport address. IPv4: `ip` in host byte order (0xC0000201 is 192.0.2.1), `v6`
+// false. IPv6: `v6` true and the 16 address bytes in network order in `ip6`.
 struct Endpoint {
   std::uint32_t ip = 0;
   std::uint16_t port = 0;
+  bool v6 = false;
+  std::array<std::uint8_t, 16> ip6{};
   bool operator==(const Endpoint&) const = default;
+  static Endpoint ipv6(const std::array<std::uint8_t, 16>& a, std::uint16_t port);
 };
-std::string to_string(const Endpoint& e);  // "192.0.2.1:32853"
+std::string to_string(const Endpoint& e);  // "192.0.2.1:32853", "[2001:db8::1]:443" (RFC 5952 text)
 
 struct Attribute {
   std::uint16_t type = 0;
@@ -120,15 +131,39 @@ struct RawMessage {
   const Attribute* find(std::uint16_t attr_type) const;  // first of that type, or null
 };
 
-// Serialises header + attributes (each padded with zeros to 4 bytes). If `fingerprint`
-// is set, a FINGERPRINT attribute is appended last, computed per RFC 8489 §14.7.
+struct EncodeOptions {
+  // Appended after `attributes`, in this order (RFC 8489 §14.5-14.7): MESSAGE-INTEGRITY
+  // (HMAC-SHA1 under this key), MESSAGE-INTEGRITY-SHA256 (HMAC-SHA256, 32 bytes), FINGERPRINT.
+  std::optional<Bytes> integrity_key;
+  std::optional<Bytes> integrity_sha256_key;
+  bool fingerprint = false;
+  std::uint8_t padding = 0;  // value of padding bytes
+};
+
+// Serialises header + attributes (each padded to 4 bytes). If `fingerprint` is set, a
+// FINGERPRINT attribute is appended last, computed per RFC 8489 §14.7.
 Bytes encode(const RawMessage& m, bool fingerprint = false);
+// With the integrity attributes of `o`. Precondition: `m.attributes` holds no
+// MESSAGE-INTEGRITY(-SHA256) or FINGERPRINT that `o` asks for again.
+Bytes encode(const RawMessage& m, const EncodeOptions& o);
+
+struct DecodeOptions {
+  // When set, every MESSAGE-INTEGRITY and MESSAGE-INTEGRITY-SHA256 present is verified
+  // under this key (a mismatch throws DecodeError).
+  std::optional<Bytes> integrity_key;
+  // With a key: a message carrying neither integrity attribute is rejected.
+  bool require_integrity = false;
+};
 
 // Parses a whole STUN message. Throws DecodeError if the first two bits are not 0, the
 // cookie is wrong, the length is not a multiple of 4 or disagrees with the buffer, an
-// attribute overruns the message, or a FINGERPRINT is present and does not match.
-// A FINGERPRINT attribute is checked and then kept in `attributes`.
+// attribute overruns the message, a FINGERPRINT is present and does not match, or (with
+// a key) an integrity attribute does not match. A FINGERPRINT or integrity attribute is
+// checked and then kept in `attributes`. Attributes after MESSAGE-INTEGRITY other than
+// MESSAGE-INTEGRITY-SHA256 and FINGERPRINT are ignored (dropped), as §14.5 requires;
+// after MESSAGE-INTEGRITY-SHA256 only FINGERPRINT is kept (§14.6).
 RawMessage decode(std::span<const std::uint8_t> bytes);
+RawMessage decode(std::span<const std::uint8_t> bytes, const DecodeOptions& o);
 
 // RFC 7983 §7 demultiplexing: a first byte in 0..3 is STUN, 64..79 is TURN ChannelData.
 bool looks_like_stun(std::span<const std::uint8_t> bytes);
@@ -142,9 +177,14 @@ std::uint32_t crc32(std::span<const std::uint8_t> bytes);
 // MAPPED-ADDRESS, RESPONSE-ORIGIN, OTHER-ADDRESS, ALTERNATE-SERVER (RFC 8489 §14.1).
 Bytes encode_address(const Endpoint& e);
 Endpoint decode_address(std::span<const std::uint8_t> v);
+// IPv4 values are 8 bytes, IPv6 values 20 bytes.
 // XOR-MAPPED-ADDRESS, XOR-PEER-ADDRESS, XOR-RELAYED-ADDRESS (RFC 8489 §14.2): the port is
-// XORed with the 16 most significant bits of the cookie (0x2112), the IPv4 address with
-// the cookie. (The transaction id matters only for IPv6.)
+// XORed with the 16 most significant bits of the cookie (0x2112), an IPv4 address with
+// the cookie, an IPv6 address with the cookie followed by the transaction id.
+Bytes encode_xor_address(const Endpoint& e, const TransactionId& txid);
+Endpoint decode_xor_address(std::span<const std::uint8_t> v, const TransactionId& txid);
+// IPv4 only (the transaction id does not enter): throws for IPv6 (std::invalid_argument
+// when encoding, DecodeError when decoding).
 Bytes encode_xor_address(const Endpoint& e);
 Endpoint decode_xor_address(std::span<const std::uint8_t> v);
 

@@ -37,7 +37,7 @@ std::vector<std::uint8_t> packet_payload(const net::Packet& p) {
   switch (p.turn.kind) {
     case net::TurnEncap::none: return inner_payload(p, p.size_bytes);
     case net::TurnEncap::channel_data: {
-      stun::wire::ChannelData c{p.turn.channel, inner_payload(p, minus(p.size_bytes, 4))};
+      stun::wire::ChannelData c{p.turn.channel, inner_payload(p, p.turn.data_len ? p.turn.data_len : minus(p.size_bytes, 4))};
       return stun::wire::encode_channel_data(c, net::is_stream(p.transport));
     }
     case net::TurnEncap::send_indication:
@@ -52,7 +52,8 @@ std::vector<std::uint8_t> packet_payload(const net::Packet& p) {
                                   std::uint8_t(id >> 16), std::uint8_t(id >> 8), std::uint8_t(id)};
       std::copy(std::begin(t), std::end(t), m.txid.begin());
       m.attributes.push_back({stun::wire::attr::kXorPeerAddress, stun::wire::encode_xor_address(stun::to_wire(p.turn.peer))});
-      m.attributes.push_back({stun::wire::attr::kData, inner_payload(p, minus(p.size_bytes, 36))});
+      m.attributes.push_back(
+          {stun::wire::attr::kData, inner_payload(p, p.turn.data_len ? p.turn.data_len : minus(p.size_bytes, 36))});
       return stun::wire::encode(m);
     }
   }

@@ -78,6 +78,50 @@ Bytes build_ipv4_udp(const UdpTuple& t, std::span<const std::uint8_t> payload, s
   return b;
 }
 
+namespace {
+void ipv4_header(Bytes& b, std::uint32_t src, std::uint32_t dst, std::uint16_t total, std::uint16_t ip_id,
+                 std::uint8_t ttl, std::uint8_t protocol) {
+  b.push_back(0x45);  // version 4, IHL 5 words
+  b.push_back(0x00);  // DSCP/ECN
+  put16be(b, total);
+  put16be(b, ip_id);
+  put16be(b, 0x4000);  // flags: DF; fragment offset 0
+  b.push_back(ttl);
+  b.push_back(protocol);
+  put16be(b, 0);  // header checksum, filled below
+  put32be(b, src);
+  put32be(b, dst);
+  const std::uint16_t ip_sum = internet_checksum(std::span(b).first(20));
+  b[10] = static_cast<std::uint8_t>(ip_sum >> 8);
+  b[11] = static_cast<std::uint8_t>(ip_sum);
+}
+}  // namespace
+
+Bytes build_ipv4_tcp(const TcpSegment& s, std::span<const std::uint8_t> payload, std::uint16_t ip_id,
+                     std::uint8_t ttl) {
+  if (payload.size() > 65495) throw std::invalid_argument("TCP payload larger than 65495 bytes");
+  const auto tcp_len = static_cast<std::uint16_t>(20 + payload.size());
+  Bytes b;
+  b.reserve(20 + tcp_len);
+  ipv4_header(b, s.tuple.src_ip, s.tuple.dst_ip, static_cast<std::uint16_t>(20 + tcp_len), ip_id, ttl, 6);
+  put16be(b, s.tuple.src_port);
+  put16be(b, s.tuple.dst_port);
+  put32be(b, s.seq);
+  put32be(b, s.ack);
+  b.push_back(0x50);  // data offset 5 words, reserved 0
+  b.push_back(s.flags);
+  put16be(b, 65535);  // window
+  put16be(b, 0);      // checksum, filled below
+  put16be(b, 0);      // urgent pointer
+  b.insert(b.end(), payload.begin(), payload.end());
+  const std::uint32_t pseudo = (s.tuple.src_ip >> 16) + (s.tuple.src_ip & 0xFFFF) + (s.tuple.dst_ip >> 16) +
+                               (s.tuple.dst_ip & 0xFFFF) + 6u + tcp_len;
+  const std::uint16_t sum = internet_checksum(std::span(b).subspan(20), pseudo);
+  b[36] = static_cast<std::uint8_t>(sum >> 8);
+  b[37] = static_cast<std::uint8_t>(sum);
+  return b;
+}
+
 PcapWriter::PcapWriter(std::ostream& out, LinkType link) : out_(&out), link_(link) { write_header(); }
 
 PcapWriter::PcapWriter(const std::string& path, LinkType link)
@@ -108,7 +152,14 @@ void PcapWriter::write_frame(SimTime t, std::span<const std::uint8_t> frame) {
 }
 
 void PcapWriter::write_udp(SimTime t, const UdpTuple& tuple, std::span<const std::uint8_t> payload) {
-  Bytes ip = build_ipv4_udp(tuple, payload, next_ip_id_++);
+  write_ip(t, tuple.src_ip, tuple.dst_ip, build_ipv4_udp(tuple, payload, next_ip_id_++));
+}
+
+void PcapWriter::write_tcp(SimTime t, const TcpSegment& s, std::span<const std::uint8_t> payload) {
+  write_ip(t, s.tuple.src_ip, s.tuple.dst_ip, build_ipv4_tcp(s, payload, next_ip_id_++));
+}
+
+void PcapWriter::write_ip(SimTime t, std::uint32_t src_ip, std::uint32_t dst_ip, const Bytes& ip) {
   if (link_ == LinkType::kRaw) {
     write_frame(t, ip);
     return;
@@ -120,8 +171,8 @@ void PcapWriter::write_udp(SimTime t, const UdpTuple& tuple, std::span<const std
     eth.push_back(0x00);
     put32be(eth, ip4);
   };
-  mac(tuple.dst_ip);
-  mac(tuple.src_ip);
+  mac(dst_ip);
+  mac(src_ip);
   put16be(eth, 0x0800);  // EtherType IPv4
   eth.insert(eth.end(), ip.begin(), ip.end());
   write_frame(t, eth);

@@ -11,7 +11,10 @@
 // (draft-ietf-opsawg-pcap).
 //
 // Each UDP packet gets a real IPv4 header (RFC 791: version 4, IHL 5, DF set, TTL 64,
-// protocol 17, header checksum) and UDP header (RFC 768, checksum over the pseudo-header).
+// protocol 17, header checksum) and UDP header (RFC 768, checksum over the pseudo-header);
+// a TCP segment an IPv4 header with protocol 6 and a 20-byte TCP header (RFC 9293 3.1:
+// ports, sequence and acknowledgment numbers, data offset 5, flags, window 65535,
+// checksum over the pseudo-header, no options).
 // The writer is independent of the network model: the caller decides what is captured
 // and where (a host's interface sees private addresses; the outside of a NAT sees the
 // mapped public ones).
@@ -46,6 +49,21 @@ std::uint16_t internet_checksum(std::span<const std::uint8_t> bytes, std::uint32
 std::vector<std::uint8_t> build_ipv4_udp(const UdpTuple& t, std::span<const std::uint8_t> payload,
                                          std::uint16_t ip_id, std::uint8_t ttl = 64);
 
+// TCP header flags (RFC 9293 3.1).
+namespace tcp_flag {
+inline constexpr std::uint8_t kFin = 0x01, kSyn = 0x02, kRst = 0x04, kPsh = 0x08, kAck = 0x10;
+}
+
+struct TcpSegment {
+  UdpTuple tuple;  // addresses and ports (same layout as UDP)
+  std::uint32_t seq = 0, ack = 0;
+  std::uint8_t flags = 0;
+};
+
+// A complete IPv4 + TCP segment carrying `payload`.
+std::vector<std::uint8_t> build_ipv4_tcp(const TcpSegment& s, std::span<const std::uint8_t> payload,
+                                         std::uint16_t ip_id, std::uint8_t ttl = 64);
+
 class PcapWriter {
  public:
   // Writes the 24-byte file header to `out`, which must outlive the writer.
@@ -57,6 +75,8 @@ class PcapWriter {
 
   // Appends one UDP packet captured at simulated time `t` (>= 0).
   void write_udp(SimTime t, const UdpTuple& tuple, std::span<const std::uint8_t> payload);
+  // Appends one TCP segment.
+  void write_tcp(SimTime t, const TcpSegment& s, std::span<const std::uint8_t> payload);
   // Appends one record whose contents are already a link-layer frame of this file's type.
   void write_frame(SimTime t, std::span<const std::uint8_t> frame);
 
@@ -66,6 +86,7 @@ class PcapWriter {
 
  private:
   void write_header();
+  void write_ip(SimTime t, std::uint32_t src_ip, std::uint32_t dst_ip, const std::vector<std::uint8_t>& ip);
 
   std::ofstream file_;
   std::ostream* out_;

@@ -100,6 +100,7 @@ void Client::send_permission(std::size_t i) {
 
 void Client::bind_channel(Endpoint peer) {
   if (channel_for(peer)) return;
+  if (next_channel_ > kChannelMax) return;  // all 4096 numbers used (RFC 8656 12): Send indications
   chans_.push_back(Chan{next_channel_++, peer, false});
   send_channel(chans_.size() - 1);
 }

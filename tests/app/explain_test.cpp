@@ -337,3 +337,105 @@ TEST_CASE("p2psim explain: exit status 0 on success, 2 on bad input", "[explain]
   CHECK(run("--idle soon") == 2);
   CHECK(run("no-such-file.yaml") == 2);
 }
+
+TEST_CASE("explain --method birthday between two endpoint-dependent NATs says the method does not apply",
+          "[explain][birthday]") {
+  // models/ice/birthday.hpp: P = 1 - (1 - k/R)^n holds only when B keeps one external port
+  // for every destination (endpoint-independent mapping). Two symmetric NATs: no such side.
+  teach::ExplainSpec s = pair("symmetric", "symmetric");
+  s.method = teach::Method::kBirthday;
+  s.birthday.hard_ports = 16;
+  s.birthday.probes = 64;
+  const teach::ExplainResult r = teach::explain(s);
+  CHECK_FALSE(r.birthday_applies);
+  CHECK(r.reason.find("does not apply") != std::string::npos);
+  CHECK(r.reason.find("P(success)") == std::string::npos);
+
+  // One easy side (B endpoint-independent): the closed form is reported.
+  teach::ExplainSpec e = pair("symmetric", "port-restricted-cone");
+  e.method = teach::Method::kBirthday;
+  e.birthday.hard_ports = 16;
+  e.birthday.probes = 64;
+  const teach::ExplainResult re = teach::explain(e);
+  CHECK(re.birthday_applies);
+  CHECK(re.reason.find("P(success)") != std::string::npos);
+}
+
+TEST_CASE("explain --a udp-blocked --turn --pcap: the TLS-on-443 fallback as TCP segments tshark decodes",
+          "[explain][pcap][tshark][tls]") {
+  teach::ExplainSpec s = pair("udp-blocked", "port-restricted-cone");
+  s.turn = true;
+  const auto path = (std::filesystem::temp_directory_path() / "p2psim_explain_tls_test.pcap").string();
+  teach::ExplainOptions opt;
+  opt.pcap_path = path;
+  opt.capture = teach::CapturePoint::kNatA;
+  const teach::ExplainResult r = teach::explain(s, opt);
+  REQUIRE(r.verdict == Verdict::kRelayed);
+  CHECK(r.pcap_skipped == 0);
+  const std::string text = joined(r);
+  CHECK(text.find("TCP SYN: opens a TLS connection to port 443") != std::string::npos);
+  CHECK(text.find("TLS ClientHello") != std::string::npos);
+  CHECK(text.find("TLS record carrying TURN Allocate request") != std::string::npos);
+  CHECK(r.mermaid.find("TLS ClientHello") != std::string::npos);
+  if (std::system("tshark --version >/dev/null 2>&1") != 0) {
+    WARN("tshark is not installed (Debian package `tshark`): skipping the Wireshark decoding check");
+    std::filesystem::remove(path);
+    return;
+  }
+  const std::string cmd = "tshark -n -r '" + path + "' -o tcp.check_checksum:TRUE -o ip.check_checksum:TRUE "
+                          "-T fields -E separator=/t -e ip.proto -e tcp.dstport -e tcp.flags.syn -e tcp.flags.ack "
+                          "-e tcp.checksum.status -e ip.checksum.status -e _ws.col.Info 2>/dev/null";
+  std::vector<std::vector<std::string>> rows;
+  FILE* p = popen(cmd.c_str(), "r");
+  REQUIRE(p != nullptr);
+  char buf[8192];
+  while (std::fgets(buf, sizeof buf, p)) {
+    std::string line(buf);
+    if (!line.empty() && line.back() == '\n') line.pop_back();
+    std::vector<std::string> cols(1);
+    for (char c : line) {
+      if (c == '\t') cols.emplace_back();
+      else cols.back() += c;
+    }
+    rows.push_back(cols);
+  }
+  pclose(p);
+  REQUIRE(rows.size() == r.pcap_packets);
+  int syn_443 = 0, client_hello = 0, server_hello = 0, app_data = 0, tcp = 0;
+  for (const auto& row : rows) {
+    REQUIRE(row.size() == 7);
+    CHECK(row[5] == "1");  // IPv4 header checksum good
+    if (row[0] != "6") continue;
+    ++tcp;
+    CHECK(row[4] == "1");  // TCP checksum good (RFC 9293 pseudo-header)
+    if (row[1] == "443" && row[2] == "1" && row[3] == "0") ++syn_443;
+    if (row[6].find("Client Hello") != std::string::npos) ++client_hello;
+    if (row[6].find("Server Hello") != std::string::npos) ++server_hello;
+    if (row[6] == "Application Data") ++app_data;
+  }
+  // Captured on both sides of A's NAT: every segment appears twice.
+  CHECK(syn_443 == 2);
+  CHECK(client_hello == 2);
+  CHECK(server_hello == 2);
+  CHECK(app_data > 4);
+  CHECK(tcp > 10);
+  std::filesystem::remove(path);
+}
+
+TEST_CASE("explain tells trickle ICE: offer with the host candidate, trickled candidates, end-of-candidates",
+          "[explain][trickle]") {
+  teach::ExplainSpec s = pair("port-restricted-cone", "port-restricted-cone");
+  const teach::ExplainResult t = teach::explain(s);  // trickle is the default
+  const std::string text = joined(t);
+  CHECK(text.find("A's offer reaches B through the signalling server; candidates: host 192.168.1.10:") !=
+        std::string::npos);
+  CHECK(text.find("A's trickled candidate reaches B") != std::string::npos);
+  CHECK(text.find("A's end-of-candidates reaches B") != std::string::npos);
+  CHECK(text.find("B's end-of-candidates reaches A") != std::string::npos);
+  s.trickle = false;
+  const teach::ExplainResult v = teach::explain(s);
+  CHECK(joined(v).find("trickled") == std::string::npos);
+  // Same verdict (RFC 4787 behaviour decides), no later.
+  CHECK(v.verdict == t.verdict);
+  CHECK(t.setup_time <= v.setup_time);
+}

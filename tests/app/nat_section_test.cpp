@@ -94,3 +94,32 @@ turn:
                     Catch::Contains("IPv4"));
   CHECK_THROWS_WITH(scenario::parse_turn_server(at("turn: {lifetimes: 5s}", "turn")), Catch::Contains("lifetimes"));
 }
+
+TEST_CASE("NAT config: the Linux conntrack keys", "[nat][scenario]") {
+  const nat::Preset bare = scenario::parse_nat_config(at("nat: {preset: linux-masquerade, inbound_firewall: none}", "nat"));
+  REQUIRE(bare.layers.size() == 1);
+  CHECK(bare.layers[0].inbound_creates_entry);
+  CHECK(bare.layers[0].udp_stream_after == SimTime::s(2));
+  CHECK_FALSE(bare.layers[0].hairpinning);
+  CHECK(bare.layers[0].fallback == nat::PreserveFallback::linux_scan);
+  const nat::Preset lm = scenario::parse_nat_config(at("nat: linux-masquerade", "nat"));
+  CHECK_FALSE(lm.layers[0].inbound_creates_entry);  // default: drop
+  const nat::Preset d = scenario::parse_nat_config(at("nat: {preset: linux-masquerade, udp_stream_after: 0s, port_fallback: linux}", "nat"));
+  CHECK(d.layers[0].udp_stream_after == SimTime::zero());
+  CHECK_THROWS_WITH(scenario::parse_nat_config(at("nat:\n  preset: full-cone\n  inbound_firewall: none\n", "nat")),
+                    Catch::Contains("x.yaml:3:21") && Catch::Contains("port_reuse_per_destination"));
+  CHECK_THROWS_WITH(scenario::parse_nat_config(at("nat:\n  preset: linux-masquerade\n  inbound_firewall: open\n", "nat")),
+                    Catch::Contains("nat.inbound_firewall"));
+}
+
+TEST_CASE("NAT config: port-block allocation keys on a carrier layer", "[nat][scenario][cgn]") {
+  const nat::Preset p = scenario::parse_nat_config(at(
+      "nat: {preset: port-restricted-cone, carrier: {ports: random, port_block_size: 128, max_blocks_per_subscriber: 8}}",
+      "nat"));
+  REQUIRE(p.layers.size() == 2);
+  CHECK(p.layers[0].port_block_size == 0);
+  CHECK(p.layers[1].port_block_size == 128);
+  CHECK(p.layers[1].max_blocks_per_subscriber == 8);
+  CHECK_THROWS_WITH(scenario::parse_nat_config(at("nat:\n  port_block_size: 40000\n", "nat")),
+                    Catch::Contains("x.yaml:2:20"));
+}

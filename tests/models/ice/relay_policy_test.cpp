@@ -39,7 +39,11 @@ struct Run {
 
 Run run(const std::string& a, const std::string& b, RelayPolicy policy, SimTime fallback_after = SimTime::s(5),
         bool turn = true, std::uint64_t seed = 5) {
-  TurnRelayFactory relay;
+  // Relay-policy semantics with one allocation per endpoint: TLS only after UDP fails (the
+  // parallel UDP/TLS race is tested in trickle_test.cpp).
+  TurnRelayConfig rc;
+  rc.parallel_tls = false;
+  TurnRelayFactory relay(rc);
   PairSpec spec;
   spec.nat_a = nat::preset(a).layers;
   spec.nat_b = nat::preset(b).layers;

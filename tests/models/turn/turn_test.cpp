@@ -301,7 +301,9 @@ TEST_CASE("UDP blocked: TURN over UDP fails, TURN over TLS on 443 allocates and 
   CHECK(w.peer_rec.got[0].packet.transport == Transport::udp);
   REQUIRE(lt.data.size() == 1);
   CHECK(lt.data[0].second.size_bytes == 101);
-  CHECK(w.server->totals().wire_to_client == 101 + 4 + 3);  // ChannelData padded on TLS
+  // ChannelData padded on TLS (RFC 8656 12.5), in one TLS 1.3 record: 5-byte header, 1-byte
+  // inner content type, 16-byte AEAD tag (RFC 8446 5.2).
+  CHECK(w.server->totals().wire_to_client == 101 + 4 + 3 + 5 + 1 + 16);
 }
 
 TEST_CASE("per-allocation policing drops relay traffic beyond the configured rate", "[turn]") {
