@@ -6,7 +6,9 @@
 #ifdef P2PSIM_HAVE_MPI
 #include <mpi.h>
 
+#include <chrono>
 #include <climits>
+#include <thread>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -64,8 +66,22 @@ int to_int_count(std::size_t n) {
   return static_cast<int>(n);
 }
 
+// Waits until every rank has arrived, sleeping between polls: a rank that finishes its
+// share early would otherwise spin inside the collective (Open MPI busy-waits) and take
+// CPU from the ranks still running on the same cores.
+void wait_for_all_ranks() {
+  MPI_Request req;
+  MPI_Ibarrier(MPI_COMM_WORLD, &req);
+  for (int done = 0;;) {
+    MPI_Test(&req, &done, MPI_STATUS_IGNORE);
+    if (done) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+}
+
 // Every rank's message, on every rank (all = true) or on rank 0 only.
 std::vector<std::string> exchange(const Session& mpi, const std::string& mine, bool all) {
+  wait_for_all_ranks();
   const long long len = static_cast<long long>(mine.size());
   std::vector<long long> lens(static_cast<std::size_t>(mpi.size));
   if (all)
