@@ -57,8 +57,12 @@ CampaignOutcome run_campaign(const LoadedScenario& s, const CampaignOptions& o) 
   const int reps = o.run.replications.value_or(s.replications);
   const std::size_t total = s.points.size() * static_cast<std::size_t>(reps);
 
-  if (mpi::launched()) {
-    if (o.shard || o.resume) throw std::invalid_argument("--shard and --resume are not available under mpirun");
+  // --shard / --resume are the batch-array path: a single task (e.g. under srun) runs
+  // locally; several ranks would all run the same slice into the same folder.
+  if (mpi::launched() && (o.shard || o.resume) && mpi::announced_ranks() > 1)
+    throw std::invalid_argument("--shard and --resume are for one process per slice, not for mpirun -n " +
+                                std::to_string(mpi::announced_ranks()));
+  if (mpi::launched() && !o.shard && !o.resume) {
     out.result = mpi::run_on_ranks(s, seed, reps, o.run);  // on rank 0 only
     out.ran = total;
     if (out.result && o.write) write_results(*out.result, o.out);

@@ -20,6 +20,12 @@
 
 namespace p2psim::runner::mpi {
 
+int announced_ranks() {
+  for (const char* name : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "SLURM_NTASKS"})
+    if (const char* v = std::getenv(name); v != nullptr && std::atoi(v) > 0) return std::atoi(v);
+  return 1;
+}
+
 #ifndef P2PSIM_HAVE_MPI
 
 bool available() { return false; }

@@ -22,6 +22,9 @@ namespace p2psim::runner::mpi {
 bool available();
 // Built with MPI and started by mpirun (Open MPI or PMIx environment present).
 bool launched();
+// The number of ranks the launcher's environment announces (OMPI_COMM_WORLD_SIZE,
+// PMI_SIZE or SLURM_NTASKS), 1 when it announces none.
+int announced_ranks();
 
 // Collective over MPI_COMM_WORLD (initialises and finalises MPI). The complete run set on
 // rank 0, std::nullopt on the other ranks.

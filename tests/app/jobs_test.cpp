@@ -78,7 +78,7 @@ TEST_CASE("runner: runs x threads lent per run never exceed --jobs", "[app][runn
   }
 }
 
-TEST_CASE("nat-population: shards use the lent threads or ctx.shards; metrics identical either way", "[app][ice][jobs]") {
+TEST_CASE("nat-population: shards use the lent threads or ctx.shards, with identical metrics", "[app][ice][jobs]") {
   const auto s = runner::load_scenario_text(
       "name: t\nstudy: nat-population\npopulation: {sessions: 60, arrival_window: 1s, shards: 4, cgn_subscribers: 5}\n"
       "nat_mix: {none: 1, port-restricted-cone: 2, symmetric: 1, cgnat: 1}\n",

@@ -288,6 +288,11 @@ TEST_CASE("mpirun -n 2 and -n 3: the single-process files, for runs and for one 
       check_same_files(single, out);
     }
   }
+  {
+    std::string err;
+    CHECK(run_cli("run " + kCalls + " -q --shard 1/2 --out '" + (d / "shard_under_mpi").string() + "'", &err, env + mpirun + "2 ") != 0);
+    CHECK_THAT(err, Catch::Contains("not for mpirun -n 2"));
+  }
   // A failing rank: a clear error and no result set, for runs and for shards.
   for (const std::string& scen : {kCalls, kPopulation}) {
     const fs::path out = d / (fs::path(scen).stem().string() + "_fail");
