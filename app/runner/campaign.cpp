@@ -78,7 +78,9 @@ CampaignOutcome run_campaign(const LoadedScenario& s, const CampaignOptions& o) 
 
   const std::string bytes = read_file(o.scenario_path, 16u << 20);
   const PartManifest want = manifest_for(o, s, bytes);
-  const std::string folder_dir = o.shard ? o.out : o.out + ".work";
+  std::string out_base = o.out;  // "results/x/" -> "results/x": the work folder is a sibling
+  while (out_base.size() > 1 && out_base.back() == '/') out_base.pop_back();
+  const std::string folder_dir = o.shard ? o.out : out_base + ".work";
   std::map<std::size_t, RunRecord> done;
   std::optional<RunFolder> folder;
   if (o.resume) {
