@@ -69,12 +69,12 @@ std::uint32_t EventQueue::intern_slow(Invoker f) {
       }
       slots_.swap(grown);
     }
-    cached_index_ = static_cast<std::uint32_t>(invokers_.size() - 1);
+    i = invokers_.size() - 1;
   } else {
-    cached_index_ = slots_[i] - 1;
+    i = slots_[i] - 1;
   }
-  cached_call_ = f;
-  return cached_index_;
+  call_cache_[cache_way(f)] = CachedCall{f, static_cast<std::uint32_t>(i)};
+  return static_cast<std::uint32_t>(i);
 }
 
 void EventQueue::grow(unsigned bucket) {

@@ -149,8 +149,18 @@ class EventQueue {
   Chunk* free_ = nullptr;
   std::size_t chunks_ = 0;            // chunks allocated (in buckets or on the free list)
   std::size_t size_ = 0;
-  Invoker cached_call_ = nullptr;
-  std::uint32_t cached_index_ = 0;
+  // Direct-mapped cache of recent invokers (kCacheSize ways, by a hash of the pointer), in
+  // front of the open-addressing table: models alternate a handful of event types (packet
+  // arrival, timer, signalling), which a single-entry cache missed on nearly every push.
+  static constexpr std::size_t kCacheSize = 16;
+  static std::size_t cache_way(Invoker f) {
+    return static_cast<std::size_t>((reinterpret_cast<std::uintptr_t>(f) * 0x9e3779b97f4a7c15ULL) >> 60);
+  }
+  struct CachedCall {
+    Invoker call = nullptr;
+    std::uint32_t index = 0;
+  };
+  CachedCall call_cache_[kCacheSize];
   std::vector<Invoker> invokers_;     // invoker index -> function
   std::vector<std::uint32_t> slots_;  // open-addressing hash: invoker -> index + 1
   SeqSet cancelled_;
@@ -159,7 +169,8 @@ class EventQueue {
 inline void EventQueue::push(const Entry& e) {
   if (e.seq >> (64 - kCallBits) != 0) [[unlikely]]
     throw_seq_overflow();
-  const std::uint32_t call = e.call == cached_call_ ? cached_index_ : intern_slow(e.call);
+  const CachedCall& cached = call_cache_[cache_way(e.call)];
+  const std::uint32_t call = e.call == cached.call ? cached.index : intern_slow(e.call);
   const unsigned bucket = bucket_of(e.time, last_);
   Record* r = buckets_[bucket].read != nullptr && bucket >= kDigits ? insert_slot(bucket, e.time)
                                                                     : append_slot(bucket, e.time);

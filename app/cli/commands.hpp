@@ -24,4 +24,5 @@ void add_plan_command(CLI::App& app);      // plan (capacity: smallest fleet und
 void add_matrix_command(CLI::App& app);    // matrix (app/cli/matrix_command.cpp)
 void add_discover_command(CLI::App& app);  // discover (RFC 5780 NAT classification)
 void add_explain_command(CLI::App& app);   // explain
+void add_merge_command(CLI::App& app);     // merge (run folders of `run --shard i/n` slices)
 }  // namespace p2psim::cli

@@ -8,6 +8,7 @@
 
 #include "app/cli/commands.hpp"
 #include "app/report/table.hpp"
+#include "app/runner/campaign.hpp"
 #include "app/runner/runner.hpp"
 #include "app/scenario/scenario_error.hpp"
 
@@ -48,6 +49,8 @@ struct RunArgs {
   std::vector<std::string> sets;
   bool quiet = false;
   bool no_write = false;
+  std::string shard;  // --shard i/n
+  bool resume = false;
 };
 
 std::vector<runner::Override> parse_sets(const std::vector<std::string>& sets) {
@@ -62,24 +65,32 @@ std::vector<runner::Override> parse_sets(const std::vector<std::string>& sets) {
 
 int do_run(const RunArgs& a, bool validate_only) {
   return run_guarded([&]() -> int {
-    const auto loaded = runner::load_scenario(a.scenario, parse_sets(a.sets));
+    const auto overrides = parse_sets(a.sets);
+    const auto loaded = runner::load_scenario(a.scenario, overrides);
     if (validate_only) {
       std::cout << a.scenario << ": ok (" << loaded.kind->name << ", " << loaded.points.size() << " sweep point"
                 << (loaded.points.size() == 1 ? "" : "s") << " x " << loaded.replications << " replication"
                 << (loaded.replications == 1 ? "" : "s") << ")\n";
       return 0;
     }
-    runner::RunOptions opt;
-    opt.jobs = a.jobs;
-    if (a.seed_set) opt.seed = a.seed;
-    if (a.replications > 0) opt.replications = a.replications;
-    opt.progress = !a.quiet && isatty(STDERR_FILENO);
-    const auto result = runner::run_scenario(loaded, opt);
-    const std::string out_dir = a.out.empty() ? "results/" + loaded.name : a.out;
-    if (!a.no_write) runner::write_results(result, out_dir);
-    if (!a.quiet) {
-      runner::print_summary(result, std::cout);
-      if (!a.no_write) std::cout << "\nresults: " << out_dir << "/results.json, results.csv\n";
+    runner::CampaignOptions c;
+    c.scenario_path = a.scenario;
+    c.overrides = overrides;
+    c.run.jobs = a.jobs;
+    if (a.seed_set) c.run.seed = a.seed;
+    if (a.replications > 0) c.run.replications = a.replications;
+    c.run.progress = !a.quiet && isatty(STDERR_FILENO);
+    if (!a.shard.empty()) c.shard = runner::parse_slice(a.shard);
+    if (c.shard && a.out.empty()) throw std::invalid_argument("--shard needs --out DIR (the slice's run folder)");
+    c.resume = a.resume;
+    c.write = !a.no_write;
+    c.out = a.out.empty() ? "results/" + loaded.name : a.out;
+    const runner::CampaignOutcome done = runner::run_campaign(loaded, c);
+    if (!a.quiet && !done.note.empty()) std::cout << done.note;
+    if (!a.quiet && done.result) {
+      if (done.reused > 0) std::cout << "resumed: " << done.reused << " finished runs reused, " << done.ran << " run now\n";
+      runner::print_summary(*done.result, std::cout);
+      if (!a.no_write) std::cout << "\nresults: " << c.out << "/results.json, results.csv\n";
     }
     return 0;
   });
@@ -103,6 +114,9 @@ void add_run_command(CLI::App& app) {
   run->add_option("--replications", a->replications, "Override the replications per sweep point")->check(CLI::Range(1, 100000));
   run->add_flag("-q,--quiet", a->quiet, "Print nothing but errors");
   run->add_flag("--no-write", a->no_write, "Do not write result files");
+  run->add_option("--shard", a->shard,
+                  "Run only slice i/n of the runs (1 <= i <= n) and leave a run folder in --out for `p2psim merge`");
+  run->add_flag("--resume", a->resume, "Skip the runs an interrupted run of the same scenario (and --shard) finished");
   run->callback([a] { exit_status() = do_run(*a, false); });
 
   auto v = std::make_shared<RunArgs>();

@@ -1,13 +1,10 @@
 #include "app/runner/runner.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <fstream>
-#include <mutex>
 #include <sstream>
 
 #include "app/scenario/scenario_error.hpp"
-#include "sim/parallel.hpp"
 #include "sim/random.hpp"
 #include "sim/stats.hpp"
 
@@ -223,29 +220,28 @@ LoadedScenario load_scenario_text(const std::string& text, const std::string& fi
 }
 
 RunSetResult run_scenario(const LoadedScenario& scenario, const RunOptions& options) {
+  const std::uint64_t seed = options.seed.value_or(scenario.seed);
+  const int replications = options.replications.value_or(scenario.replications);
+  const std::size_t total = scenario.points.size() * static_cast<std::size_t>(replications);
+  std::vector<RunRecord> runs(total);
+  std::vector<std::size_t> all(total);
+  for (std::size_t i = 0; i < total; ++i) all[i] = i;
+  execute_runs(scenario, seed, replications, all, options, [&](RunRecord&& rec) {
+    const std::size_t i = rec.point * static_cast<std::size_t>(replications) + static_cast<std::size_t>(rec.replication);
+    runs[i] = std::move(rec);
+  });
+  return assemble_run_set(scenario, seed, replications, std::move(runs));
+}
+
+RunSetResult assemble_run_set(const LoadedScenario& scenario, std::uint64_t seed, int replications,
+                              std::vector<RunRecord> runs) {
+  if (runs.size() != scenario.points.size() * static_cast<std::size_t>(replications))
+    throw std::logic_error("assemble_run_set: the run set is incomplete");
   RunSetResult r;
   r.scenario = &scenario;
-  r.seed = options.seed.value_or(scenario.seed);
-  r.replications = options.replications.value_or(scenario.replications);
-  const std::size_t total = scenario.points.size() * static_cast<std::size_t>(r.replications);
-  r.runs.resize(total);
-  std::atomic<std::size_t> done{0};
-  std::mutex progress_mutex;
-  const int threads = std::max(1, options.jobs);
-  parallel_for(total, threads, [&](std::size_t i) {
-    RunRecord& rec = r.runs[i];
-    rec.point = i / static_cast<std::size_t>(r.replications);
-    rec.replication = static_cast<int>(i % static_cast<std::size_t>(r.replications));
-    rec.seed = derive_seed(r.seed, static_cast<std::uint64_t>(rec.replication));
-    rec.result = scenario.points[rec.point].study->run(rec.seed);
-    const std::size_t n = ++done;
-    if (options.progress && (n == total || n % std::max<std::size_t>(1, total / 20) == 0)) {
-      std::lock_guard<std::mutex> lock(progress_mutex);
-      std::fprintf(stderr, "\r  %zu/%zu runs", n, total);
-      if (n == total) std::fprintf(stderr, "\n");
-    }
-  });
-
+  r.seed = seed;
+  r.replications = replications;
+  r.runs = std::move(runs);
   // Aggregate per sweep point: mean and 95% CI of each metric across replications.
   r.summary.scenario_name = scenario.name;
   r.summary.sweep_paths = scenario.sweep_paths;

@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <iosfwd>
 #include <memory>
 #include <optional>
@@ -63,7 +64,7 @@ LoadedScenario load_scenario_text(const std::string& text, const std::string& di
                                   const std::vector<study::StudyKind>* kinds = nullptr);
 
 struct RunOptions {
-  int jobs = 1;                            // worker threads, >= 1
+  int jobs = 1;                            // worker threads in all, >= 1 (runs x threads inside a run)
   std::optional<std::uint64_t> seed;       // overrides the scenario's seed
   std::optional<int> replications;         // overrides the scenario's replications
   bool progress = false;                   // print progress to stderr
@@ -85,6 +86,22 @@ struct RunSetResult {
 };
 
 RunSetResult run_scenario(const LoadedScenario& scenario, const RunOptions& options);
+
+// The two halves of run_scenario, for runs split across processes, resumed or spread over
+// MPI ranks (app/runner/run_set.hpp, app/runner/campaign.hpp):
+// execute_runs runs the runs numbered `indices` (point * replications + replication) with
+// at most options.jobs threads in all -- min(jobs, runs) runs at a time, each lent
+// jobs / that many threads for its shards -- and hands each finished record to `done`,
+// one at a time (never concurrently). `shards`, when set, becomes every run's
+// RunContext::shards. The first failing run's exception is rethrown after the others end.
+void execute_runs(const LoadedScenario& scenario, std::uint64_t seed, int replications,
+                  const std::vector<std::size_t>& indices, const RunOptions& options,
+                  const std::function<void(RunRecord&&)>& done,
+                  const decltype(study::RunContext::shards)& shards = {});
+// assemble_run_set aggregates a complete set of runs, ordered by (point, replication),
+// into per-point means and 95% CIs: what write_results and print_summary read.
+RunSetResult assemble_run_set(const LoadedScenario& scenario, std::uint64_t seed, int replications,
+                              std::vector<RunRecord> runs);
 
 // results.json, results.csv (tidy: one row per sweep point x metric) and, when runs
 // produced series, timeseries.csv, written atomically into `out_dir` (created).

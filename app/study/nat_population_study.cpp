@@ -5,11 +5,11 @@
 #include <algorithm>
 #include <memory>
 #include <ostream>
-#include <thread>
 
 #include "app/report/summary_table.hpp"
 #include "app/report/table.hpp"
 #include "app/study/ice_spec.hpp"
+#include "app/study/population_result_codec.hpp"
 #include "app/study/study.hpp"
 #include "models/ice/population.hpp"
 #include "models/ice/turn_relay.hpp"
@@ -29,13 +29,25 @@ struct PopulationStudySpec {
 class PopulationStudy : public Study {
  public:
   explicit PopulationStudy(PopulationStudySpec s) : s_(std::move(s)) {}
-  RunResult run(std::uint64_t seed) const override {
+  RunResult run(std::uint64_t seed) const override { return run_in(seed, RunContext{}); }
+  std::size_t shard_count() const override { return static_cast<std::size_t>(ice::population_shards(s_.pop)); }
+
+  RunResult run_in(std::uint64_t seed, const RunContext& ctx) const override {
     ice::PopulationSpec spec = s_.pop;
     ice::TurnRelayFactory relay;
     spec.relay = s_.turn ? &relay : nullptr;
-    // Shards run on up to as many threads as the machine has; the result does not depend
-    // on the thread count.
-    ice::PopulationResult r = ice::run_population(spec, seed, static_cast<int>(std::thread::hardware_concurrency()));
+    // Shards run on the threads the runner lends (at most --jobs in all), or wherever
+    // ctx.shards puts them (MPI ranks); the result depends on neither.
+    ice::PopulationResult r;
+    if (ctx.shards) {
+      const auto parts = ctx.shards(shard_count(), [&](std::size_t k) {
+        return encode_population_result(ice::run_population_shard(spec, seed, static_cast<std::int64_t>(k)));
+      });
+      r.by_pair.assign(spec.mix.size() * spec.mix.size(), {});
+      for (const std::string& p : parts) ice::merge_into(r, decode_population_result(p));
+    } else {
+      r = ice::run_population(spec, seed, std::max(1, ctx.threads));
+    }
     RunResult out;
     auto add = [&](std::string n, double v) { out.metrics.push_back({std::move(n), v}); };
     const double n = static_cast<double>(r.sessions);

@@ -8,7 +8,9 @@
 //
 // Contract for Study::run: deterministic in `seed` (same seed => bit-identical metrics),
 // const and thread-safe (runs execute concurrently on --jobs threads), and never throws
-// for a Study that parsed successfully.
+// for a Study that parsed successfully. The runner calls run_in, which lends the run a
+// share of the --jobs threads (RunContext); a study that splits one run into shards runs
+// them through the context, never on threads of its own choosing.
 #pragma once
 
 #include <cstdint>
@@ -43,10 +45,25 @@ struct RunResult {
   std::vector<Series> series;
 };
 
+// What the runner lends one run.
+struct RunContext {
+  int threads = 1;  // threads the run may use inside itself (>= 1), e.g. for shards
+  // Runs body(k) for every k in [0, n) and returns the results in order of k. Empty: the
+  // study runs them on `threads` threads itself (parallel_for). Set by the MPI runner to
+  // spread one run's shards over the ranks (every rank then calls run_in for that run).
+  std::function<std::vector<std::string>(std::size_t n, const std::function<std::string(std::size_t)>& body)> shards;
+};
+
 class Study {
  public:
   virtual ~Study() = default;
   virtual RunResult run(std::uint64_t seed) const = 0;
+  // The runner's entry point; studies that use no threads inside a run keep the default.
+  virtual RunResult run_in(std::uint64_t seed, const RunContext& /*ctx*/) const { return run(seed); }
+  // Independent shards one run splits into (nat-population); 1 for studies that do not
+  // split. The MPI runner spreads a run's shards over ranks when there are fewer runs
+  // than ranks.
+  virtual std::size_t shard_count() const { return 1; }
 };
 
 // What the runner hands a summary printer: every sweep point with its parameter values

@@ -123,8 +123,6 @@ std::vector<net::NodeId> add_population_hosts(net::Network& net, net::NodeId cor
   return host_node;
 }
 
-namespace {
-
 void merge_into(PopulationResult& into, const PopulationResult& r) {
   into.sessions += r.sessions;
   into.direct += r.direct;
@@ -147,6 +145,8 @@ void merge_into(PopulationResult& into, const PopulationResult& r) {
   into.events += r.events;
   into.sim_seconds = std::max(into.sim_seconds, r.sim_seconds);
 }
+
+namespace {
 
 // One shard: `n_sessions` sessions on a network of their own.
 PopulationResult run_shard(const PopulationSpec& spec, std::int64_t n_sessions, std::uint64_t seed,
@@ -225,20 +225,27 @@ PopulationResult run_shard(const PopulationSpec& spec, std::int64_t n_sessions, 
 
 }  // namespace
 
-PopulationResult run_population(const PopulationSpec& spec, std::uint64_t seed, int threads) {
+std::int64_t population_shards(const PopulationSpec& spec) {
   if (spec.mix.empty()) throw std::invalid_argument("population: empty NAT mix");
   if (spec.shards < 1) throw std::invalid_argument("population: shards must be >= 1");
-  const std::int64_t shards = std::min<std::int64_t>(spec.shards, std::max<std::int64_t>(1, spec.sessions));
+  return std::min<std::int64_t>(spec.shards, std::max<std::int64_t>(1, spec.sessions));
+}
+
+PopulationResult run_population_shard(const PopulationSpec& spec, std::uint64_t seed, std::int64_t k) {
+  const std::int64_t shards = population_shards(spec);
+  if (k < 0 || k >= shards) throw std::invalid_argument("population: shard index out of range");
+  const std::int64_t first = k * spec.sessions / shards, last = (k + 1) * spec.sessions / shards;
+  const std::uint64_t shard_seed =
+      shards == 1 ? seed : derive_seed(derive_seed(seed, "population-shard"), static_cast<std::uint64_t>(k));
+  std::unique_ptr<RelayFactory> relay = spec.relay ? spec.relay->clone() : nullptr;
+  return run_shard(spec, last - first, shard_seed, relay.get());
+}
+
+PopulationResult run_population(const PopulationSpec& spec, std::uint64_t seed, int threads) {
+  const std::int64_t shards = population_shards(spec);
   std::vector<PopulationResult> parts(static_cast<std::size_t>(shards));
-  std::vector<std::unique_ptr<RelayFactory>> relays(static_cast<std::size_t>(shards));
-  if (spec.relay)
-    for (auto& r : relays) r = spec.relay->clone();
-  const std::uint64_t shard_base = derive_seed(seed, "population-shard");
   parallel_for(static_cast<std::size_t>(shards), threads, [&](std::size_t k) {
-    const auto i = static_cast<std::int64_t>(k);
-    const std::int64_t first = i * spec.sessions / shards, last = (i + 1) * spec.sessions / shards;
-    const std::uint64_t shard_seed = shards == 1 ? seed : derive_seed(shard_base, k);
-    parts[k] = run_shard(spec, last - first, shard_seed, relays[k].get());
+    parts[k] = run_population_shard(spec, seed, static_cast<std::int64_t>(k));
   });
   PopulationResult res;
   res.by_pair.assign(spec.mix.size() * spec.mix.size(), {});

@@ -86,6 +86,14 @@ struct PopulationResult {
 // spec.relay, when set, is cloned per shard (RelayFactory::clone) and never used itself.
 PopulationResult run_population(const PopulationSpec& spec, std::uint64_t seed, int threads = 1);
 
+// The pieces of run_population, for callers that spread shards elsewhere (MPI ranks):
+// the number of shards a run has (spec.shards capped at the session count), shard k's
+// result, and the merge of shard results (in order of k, into a result whose by_pair has
+// mix.size()^2 entries). Merging shards 0..n-1 in order gives run_population's result.
+std::int64_t population_shards(const PopulationSpec& spec);
+PopulationResult run_population_shard(const PopulationSpec& spec, std::uint64_t seed, std::int64_t k);
+void merge_into(PopulationResult& into, const PopulationResult& r);
+
 // Adds `count` hosts to `net` under router `core`, each behind a NAT chain drawn from the
 // mix by weight (outer layers shared by spec.cgn_subscribers hosts, each subscriber on a
 // carrier NAT drawn at random; latencies from spec). Returns the host nodes, in order;

@@ -29,8 +29,8 @@ bool Host::owns(Ipv4 a) const {
 
 const Host::Socket* Host::find_exact(Ipv4 addr, std::uint16_t port, Transport t) const {
   if (index_) {
-    auto it = index_->find(socket_key(addr, port, t));
-    return it == index_->end() ? nullptr : &sockets_[it->second];
+    const std::uint32_t* i = index_->find(socket_key(addr, port, t));
+    return i == nullptr ? nullptr : &sockets_[*i];
   }
   for (const auto& s : sockets_)
     if (s.port == port && s.addr == addr && same_stream_kind(s.transport, t)) return &s;
@@ -59,11 +59,11 @@ std::uint16_t Host::bind(std::uint16_t port, PacketSink* sink, std::uint64_t coo
   }
   sockets_.push_back(Socket{addr, port, t, sink, cookie});
   if (index_) {
-    index_->emplace(socket_key(addr, port, t), static_cast<std::uint32_t>(sockets_.size() - 1));
+    index_->get_or_insert(socket_key(addr, port, t), static_cast<std::uint32_t>(sockets_.size() - 1));
   } else if (sockets_.size() >= kIndexAt) {
-    index_ = std::make_unique<std::unordered_map<std::uint64_t, std::uint32_t>>();
+    index_ = std::make_unique<FlatTable64<std::uint32_t>>();
     for (std::uint32_t i = 0; i < sockets_.size(); ++i)
-      index_->emplace(socket_key(sockets_[i].addr, sockets_[i].port, sockets_[i].transport), i);
+      index_->get_or_insert(socket_key(sockets_[i].addr, sockets_[i].port, sockets_[i].transport), i);
   }
   return port;
 }
@@ -75,7 +75,7 @@ void Host::unbind(std::uint16_t port, Transport t, Ipv4 addr) {
   if (index_) index_->erase(socket_key(addr, port, t));
   if (i + 1 != sockets_.size()) {
     sockets_[i] = sockets_.back();
-    if (index_) (*index_)[socket_key(sockets_[i].addr, sockets_[i].port, sockets_[i].transport)] = i;
+    if (index_) index_->insert_or_assign(socket_key(sockets_[i].addr, sockets_[i].port, sockets_[i].transport), i);
   }
   sockets_.pop_back();
   if (is_stream(t))

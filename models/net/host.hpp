@@ -14,12 +14,12 @@
 
 #include <cstdint>
 #include <memory>
-#include <unordered_map>
 #include <vector>
 
 #include <boost/container/small_vector.hpp>
 
 #include "models/net/address.hpp"
+#include "models/net/flat_map.hpp"
 #include "models/net/packet.hpp"
 
 namespace p2psim::net {
@@ -123,7 +123,7 @@ class Host {
   boost::container::small_vector<Socket, 2> sockets_;
   // Index for hosts with many sockets (TURN relays): socket_key -> position in sockets_.
   static constexpr std::size_t kIndexAt = 16;
-  std::unique_ptr<std::unordered_map<std::uint64_t, std::uint32_t>> index_;
+  std::unique_ptr<FlatTable64<std::uint32_t>> index_;
   std::vector<Conn> conns_;
 };
 

@@ -313,8 +313,9 @@ void Network::transmit(const Packet& p, NodeId from, NodeId to, bool to_inside) 
   }
   if (is_stream(p.transport)) {
     // In-order delivery per (src, dst, segment direction).
-    const std::uint64_t key = mix64(p.src.key() ^ mix64(p.dst.key() ^ (std::uint64_t{from} << 48)));
-    SimTime& last = tcp_last_arrival_[key];
+    std::uint64_t key = mix64(p.src.key() ^ mix64(p.dst.key() ^ (std::uint64_t{from} << 48)));
+    if (key == FlatTable64<SimTime>::kEmpty) key = 0;  // the reserved key
+    SimTime& last = tcp_last_arrival_.get_or_insert(key, SimTime::zero());
     t = std::max(t, last);
     last = t;
   }

@@ -215,7 +215,7 @@ class Network {
   FlatMap64 addresses_;  // realm_key -> node, for addresses without a direct slot
   std::vector<AddrSlot> public_slots_;
   std::unordered_map<std::uint64_t, CorePath> paths_;
-  std::unordered_map<std::uint64_t, SimTime> tcp_last_arrival_;  // in-order stream delivery
+  FlatTable64<SimTime> tcp_last_arrival_;  // in-order stream delivery
   std::vector<Flight> flight_;
   std::vector<std::uint32_t> free_flight_;
   static constexpr std::uint32_t kPublicBase = Ipv4::of(20, 0, 0, 1).value;

@@ -68,8 +68,8 @@ void Server::reject(const Packet& req, const Message& m, std::uint16_t code) {
 }
 
 void Server::handle_client(const Packet& p) {
-  const auto it = by_tuple_.find(five_tuple(p.src, p.transport));
-  const std::uint32_t id = it == by_tuple_.end() ? UINT32_MAX : it->second;
+  const std::uint32_t* found = by_tuple_.find(five_tuple(p.src, p.transport));
+  const std::uint32_t id = found == nullptr ? UINT32_MAX : *found;
   const SimTime now = host_->network().sim().now();
   if (p.turn.kind == net::TurnEncap::send_indication || p.turn.kind == net::TurnEncap::channel_data) {
     if (id == UINT32_MAX) return;  // no allocation: silently discarded (sections 11.2, 12.6)
@@ -142,9 +142,8 @@ void Server::allocate(const Packet& p, const Message& m) {
     reply(p, e);
     return;
   }
-  const auto existing = by_tuple_.find(five_tuple(p.src, p.transport));
-  if (existing != by_tuple_.end()) {
-    const Allocation& a = allocs_[existing->second];
+  if (const std::uint32_t* existing = by_tuple_.find(five_tuple(p.src, p.transport))) {
+    const Allocation& a = allocs_[*existing];
     if (a.tid == m.tid) {  // retransmission of the request that created it
       Message ok = stun::make_success(m);
       ok.xor_relayed_address = a.relay;
@@ -165,7 +164,7 @@ void Server::allocate(const Packet& p, const Message& m) {
     reject(p, m, stun::error::kUnsupportedTransportProtocol);  // TCP relaying (RFC 6062) not modelled
     return;
   }
-  std::uint32_t& per_ip = per_client_ip_[p.src.addr.value];
+  std::uint32_t& per_ip = per_client_ip_.get_or_insert(p.src.addr.value, 0);  // valid: no other insert below
   if (cfg_.max_allocations_per_client && per_ip >= cfg_.max_allocations_per_client) {
     reject(p, m, stun::error::kAllocationQuotaReached);  // 486
     return;
@@ -201,7 +200,7 @@ void Server::allocate(const Packet& p, const Message& m) {
   a.expires = now + life;
   a.tokens = cfg_.max_allocation_bps / 8;
   a.tokens_at = now;
-  by_tuple_[five_tuple(p.src, p.transport)] = id;
+  by_tuple_.insert_or_assign(five_tuple(p.src, p.transport), id);
   ++per_ip;
   ++active_;
   ++created_;
@@ -239,8 +238,8 @@ void Server::release(std::uint32_t id, bool expired) {
   for (std::size_t k = 0; k < relay_ips_.size(); ++k)
     if (relay_ips_[k] == a.relay.addr) --used_ports_[k];
   by_tuple_.erase(five_tuple(a.client, a.transport));
-  auto pc = per_client_ip_.find(a.client.addr.value);
-  if (pc != per_client_ip_.end() && --pc->second == 0) per_client_ip_.erase(pc);
+  std::uint32_t* pc = per_client_ip_.find(a.client.addr.value);
+  if (pc != nullptr && --*pc == 0) per_client_ip_.erase(a.client.addr.value);
   a.live = false;
   ++a.gen;
   a.perms.clear();

@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "models/net/flat_map.hpp"
 #include "models/net/host.hpp"
 #include "models/stun/message.hpp"
 #include "sim/time.hpp"
@@ -135,8 +136,10 @@ class Server : public net::PacketSink {
   ServerObserver* observer_ = nullptr;
   std::vector<Allocation> allocs_;
   std::vector<std::uint32_t> free_;
-  std::unordered_map<std::uint64_t, std::uint32_t> by_tuple_;
-  std::unordered_map<std::uint32_t, std::uint32_t> per_client_ip_;
+  // Open-addressing tables (one array, no node per allocation): the server of a large
+  // population holds hundreds of thousands of allocations.
+  net::FlatTable64<std::uint32_t> by_tuple_;       // five_tuple -> allocation id
+  net::FlatTable64<std::uint32_t> per_client_ip_;  // client address -> allocations
   std::vector<net::Ipv4> relay_ips_;
   std::vector<std::uint16_t> free_ports_;  // per relay address, a rotating cursor
   std::vector<std::uint32_t> used_ports_;  // count per relay address

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Scale-out benchmark (figures in docs/performance.md, "Scale-out"). Not a test.
+#   bench/scale_out.sh sweep                 # 8-run sweep on 1 rank vs 2 ranks, one thread each
+#   bench/scale_out.sh population [SESSIONS] # one population (2 shards) on 2 ranks: wall, peak RSS per rank
+# Needs an MPI-enabled build in build/ (or P2PSIM_BIN) and mpirun (openmpi-bin).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=${P2PSIM_BIN:-build/p2psim}
+export OMPI_MCA_btl=self,vader OMPI_MCA_btl_vader_single_copy_mechanism=none
+MPIRUN=(mpirun --allow-run-as-root --oversubscribe --bind-to none)
+OUT=$(mktemp -d /tmp/p2psim_scale_out.XXXXXX)
+trap 'rm -rf "$OUT"' EXIT
+
+# Per rank: runs its arguments and prints that rank's wall, CPU and peak RSS to stderr.
+cat > "$OUT/rss.py" <<'PY'
+import os, resource, subprocess, sys, time
+t = time.monotonic()
+rc = subprocess.call(sys.argv[1:])
+ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+rank = os.environ.get("OMPI_COMM_WORLD_RANK", "0")
+print(f"rank {rank}: wall {time.monotonic() - t:.1f} s  cpu {ru.ru_utime + ru.ru_stime:.1f} s  "
+      f"peak RSS {ru.ru_maxrss / 1024:.0f} MiB", file=sys.stderr)
+sys.exit(rc)
+PY
+
+wall() {  # prints the wall seconds of "$@"
+  local t0 t1
+  t0=$(date +%s.%N)
+  "$@" >/dev/null
+  t1=$(date +%s.%N)
+  echo "$t1 - $t0" | bc -l
+}
+
+case "${1:-sweep}" in
+  sweep)
+    s=bench/scale_out/sweep.yaml
+    w1=$(wall "${MPIRUN[@]}" -n 1 python3 "$OUT/rss.py" "$BIN" run $s -j1 -q --out "$OUT/r1")
+    w2=$(wall "${MPIRUN[@]}" -n 2 python3 "$OUT/rss.py" "$BIN" run $s -j1 -q --out "$OUT/r2")
+    cmp -s "$OUT/r1/results.json" "$OUT/r2/results.json" && same=identical || same=DIFFERENT
+    printf '8 runs x 20,000 sessions: 1 rank %.1f s, 2 ranks %.1f s, speed-up %.2fx (results.json %s)\n' \
+      "$w1" "$w2" "$(echo "$w1 / $w2" | bc -l)" "$same"
+    ;;
+  population)
+    n=${2:-2000000}
+    "${MPIRUN[@]}" -n 2 python3 "$OUT/rss.py" "$BIN" run bench/scale_out/population.yaml -j1 -q \
+      --set population.sessions="$n" --out "$OUT/pop"
+    python3 -c "import json,sys; j=json.load(open('$OUT/pop/results.json')); s=j['points'][0]['summary']; print('sessions', int(s['sessions']['mean']), 'direct', round(s['direct_fraction']['mean'],4), 'relayed', round(s['relayed_fraction']['mean'],4), 'failed', round(s['failed_fraction']['mean'],4))"
+    ;;
+  *) echo "usage: bench/scale_out.sh sweep | population [SESSIONS]" >&2; exit 2 ;;
+esac
