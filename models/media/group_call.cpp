@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <string>
 
 #include "models/media/max_min.hpp"
@@ -240,6 +241,12 @@ struct CallBuffers {
   std::vector<char> full, saturated;
 };
 
+// One set per thread, shared by every call run on it.
+CallBuffers& thread_buffers() {
+  thread_local CallBuffers buffers;
+  return buffers;
+}
+
 class CallRun {
  public:
   CallRun(const CallSpec& spec, std::uint64_t seed, std::span<CallObserver* const> observers, CallBuffers& b)
@@ -291,6 +298,12 @@ class CallRun {
     allocate();
     if (topology_->depends_on_speakers(ctx_) && spec_.group_size > 2) schedule_turn();
     sim_.run_until(spec_.duration);
+    emit(spec_.duration);
+  }
+
+  // The initial allocation alone, reported as one interval over the whole call.
+  void run_first() {
+    allocate();
     emit(spec_.duration);
   }
 
@@ -465,14 +478,52 @@ CallResult simulate_group_call(const CallSpec& spec, std::uint64_t seed, std::sp
   Collector collector(spec.group_size, spec.duration);
   std::vector<CallObserver*> all{&collector};
   all.insert(all.end(), observers.begin(), observers.end());
-  thread_local CallBuffers buffers;
-  CallRun run(spec, seed, all, buffers);
+  CallRun run(spec, seed, all, thread_buffers());
   run.run();
   CallResult r = collector.finish();
   for (std::size_t i = 0; i < r.participants.size(); ++i)
     r.participants[i].profile = draw_access_profile(spec, seed, static_cast<int>(i));
   r.replans = run.replans();
   return r;
+}
+
+namespace {
+// Observer of what group_call_fit needs.
+class FitObserver final : public CallObserver {
+ public:
+  void on_interval(SimTime, SimTime, const Allocation& a) override {
+    for (char f : a.stream_full) fit.all_full = fit.all_full && f != 0;
+    fit.limits.uplink |= a.limits.uplink;
+    fit.limits.downlink |= a.limits.downlink;
+    fit.limits.client_cpu |= a.limits.client_cpu;
+    fit.limits.server_cpu |= a.limits.server_cpu;
+    fit.limits.server_net |= a.limits.server_net;
+  }
+  CallFit fit;
+};
+
+bool all_equal(const std::vector<int>& v) {
+  return std::adjacent_find(v.begin(), v.end(), std::not_equal_to<>()) == v.end();
+}
+}  // namespace
+
+bool call_is_symmetric(const CallSpec& spec) {
+  const bool one_profile =
+      spec.access_assignment.empty() ? spec.access.size() == 1 : all_equal(spec.access_assignment);
+  const bool one_region = spec.region_assignment.empty() ? spec.regions.size() <= 1 : all_equal(spec.region_assignment);
+  return one_profile && one_region && spec.connectivity.peer.empty() && spec.connectivity.server.empty();
+}
+
+CallFit group_call_fit(const CallSpec& spec, std::uint64_t seed) {
+  if (!call_is_symmetric(spec)) {
+    const CallResult r = simulate_group_call(spec, seed);
+    return CallFit{r.all_full, r.limits};
+  }
+  FitObserver fit;
+  CallObserver* const all[] = {&fit};
+  CallRun run(spec, seed, all, thread_buffers());
+  run.run_first();
+  return fit.fit;
 }
 
 }  // namespace p2psim::media

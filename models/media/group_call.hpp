@@ -108,6 +108,23 @@ struct CallResult {
 CallResult simulate_group_call(const CallSpec& spec, std::uint64_t seed,
                                std::span<CallObserver* const> observers = {});
 
+// What "fits" needs of a call: whether every receiver got everything its layout asks at
+// full rate throughout, and the constraints that bound at any time. Equal to
+// simulate_group_call(spec, seed)'s all_full and limits.
+// Shortcut (exact): when the call is symmetric (every participant has the same access
+// profile and region and there is no per-participant connectivity), every speaker state
+// is a relabelling of the first one (plans depend on participants only through their
+// profile, region and path, and on the speaker order only through who is where in it), so
+// each interval's all-full and limits equal the first interval's; then only the initial
+// allocation is computed.
+struct CallFit {
+  bool all_full = true;
+  CallLimits limits;
+};
+CallFit group_call_fit(const CallSpec& spec, std::uint64_t seed);
+// Whether group_call_fit may take its shortcut for spec.
+bool call_is_symmetric(const CallSpec& spec);
+
 // Access profile index for participant i under `seed` (draw by shares).
 int draw_access_profile(const CallSpec& spec, std::uint64_t seed, int i);
 // Region index for participant i (0 without regions; stream "media/region/<i>").

@@ -28,6 +28,54 @@ void FlowSet::clear() {
   link_.clear();
 }
 
+namespace {
+// Writes the flow indices ordered by (demand, index) into `order` (sized F) by counting
+// over the distinct demand values; returns false (order unspecified) when there are more
+// than kMaxBuckets distinct values.
+bool demand_order_by_buckets(const FlowSet& flows, MaxMinWorkspace& ws, std::vector<std::uint32_t>& order) {
+  constexpr std::size_t kMaxBuckets = 48;
+  const std::size_t F = flows.size();
+  std::vector<double>& value = ws.bucket_value;
+  std::vector<std::uint32_t>& count = ws.bucket_count;
+  std::vector<std::uint32_t>& of = ws.bucket_of;
+  value.clear();
+  count.clear();
+  of.resize(F);
+  std::size_t last = 0;  // flows come in runs of equal demand: try the previous bucket first
+  for (std::size_t f = 0; f < F; ++f) {
+    const double d = flows.demand(f);
+    std::size_t b = last;
+    if (b >= value.size() || value[b] != d) {
+      b = 0;
+      while (b < value.size() && value[b] != d) ++b;
+      if (b == value.size()) {
+        if (value.size() == kMaxBuckets) return false;
+        value.push_back(d);
+        count.push_back(0);
+      }
+    }
+    ++count[b];
+    of[f] = static_cast<std::uint32_t>(b);
+    last = b;
+  }
+  // Buckets by increasing value; start offsets by rank.
+  const std::size_t B = value.size();
+  std::vector<std::uint32_t>& rank = ws.bucket_rank;
+  rank.resize(B);
+  std::iota(rank.begin(), rank.end(), 0u);
+  std::sort(rank.begin(), rank.end(), [&](std::uint32_t a, std::uint32_t b) { return value[a] < value[b]; });
+  std::vector<std::uint32_t>& start = ws.bucket_start;
+  start.resize(B);
+  std::uint32_t at = 0;
+  for (std::uint32_t r : rank) {
+    start[r] = at;
+    at += count[r];
+  }
+  for (std::size_t f = 0; f < F; ++f) order[start[of[f]]++] = static_cast<std::uint32_t>(f);
+  return true;
+}
+}  // namespace
+
 MaxMinResult max_min_fair(std::span<const double> capacity, const FlowSet& flows) {
   MaxMinWorkspace ws;
   MaxMinResult r;
@@ -90,13 +138,18 @@ void max_min_fair(std::span<const double> capacity, const FlowSet& flows, MaxMin
   }
   // Flows by increasing demand: the next demand-limited freeze is at the front.
   std::vector<std::uint32_t>& by_demand = ws.by_demand;
+  // Order: (demand, index). A call's flows carry few distinct demands (audio, DTX, the
+  // layer rates per transport), so a counting sort over the distinct values gives that
+  // order in O(F x distinct); many distinct values fall back to a comparison sort.
   by_demand.resize(F);
-  std::iota(by_demand.begin(), by_demand.end(), 0u);
-  auto by_demand_less = [&](std::uint32_t a, std::uint32_t b) {
-    return flows.demand(a) < flows.demand(b) || (flows.demand(a) == flows.demand(b) && a < b);
-  };
-  if (!std::is_sorted(by_demand.begin(), by_demand.end(), by_demand_less))
-    std::sort(by_demand.begin(), by_demand.end(), by_demand_less);
+  if (!demand_order_by_buckets(flows, ws, by_demand)) {
+    std::iota(by_demand.begin(), by_demand.end(), 0u);
+    auto by_demand_less = [&](std::uint32_t a, std::uint32_t b) {
+      return flows.demand(a) < flows.demand(b) || (flows.demand(a) == flows.demand(b) && a < b);
+    };
+    if (!std::is_sorted(by_demand.begin(), by_demand.end(), by_demand_less))
+      std::sort(by_demand.begin(), by_demand.end(), by_demand_less);
+  }
   std::size_t next_demand = 0;
 
   // Finite links that still carry active flows (compacted as they empty). Unlimited

@@ -55,7 +55,8 @@ MaxMinResult max_min_fair(std::span<const double> capacity, const FlowSet& flows
 // per replan of every call) reuse memory instead of asking the kernel for fresh pages.
 struct MaxMinWorkspace {
   std::vector<std::uint32_t> lstart, lflows, fill, active_on, by_demand, live;
-  std::vector<double> rem, sum;
+  std::vector<double> rem, sum, bucket_value;
+  std::vector<std::uint32_t> bucket_count, bucket_of, bucket_rank, bucket_start;
   std::vector<char> frozen;
 };
 

@@ -75,3 +75,58 @@ TEST_CASE("SFU short of cores binds on the server CPU", "[media][fits]") {
   CHECK_FALSE(r.all_full);
   CHECK(r.limits.server_cpu);
 }
+
+TEST_CASE("group_call_fit: the one-allocation shortcut of a symmetric call equals the whole simulation",
+          "[media][fits]") {
+  // A symmetric call's speaker states are relabellings of each other, so all-full and the
+  // limits of the first interval are those of the call. Checked against the full run over
+  // topologies, layouts, DTX on and off, and capacities on both sides of fitting.
+  int checked = 0, short_calls = 0;
+  for (TopologyKind t : {TopologyKind::kMesh, TopologyKind::kSfu, TopologyKind::kMcu, TopologyKind::kHybrid})
+    for (LayoutKind layout : {LayoutKind::kSpeaker, LayoutKind::kGallery, LayoutKind::kAllHd})
+      for (double up : {3e6, 6e6, 100e6})
+        for (int n : {2, 3, 5, 9, 14})
+          for (bool dtx : {false, true}) {
+            CallSpec s = call(t, n, layout, up, 13e6);
+            s.media.audio.dtx = dtx;
+            s.access[0].layout.max_tiles = 4;
+            s.access[0].device.cores = 2;
+            s.access[0].device.speed = 0.5;
+            REQUIRE(call_is_symmetric(s));
+            for (std::uint64_t seed : {1u, 2u, 3u}) {
+              const CallResult full = simulate_group_call(s, seed);
+              const CallFit fit = group_call_fit(s, seed);
+              INFO(to_string(t) << " n=" << n << " up=" << up << " dtx=" << dtx << " seed=" << seed);
+              CHECK(fit.all_full == full.all_full);
+              CHECK(fit.limits.uplink == full.limits.uplink);
+              CHECK(fit.limits.downlink == full.limits.downlink);
+              CHECK(fit.limits.client_cpu == full.limits.client_cpu);
+              CHECK(fit.limits.server_cpu == full.limits.server_cpu);
+              CHECK(fit.limits.server_net == full.limits.server_net);
+              ++checked;
+              short_calls += full.all_full ? 0 : 1;
+            }
+          }
+  CHECK(short_calls > 0);           // the sample covers calls that do not fit
+  CHECK(short_calls < checked);     // and calls that do
+}
+
+TEST_CASE("group_call_fit: calls that are not symmetric take the whole simulation", "[media][fits]") {
+  CallSpec s = call(TopologyKind::kSfu, 4, LayoutKind::kSpeaker, 6e6, 13e6);
+  AccessProfile b = s.access[0];
+  b.name = "q";
+  b.downlink_bps = 1e6;
+  s.access.push_back(b);
+  CHECK_FALSE(call_is_symmetric(s));
+  s.access_assignment = {0, 0, 0, 0};
+  CHECK(call_is_symmetric(s));
+  s.access_assignment = {0, 1, 0, 0};
+  CHECK_FALSE(call_is_symmetric(s));
+  const CallResult full = simulate_group_call(s, 7);
+  const CallFit fit = group_call_fit(s, 7);
+  CHECK(fit.all_full == full.all_full);
+  CHECK(fit.limits.downlink == full.limits.downlink);
+  s.access_assignment = {0, 0, 0, 0};
+  s.connectivity.server.assign(4, ServerPath::kDirectUdp);
+  CHECK_FALSE(call_is_symmetric(s));
+}

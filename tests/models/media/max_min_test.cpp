@@ -97,3 +97,28 @@ TEST_CASE("max-min: unlimited links and zero demands", "[media][maxmin]") {
   CHECK_FALSE(r.saturated[0]);
   CHECK(r.saturated[1]);
 }
+
+TEST_CASE("max-min: water level with many distinct demands, in any flow order", "[media][maxmin]") {
+  // 60 flows on one link of capacity 600, demands 1..60: flows 1..10 keep their demand
+  // (55 in all) and the other 50 share 545 equally, 10.9 each (flow 11 asks 11 > 10.9).
+  // 60 distinct demands take the comparison-sort path; the same demands with each value
+  // repeated (30 distinct, added in a scrambled order) take the counting path.
+  auto check = [](const std::vector<double>& demands, double capacity, double level) {
+    FlowSet fs;
+    for (double d : demands) fs.add(d, {0u});
+    const std::vector<double> cap{capacity};
+    MaxMinWorkspace ws;
+    MaxMinResult r;
+    max_min_fair(cap, fs, ws, r);
+    for (std::size_t f = 0; f < demands.size(); ++f)
+      CHECK_THAT(r.rate[f], WithinRel(std::min(demands[f], level), 1e-12));
+    CHECK(r.saturated[0]);
+  };
+  std::vector<double> many;
+  for (int i = 60; i >= 1; --i) many.push_back(i);
+  check(many, 600, 10.9);
+  std::vector<double> pairs;
+  for (int k = 0; k < 60; ++k) pairs.push_back(1 + (k * 7) % 30);
+  // Demands 1..30 twice; capacity 2 x (1+..+5) + 50 x 5.5 = 30 + 275 = 305: level 5.5.
+  check(pairs, 305, 5.5);
+}
