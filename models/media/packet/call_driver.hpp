@@ -132,6 +132,8 @@ class CallDriver final : public net::LinkSink, public net::LinkObserver {
   void deliver(int j, const Pkt& p);
   void request_key(int receiver, int sender, int layer);
   void speaker_change();
+  void present_recency(std::vector<int>& out) const;  // recency_ restricted to present participants
+  void update_mesh_visibility();
   void sample_series();
   void mcu_video_tick();
   void mcu_audio_tick();
@@ -179,6 +181,7 @@ class CallDriver final : public net::LinkSink, public net::LinkObserver {
   std::vector<AudioReceiver> arx_;
   std::vector<int> res_;  // per (receiver, sender): resolution row of the last decoded frame, -1 none
   std::vector<int> recency_;
+  std::vector<char> mesh_shows_;  // mesh, per (receiver, sender): the receiver's layout shows the sender
   Rng speaker_rng_;
   // metrics
   std::vector<double> up_bytes_, down_bytes_, video_rx_bytes_;

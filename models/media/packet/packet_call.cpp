@@ -11,6 +11,17 @@
 #include "models/media/packet/call_driver.hpp"
 
 namespace p2psim::media::packet {
+namespace {
+// Participant i's access profile: the CallSpec's assignment, else drawn as the flow model
+// draws it (draw_access_profile).
+std::vector<int> participant_profiles(const CallSpec& c, std::uint64_t seed) {
+  std::vector<int> p(static_cast<std::size_t>(c.group_size));
+  for (int i = 0; i < c.group_size; ++i)
+    p[i] = c.access_assignment.empty() ? draw_access_profile(c, seed, i) : c.access_assignment[i];
+  return p;
+}
+}  // namespace
+
 namespace detail {
 
 CallDriver::CallDriver(const PacketCallSpec& spec, std::uint64_t seed, const LayerChooser& chooser,
@@ -30,7 +41,7 @@ CallDriver::CallDriver(const PacketCallSpec& spec, std::uint64_t seed, const Lay
     const double top = c.media.video.top().bitrate_bps;
     ovh_frac_ = wire_bps(video_stream(c.media.video, top), c.media.overhead, LegTransport::kUdp) / top - 1;
   }
-  profile_.resize(n_);
+  profile_ = participant_profiles(c, seed);
   join_.assign(n_, SimTime::zero());
   leave_.assign(n_, SimTime::max());
   for (const Presence& p : spec.presence) {
@@ -38,7 +49,6 @@ CallDriver::CallDriver(const PacketCallSpec& spec, std::uint64_t seed, const Lay
     leave_[p.participant] = p.leave;
   }
   for (int i = 0; i < n_; ++i) {
-    profile_[i] = c.access_assignment.empty() ? draw_access_profile(c, seed, i) : c.access_assignment[i];
     const AccessProfile& a = c.access[profile_[i]];
     const PacketAccessSpec pa = spec.access.empty() ? PacketAccessSpec{} : spec.access[profile_[i]];
     for (int dir = 0; dir < 2; ++dir) {
@@ -127,7 +137,8 @@ CallDriver::CallDriver(const PacketCallSpec& spec, std::uint64_t seed, const Lay
       enc_[e] = VideoEncoder(spec_.encoder, Rng::stream(seed, "media/packet/encoder/" + std::to_string(e)));
   }
   enc_on_.assign(enc_.size(), 0);
-  active_layers_.assign(n_, layers_ > 0 ? 1 : 0);
+  active_layers_.assign(n_, 0);
+  for (int i = 0; i < n_; ++i) active_layers_[i] = layers_ > 0 && chooser_.sends_video(i) ? 1 : 0;
   cur_.assign(static_cast<std::size_t>(n_) * n_, -1);
   tgt_ = cur_;
   pend_ = cur_;
@@ -143,6 +154,7 @@ CallDriver::CallDriver(const PacketCallSpec& spec, std::uint64_t seed, const Lay
   audio_frame_.assign(n_, 0);
   recency_.resize(n_);
   for (int i = 0; i < n_; ++i) recency_[i] = i;
+  if (mesh()) update_mesh_visibility();
   up_bytes_.assign(n_, 0);
   down_bytes_.assign(n_, 0);
   video_rx_bytes_.assign(n_, 0);
@@ -247,11 +259,13 @@ void CallDriver::on_target(int h) {
   if (mesh()) {
     const double top = chooser_.layers(hop.from)[layers_ - 1].bitrate_bps;
     enc_[h].set_target(now, std::min(top, video_wire / (1 + ovh_frac_)));
-    const double ideal = audio_wire_ + chooser_.layer_wire_bps(hop.from, layers_ - 1);
+    const bool video = mesh_shows_[static_cast<std::size_t>(hop.to) * n_ + hop.from] != 0;
+    const double ideal = audio_wire_ + (video ? chooser_.layer_wire_bps(hop.from, layers_ - 1) : 0.0);
     if (ideal > 1.05 * target) hop.cc->probe_to(now, 1.05 * ideal);
     return;
   }
   const int i = hop.from;
+  if (!chooser_.sends_video(i)) return;  // camera off (audio-only layout)
   const int n_on = std::max(1, chooser_.sender_layers(i, video_wire));
   active_layers_[i] = n_on;
   double ideal = audio_wire_;
@@ -315,10 +329,10 @@ void CallDriver::encode_and_send(int h, VideoEncoder& enc, std::uint32_t& frame_
 void CallDriver::video_tick(int i) {
   const SimTime period = SimTime::from_seconds(1.0 / spec_.call.media.video.fps);
   sim_.schedule_after(period, [this, i] { video_tick(i); });
-  if (!present(i)) return;
+  if (!present(i) || !chooser_.sends_video(i)) return;
   if (mesh()) {
     for (int j = 0; j < n_; ++j) {
-      if (j == i || !present(j)) continue;
+      if (j == i || !present(j) || !mesh_shows_[static_cast<std::size_t>(j) * n_ + i]) continue;
       const int h = mesh_hop(i, j);
       encode_and_send(h, enc_[h], enc_frame_[h], i, 0, j, 1);
     }
@@ -447,6 +461,34 @@ void CallDriver::speaker_change() {
   if (next >= cur) ++next;
   auto it = std::find(recency_.begin(), recency_.end(), next);
   std::rotate(recency_.begin(), it, it + 1);
+  if (mesh()) update_mesh_visibility();
+}
+
+void CallDriver::present_recency(std::vector<int>& out) const {
+  out.clear();
+  for (int s : recency_)
+    if (present(s)) out.push_back(s);
+}
+
+// Mesh: receiver j gets sender i's video only while j's layout shows i (a gallery of
+// fewer tiles than participants, audio-only); a peer connection whose video starts sends
+// a key frame first.
+void CallDriver::update_mesh_visibility() {
+  if (layers_ == 0) return;
+  std::vector<int> rec, ones(static_cast<std::size_t>(n_), 1), out(static_cast<std::size_t>(n_));
+  present_recency(rec);
+  mesh_shows_.resize(static_cast<std::size_t>(n_) * n_, 0);
+  for (int j = 0; j < n_; ++j) {
+    if (present(j)) chooser_.receiver_layers(j, rec, ones, kUnlimited, out);
+    else std::fill(out.begin(), out.end(), -1);
+    for (int i = 0; i < n_; ++i) {
+      if (i == j) continue;
+      char& shown = mesh_shows_[static_cast<std::size_t>(j) * n_ + i];
+      const char now = out[static_cast<std::size_t>(i)] >= 0 ? 1 : 0;
+      if (now && !shown) enc_[static_cast<std::size_t>(mesh_hop(i, j))].request_key_frame();
+      shown = now;
+    }
+  }
 }
 
 void CallDriver::presence_change(int i) {
@@ -460,6 +502,7 @@ void CallDriver::presence_change(int i) {
   } else {
     hs = {up_hop(i), down_hop(i)};
   }
+  if (mesh()) update_mesh_visibility();
   for (int h : hs) {
     reset_hop(h);
     if (mesh()) enc_[h].request_key_frame();
@@ -553,8 +596,8 @@ PacketCallResult CallDriver::run() {
 
 PacketCallResult simulate_packet_call(const PacketCallSpec& spec, std::uint64_t seed, const LayerChooser* chooser,
                                       std::span<PacketCallObserver* const> observers) {
-  TableLayerChooser table(spec.call);
-  detail::CallDriver d(spec, seed, chooser ? *chooser : table, observers);
+  const LayoutLayerChooser shared(spec.call, participant_profiles(spec.call, seed));
+  detail::CallDriver d(spec, seed, chooser ? *chooser : shared, observers);
   return d.run();
 }
 

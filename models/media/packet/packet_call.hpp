@@ -124,8 +124,9 @@ class PacketCallObserver {
 };
 
 // Runs the call. Preconditions: as simulate_group_call; topology mesh, SFU or MCU; access
-// empty or sized like call.access. Deterministic in seed. `chooser` may be null (then a
-// TableLayerChooser over call's layer table).
+// empty or sized like call.access. Deterministic in seed. `chooser` may be null (then the
+// LayoutLayerChooser: the flow model's layout and layer-choice definitions on each
+// participant's layout).
 PacketCallResult simulate_packet_call(const PacketCallSpec& spec, std::uint64_t seed,
                                       const LayerChooser* chooser = nullptr,
                                       std::span<PacketCallObserver* const> observers = {});
