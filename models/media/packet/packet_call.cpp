@@ -156,6 +156,7 @@ CallDriver::CallDriver(const PacketCallSpec& spec, std::uint64_t seed, const Lay
   for (int i = 0; i < n_; ++i) recency_[i] = i;
   if (mesh()) update_mesh_visibility();
   up_bytes_.assign(n_, 0);
+  client_core_s_.assign(n_, 0);
   down_bytes_.assign(n_, 0);
   video_rx_bytes_.assign(n_, 0);
   step_video_bytes_.assign(n_, 0);
@@ -165,6 +166,12 @@ CallDriver::CallDriver(const PacketCallSpec& spec, std::uint64_t seed, const Lay
   // Initial encoder targets.
   for (std::size_t h = 0; h < hops_.size(); ++h)
     if (hops_[h].cc && (hops_[h].from != kServer || mcu())) on_target(static_cast<int>(h));
+}
+
+double CallDriver::video_frame_core_s(bool encode, int height) const {
+  const CodecCostModel& c = spec_.call.codec;
+  const double fps = spec_.call.media.video.fps;
+  return (encode ? c.encode(height, fps) : c.decode(height, fps)) / fps;
 }
 
 double CallDriver::mix_bps() const {
@@ -304,6 +311,11 @@ void CallDriver::encode_and_send(int h, VideoEncoder& enc, std::uint32_t& frame_
     for (int k = 0; k < static_cast<int>(table.size()); ++k)
       if (f.target_bps >= 0.95 * table[k].bitrate_bps) res = k;
   }
+  {
+    const double cost = video_frame_core_s(true, chooser_.layers(sender)[static_cast<std::size_t>(res)].height);
+    if (hops_[h].from == kServer) server_core_s_ += cost;  // the MCU's mix
+    else client_core_s_[sender] += cost;
+  }
   for (int k = 0; k < count; ++k) {
     const std::uint32_t t = alloc();
     Pkt& p = pool_[t];
@@ -379,6 +391,7 @@ void CallDriver::mcu_audio_tick() {
     p.wire = audio_bytes_ + overhead_;
     p.capture = sim_.now() - back;
     p.origin_sent = sim_.now();
+    server_core_s_ += spec_.call.codec.audio_encode * spec_.call.media.audio.frame.seconds();
     hop_enqueue(down_hop(j), t, false);
   }
 }
@@ -387,6 +400,7 @@ void CallDriver::audio_tick(int i) {
   sim_.schedule_after(spec_.call.media.audio.frame, [this, i] { audio_tick(i); });
   if (!present(i)) return;
   const std::uint32_t slot = audio_frame_[i]++;
+  client_core_s_[i] += spec_.call.codec.audio_encode * spec_.call.media.audio.frame.seconds();
   const bool speaking = recency_.front() == i;
   std::int64_t bytes = audio_bytes_;
   if (spec_.dtx && !speaking) {
@@ -424,6 +438,7 @@ void CallDriver::deliver(int j, const Pkt& p) {
   net_delay_s_.add((now - p.origin_sent).seconds());
   const std::size_t k = static_cast<std::size_t>(j) * n_ + p.sender;
   if (p.kind == PktKind::kAudio) {
+    client_core_s_[j] += spec_.call.codec.audio_decode * spec_.call.media.audio.frame.seconds();
     if (spec_.dtx) return;  // DTX streams: loss/late accounting needs the speech pattern; scored without DTX
     arx_[k].on_packet(now, p.frame, p.capture);
     return;
@@ -435,7 +450,11 @@ void CallDriver::deliver(int j, const Pkt& p) {
   if (vrx_[k].on_packet(now, p.layer, p.frame, p.count, p.key, p.capture, p.rtx, hop.rtt))
     request_key(j, p.sender, p.layer);
   step_renders_[j] += static_cast<double>(vrx_[k].frames_decoded - before);
-  if (vrx_[k].frames_decoded != before) res_[k] = p.res;
+  if (vrx_[k].frames_decoded != before) {
+    res_[k] = p.res;
+    client_core_s_[j] += static_cast<double>(vrx_[k].frames_decoded - before) *
+                         video_frame_core_s(false, chooser_.layers(p.sender)[static_cast<std::size_t>(p.res)].height);
+  }
 }
 
 void CallDriver::request_key(int receiver, int sender, int layer) {
