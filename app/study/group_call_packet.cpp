@@ -245,7 +245,7 @@ void summarize_group_call_packet(const RunSetSummary& s, std::ostream& os) {
     os << '\n' << (key.empty() ? std::string("(all runs)") : key) << '\n';
     std::vector<std::vector<std::string>> rows{{"N", "video got", "height", "fps", "freezes/min", "frozen %",
                                                 "video delay ms", "p95", "queue p95 ms", "loss %", "after rec %",
-                                                "audio MOS", "steady s", "est/cap"}};
+                                                "audio MOS", "steady s", "est/cap", "client cores", "server cores"}};
     for (const PointSummary* p : pts)
       rows.push_back({fmt("%.0f", stat(*p, "group_size")), fmt("%.2f", stat(*p, "video_received_mean_bps") / 1e6),
                       fmt("%.0f", stat(*p, "received_height_mean")), fmt("%.1f", stat(*p, "received_fps_mean")),
@@ -253,7 +253,9 @@ void summarize_group_call_packet(const RunSetSummary& s, std::ostream& os) {
                       fmt("%.0f", 1e3 * stat(*p, "video_delay_mean_s")), fmt("%.0f", 1e3 * stat(*p, "video_delay_p95_s")),
                       fmt("%.0f", 1e3 * stat(*p, "queue_delay_p95_s")), fmt("%.2f", 100 * stat(*p, "loss_before_recovery")),
                       fmt("%.2f", 100 * stat(*p, "loss_after_recovery")), stat(*p, "audio_mos_mean") > 0 ? fmt("%.2f", stat(*p, "audio_mos_mean")) : std::string("-"),
-                      fmt("%.1f", stat(*p, "time_to_steady_s")), fmt("%.2f", stat(*p, "estimate_over_capacity"))});
+                      fmt("%.1f", stat(*p, "time_to_steady_s")), fmt("%.2f", stat(*p, "estimate_over_capacity")),
+                      fmt("%.2f", stat(*p, "client_cores_mean")),
+                      stat(*p, "server_cores") > 0 ? fmt("%.2f", stat(*p, "server_cores")) : std::string("-")});
     std::vector<std::size_t> w;
     for (const auto& r : rows)
       for (std::size_t c = 0; c < r.size(); ++c) {
