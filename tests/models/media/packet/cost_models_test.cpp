@@ -8,6 +8,7 @@
 
 #include <cmath>
 
+#include "models/media/group_call.hpp"
 #include "models/media/packet/packet_call.hpp"
 
 using namespace p2psim;
@@ -53,4 +54,23 @@ TEST_CASE("packet mode SFU CPU follows the SFU cost model", "[media][packet][cpu
   CHECK(r.server_bytes_per_s == Approx(bytes).epsilon(0.10));
   CHECK(r.server_cores == Approx(cores).epsilon(0.10));
   CHECK(r.server_cores == Approx(cost.cores(r.server_packets_per_s, r.server_bytes_per_s)));
+}
+
+TEST_CASE("packet and flow modes give the same CPU for the same call", "[media][packet][cpu][validation]") {
+  // 9-person SFU in speaker view, no bottleneck, no speaker change. By hand, per client:
+  // encode 180p + 360p + 720p = 0.34125; decode the 720p stage 0.074 and 7 thumbnails at
+  // 180p 7 x 0.074 / 16 = 0.032375; Opus 0.005 + 8 x 0.002 = 0.021: 0.468625 cores.
+  PacketCallSpec p = fat_sfu(9);
+  p.call.access[0].layout.kind = LayoutKind::kSpeaker;
+  p.call.speaker_turn_mean = SimTime::h(10);
+  const double client = 0.34125 + 0.074 + 7 * 0.074 / 16 + 0.021;
+  const CallResult flow = simulate_group_call(p.call, 1);
+  const PacketCallResult packet = simulate_packet_call(p, 1);
+  for (std::size_t j = 0; j < flow.participants.size(); ++j) {
+    INFO("participant " << j);
+    REQUIRE(flow.participants[j].client_cores == Approx(client));
+    CHECK(packet.participants[j].client_cores == Approx(client).epsilon(0.05));
+  }
+  // SFU: the flow model's plan and the packet mode's measured packets, one cost model.
+  CHECK(packet.server_cores == Approx(flow.servers[kSfuServer].cpu_cores).epsilon(0.05));
 }
