@@ -101,7 +101,8 @@ class PacketStudy final : public Study {
     RunResult out;
     auto put = [&](std::string name, double v) { out.metrics.push_back(Metric{std::move(name), v}); };
     put("group_size", s_.call.group_size);
-    Tally up, down, target, video, fps, height;
+    Tally up, down, target, video, fps, height, cores;
+    double cores_max = 0, over = 0;
     for (const auto& q : r.participants) {
       up.add(q.uplink_delivered_bps);
       down.add(q.downlink_delivered_bps);
@@ -109,6 +110,9 @@ class PacketStudy final : public Study {
       video.add(q.video_received_bps);
       fps.add(q.fps);
       height.add(q.height);
+      cores.add(q.client_cores);
+      cores_max = std::max(cores_max, q.client_cores);
+      if (q.client_cores > q.device_capacity) over += 1;
     }
     put("uplink_delivered_mean_bps", up.mean());
     put("downlink_delivered_mean_bps", down.mean());
@@ -136,6 +140,12 @@ class PacketStudy final : public Study {
     put("audio_mos_min", r.audio_mos_min);
     put("estimate_over_capacity", r.estimate_over_capacity);
     put("time_to_steady_s", r.time_to_steady_s);
+    put("client_cores_mean", cores.mean());
+    put("client_cores_max", cores_max);
+    put("clients_over_cpu", r.participants.empty() ? 0 : over / static_cast<double>(r.participants.size()));
+    put("server_packets_per_s", r.server_packets_per_s);
+    put("server_bytes_per_s", r.server_bytes_per_s);
+    put("server_cores", r.server_cores);
     put("events", static_cast<double>(r.events));
     for (const auto& s : r.series) out.series.push_back(Series{s.name, s.unit, s.t, s.v});
     return out;
@@ -235,7 +245,7 @@ void summarize_group_call_packet(const RunSetSummary& s, std::ostream& os) {
     os << '\n' << (key.empty() ? std::string("(all runs)") : key) << '\n';
     std::vector<std::vector<std::string>> rows{{"N", "video got", "height", "fps", "freezes/min", "frozen %",
                                                 "video delay ms", "p95", "queue p95 ms", "loss %", "after rec %",
-                                                "audio MOS", "steady s", "est/cap"}};
+                                                "audio MOS", "steady s", "est/cap", "client cores", "server cores"}};
     for (const PointSummary* p : pts)
       rows.push_back({fmt("%.0f", stat(*p, "group_size")), fmt("%.2f", stat(*p, "video_received_mean_bps") / 1e6),
                       fmt("%.0f", stat(*p, "received_height_mean")), fmt("%.1f", stat(*p, "received_fps_mean")),
@@ -243,7 +253,9 @@ void summarize_group_call_packet(const RunSetSummary& s, std::ostream& os) {
                       fmt("%.0f", 1e3 * stat(*p, "video_delay_mean_s")), fmt("%.0f", 1e3 * stat(*p, "video_delay_p95_s")),
                       fmt("%.0f", 1e3 * stat(*p, "queue_delay_p95_s")), fmt("%.2f", 100 * stat(*p, "loss_before_recovery")),
                       fmt("%.2f", 100 * stat(*p, "loss_after_recovery")), stat(*p, "audio_mos_mean") > 0 ? fmt("%.2f", stat(*p, "audio_mos_mean")) : std::string("-"),
-                      fmt("%.1f", stat(*p, "time_to_steady_s")), fmt("%.2f", stat(*p, "estimate_over_capacity"))});
+                      fmt("%.1f", stat(*p, "time_to_steady_s")), fmt("%.2f", stat(*p, "estimate_over_capacity")),
+                      fmt("%.2f", stat(*p, "client_cores_mean")),
+                      stat(*p, "server_cores") > 0 ? fmt("%.2f", stat(*p, "server_cores")) : std::string("-")});
     std::vector<std::size_t> w;
     for (const auto& r : rows)
       for (std::size_t c = 0; c < r.size(); ++c) {

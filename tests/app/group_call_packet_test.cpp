@@ -136,3 +136,22 @@ TEST_CASE("packet-mode scenario: byte-identical results with --jobs 1 and 3", "[
   CHECK(slurp(dir / "a" / "timeseries.csv") == slurp(dir / "b" / "timeseries.csv"));
   fs::remove_all(dir);
 }
+
+TEST_CASE("group-call packet mode: the access profiles' layouts decide what is forwarded", "[app][group_call][packet][layout]") {
+  // The flow parser's layouts reach the packet mode: a 9-person SFU call on fat links,
+  // everyone in gallery view (1080 / 3 = 360 px tiles ask 360p from each of the 8 others)
+  // or in audio-only (no video at all). No speaker change within the call.
+  auto run = [](const std::string& layout) {
+    return kind()
+        .parse(field_of("call: {model: packet, topology: sfu, group_size: 9, duration: 20s, speaker_turn_mean: 1h}\n"
+                        "access:\n  fibre: {uplink: 1Gbps, downlink: 1Gbps, latency: 10ms, layout: " +
+                        layout + "}\n"))
+        ->run(1);
+  };
+  const study::RunResult g = run("gallery");
+  CHECK(metric(g, "received_height_mean") == Approx(360));
+  CHECK(metric(g, "video_received_mean_bps") == Approx(8 * 500e3).epsilon(0.08));
+  const study::RunResult a = run("audio-only");
+  CHECK(metric(a, "video_received_mean_bps") == 0);
+  CHECK(metric(a, "server_cores") > 0);
+}

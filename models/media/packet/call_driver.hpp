@@ -132,6 +132,8 @@ class CallDriver final : public net::LinkSink, public net::LinkObserver {
   void deliver(int j, const Pkt& p);
   void request_key(int receiver, int sender, int layer);
   void speaker_change();
+  void present_recency(std::vector<int>& out) const;  // recency_ restricted to present participants
+  void update_mesh_visibility();
   void sample_series();
   void mcu_video_tick();
   void mcu_audio_tick();
@@ -166,6 +168,8 @@ class CallDriver final : public net::LinkSink, public net::LinkObserver {
   std::uint32_t mcu_audio_frame_ = 0;
   SimTime mean_upload_;  // MCU: mean upload propagation (capture times of the mixes)
   double mix_bps() const;
+  // Core-seconds of one video frame of `height` px (codec_cost.hpp at the call's fps).
+  double video_frame_core_s(bool encode, int height) const;
   // encoders: mesh one per hop; SFU one per (participant, layer); MCU one upload per
   // participant, then one mix per receiver (index n + j)
   std::vector<VideoEncoder> enc_;
@@ -179,9 +183,13 @@ class CallDriver final : public net::LinkSink, public net::LinkObserver {
   std::vector<AudioReceiver> arx_;
   std::vector<int> res_;  // per (receiver, sender): resolution row of the last decoded frame, -1 none
   std::vector<int> recency_;
+  std::vector<char> mesh_shows_;  // mesh, per (receiver, sender): the receiver's layout shows the sender
   Rng speaker_rng_;
   // metrics
   std::vector<double> up_bytes_, down_bytes_, video_rx_bytes_;
+  std::vector<double> client_core_s_;  // codec core-seconds per participant (codec_cost.hpp)
+  double server_core_s_ = 0;           // MCU codec core-seconds
+  double server_packets_ = 0, server_bytes_ = 0;  // packets and wire bytes into and out of the SFU/MCU
   std::vector<double> step_video_bytes_, step_renders_;
   std::vector<std::vector<double>> video_rate_series_;  // per receiver, per step (bit/s)
   Samples queue_delay_s_, net_delay_s_;

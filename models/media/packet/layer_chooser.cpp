@@ -1,13 +1,22 @@
 #include "models/media/packet/layer_chooser.hpp"
 
+#include <algorithm>
+
 namespace p2psim::media::packet {
 
-TableLayerChooser::TableLayerChooser(const CallSpec& spec) : layers_(spec.media.video.layers) {
+LayoutLayerChooser::LayoutLayerChooser(const CallSpec& spec, std::vector<int> profile)
+    : layers_(spec.media.video.layers),
+      last_n_(spec.topology == TopologyKind::kSfu ? spec.last_n : 0) {
   for (const VideoLayer& l : layers_)
     wire_.push_back(wire_bps(video_stream(spec.media.video, l.bitrate_bps), spec.media.overhead, LegTransport::kUdp));
+  for (int p : profile) layout_.push_back(&spec.access[static_cast<std::size_t>(p)].layout);
 }
 
-int TableLayerChooser::sender_layers(int, double budget) const {
+bool LayoutLayerChooser::sends_video(int sender) const {
+  return !layers_.empty() && media::sends_video(layout(sender));
+}
+
+int LayoutLayerChooser::sender_layers(int, double budget) const {
   int n = 0;
   double used = 0;
   for (std::size_t k = 0; k < wire_.size(); ++k) {
@@ -18,27 +27,21 @@ int TableLayerChooser::sender_layers(int, double budget) const {
   return n;
 }
 
-void TableLayerChooser::receiver_layers(int, std::span<const int> senders, std::span<const int> active,
-                                        double budget, std::span<int> out) const {
-  for (std::size_t s = 0; s < senders.size(); ++s) {
-    out[s] = -1;
-    if (active[s] > 0 && wire_[0] <= budget) {
-      out[s] = 0;
-      budget -= wire_[0];
-    }
+void LayoutLayerChooser::receiver_layers(int receiver, std::span<const int> recency, std::span<const int> active,
+                                         double budget, std::span<int> out) const {
+  std::fill(out.begin(), out.end(), -1);
+  if (layers_.empty()) return;
+  visible_tiles(layout(receiver), receiver, recency, last_n_, tiles_);
+  // A tile of a participant with its camera off shows no video (as topology/sfu.cpp).
+  std::erase_if(tiles_, [&](const TileRequest& t) { return !sends_video(t.sender); });
+  asks_.resize(tiles_.size());
+  for (std::size_t s = 0; s < tiles_.size(); ++s) {
+    // Whole simulcast layers are forwarded: no temporal-layer share (rate_scale 1).
+    asks_[s] = LayerAsk{covering_layer(layers_, tiles_[s].height), active[static_cast<std::size_t>(tiles_[s].sender)], 1.0};
   }
-  for (bool changed = true; changed;) {
-    changed = false;
-    for (std::size_t s = 0; s < senders.size(); ++s) {
-      if (out[s] < 0 || out[s] + 1 >= active[s]) continue;
-      const double inc = wire_[out[s] + 1] - wire_[out[s]];
-      if (inc <= budget) {
-        budget -= inc;
-        ++out[s];
-        changed = true;
-      }
-    }
-  }
+  sel_.resize(tiles_.size());
+  allocate_layers(budget, wire_, asks_, sel_);
+  for (std::size_t s = 0; s < tiles_.size(); ++s) out[static_cast<std::size_t>(tiles_[s].sender)] = sel_[s];
 }
 
 }  // namespace p2psim::media::packet

@@ -1,21 +1,25 @@
 // LayerChooser: which simulcast layers a sender encodes and which layer an SFU forwards
 // to each receiver, given bandwidth estimates. The packet-mode driver asks this
-// interface instead of owning a rule, so that the flow model's layout and layer-choice
-// definitions (issue 11: speaker / gallery / audio-only / all-hd layouts) can implement
-// it and both modes share one rule.
+// interface instead of owning a rule.
 //
-// TableLayerChooser, today's implementation, uses the CallSpec's layer table
-// (models/media/media_profile.hpp) and the same rule as the flow model's SFU topology
-// (models/media/topology/sfu.cpp): a sender enables layers bottom-up while they fit its
-// budget (the lowest always); per receiver, senders in priority order first get the
-// lowest layer that fits, then one layer up per sender per round until nothing fits
-// (Jitsi Videobridge BandwidthAllocator). Budgets are wire bit/s.
+// LayoutLayerChooser, the implementation every packet-mode call uses, is the flow
+// model's rule itself, not a copy of it: the sender side enables layers bottom-up while
+// they fit its budget (the lowest always; as topology/sfu.cpp's uploads), and the
+// receiver side runs the shared definitions of layout.hpp and layer_choice.hpp on the
+// receiver's layout (from its access profile): visible_tiles picks the visible senders
+// and tile heights (speaker / gallery / audio-only / all-hd, last-N), covering_layer the
+// asked layer (the lowest layer whose height covers the tile), and allocate_layers
+// (Jitsi Videobridge's BandwidthAllocator) fits the asks into the receiver's estimate.
+// A participant whose layout is audio-only sends no video (camera off). Budgets are wire
+// bit/s (UDP, the CallSpec's overheads).
 #pragma once
 
 #include <span>
 #include <vector>
 
 #include "models/media/call_spec.hpp"
+#include "models/media/layer_choice.hpp"
+#include "models/media/layout.hpp"
 
 namespace p2psim::media::packet {
 
@@ -26,26 +30,42 @@ class LayerChooser {
   virtual std::span<const VideoLayer> layers(int sender) const = 0;
   // Wire bit/s of layer k of sender s.
   virtual double layer_wire_bps(int sender, int k) const = 0;
+  // Whether participant s sends video at all.
+  virtual bool sends_video(int sender) const = 0;
   // Number of layers (bottom-up, >= 1) sender s sends with `video_budget_bps` for video.
   virtual int sender_layers(int sender, double video_budget_bps) const = 0;
-  // For `receiver`: the layer wanted from each of `senders` (priority order), given how
-  // many layers each sends (`active`), within `video_budget_bps`; -1 = not forwarded.
-  virtual void receiver_layers(int receiver, std::span<const int> senders, std::span<const int> active,
+  // For `receiver`: out[s] (indexed by participant, size = participants) is the layer
+  // forwarded from s, -1 = not forwarded. `recency`: the participants present, most
+  // recent speaker first, the receiver included; active[s] (indexed by participant): how
+  // many layers s sends (0 = none). `video_budget_bps` may be +infinity (then out[s] is
+  // the asked layer, capped by what s sends).
+  virtual void receiver_layers(int receiver, std::span<const int> recency, std::span<const int> active,
                                double video_budget_bps, std::span<int> out) const = 0;
 };
 
-class TableLayerChooser final : public LayerChooser {
+class LayoutLayerChooser final : public LayerChooser {
  public:
-  explicit TableLayerChooser(const CallSpec& spec);
+  // profile[i]: participant i's access profile (index into spec.access), whose layout
+  // it uses. Last-N applies to the SFU only (as in the flow model).
+  // Preconditions: profile.size() == spec.group_size, every entry a valid index.
+  LayoutLayerChooser(const CallSpec& spec, std::vector<int> profile);
   std::span<const VideoLayer> layers(int) const override { return layers_; }
   double layer_wire_bps(int, int k) const override { return wire_[static_cast<std::size_t>(k)]; }
+  bool sends_video(int sender) const override;
   int sender_layers(int sender, double video_budget_bps) const override;
-  void receiver_layers(int receiver, std::span<const int> senders, std::span<const int> active,
+  void receiver_layers(int receiver, std::span<const int> recency, std::span<const int> active,
                        double video_budget_bps, std::span<int> out) const override;
+  const LayoutSpec& layout(int participant) const { return *layout_[static_cast<std::size_t>(participant)]; }
 
  private:
   std::vector<VideoLayer> layers_;
   std::vector<double> wire_;
+  std::vector<const LayoutSpec*> layout_;
+  int last_n_ = 0;
+  // scratch (one chooser per call, used from one thread)
+  mutable std::vector<TileRequest> tiles_;
+  mutable std::vector<LayerAsk> asks_;
+  mutable std::vector<int> sel_;
 };
 
 }  // namespace p2psim::media::packet

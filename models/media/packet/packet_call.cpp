@@ -1,6 +1,6 @@
-// The packet-mode group call: set-up, media sources, delivery to receivers, speakers,
-// joins and leaves, time series. Transport in transport.cpp, SFU in sfu_forwarding.cpp,
-// results in packet_results.cpp.
+// The packet-mode group call: set-up, media sources, delivery to receivers, joins and
+// leaves, time series. Transport in transport.cpp, SFU in sfu_forwarding.cpp, speakers
+// and who is shown to whom in speakers.cpp, results in packet_results.cpp.
 #include "models/media/packet/packet_call.hpp"
 
 #include <algorithm>
@@ -11,6 +11,17 @@
 #include "models/media/packet/call_driver.hpp"
 
 namespace p2psim::media::packet {
+namespace {
+// Participant i's access profile: the CallSpec's assignment, else drawn as the flow model
+// draws it (draw_access_profile).
+std::vector<int> participant_profiles(const CallSpec& c, std::uint64_t seed) {
+  std::vector<int> p(static_cast<std::size_t>(c.group_size));
+  for (int i = 0; i < c.group_size; ++i)
+    p[i] = c.access_assignment.empty() ? draw_access_profile(c, seed, i) : c.access_assignment[i];
+  return p;
+}
+}  // namespace
+
 namespace detail {
 
 CallDriver::CallDriver(const PacketCallSpec& spec, std::uint64_t seed, const LayerChooser& chooser,
@@ -30,7 +41,7 @@ CallDriver::CallDriver(const PacketCallSpec& spec, std::uint64_t seed, const Lay
     const double top = c.media.video.top().bitrate_bps;
     ovh_frac_ = wire_bps(video_stream(c.media.video, top), c.media.overhead, LegTransport::kUdp) / top - 1;
   }
-  profile_.resize(n_);
+  profile_ = participant_profiles(c, seed);
   join_.assign(n_, SimTime::zero());
   leave_.assign(n_, SimTime::max());
   for (const Presence& p : spec.presence) {
@@ -38,7 +49,6 @@ CallDriver::CallDriver(const PacketCallSpec& spec, std::uint64_t seed, const Lay
     leave_[p.participant] = p.leave;
   }
   for (int i = 0; i < n_; ++i) {
-    profile_[i] = c.access_assignment.empty() ? draw_access_profile(c, seed, i) : c.access_assignment[i];
     const AccessProfile& a = c.access[profile_[i]];
     const PacketAccessSpec pa = spec.access.empty() ? PacketAccessSpec{} : spec.access[profile_[i]];
     for (int dir = 0; dir < 2; ++dir) {
@@ -127,7 +137,8 @@ CallDriver::CallDriver(const PacketCallSpec& spec, std::uint64_t seed, const Lay
       enc_[e] = VideoEncoder(spec_.encoder, Rng::stream(seed, "media/packet/encoder/" + std::to_string(e)));
   }
   enc_on_.assign(enc_.size(), 0);
-  active_layers_.assign(n_, layers_ > 0 ? 1 : 0);
+  active_layers_.assign(n_, 0);
+  for (int i = 0; i < n_; ++i) active_layers_[i] = layers_ > 0 && chooser_.sends_video(i) ? 1 : 0;
   cur_.assign(static_cast<std::size_t>(n_) * n_, -1);
   tgt_ = cur_;
   pend_ = cur_;
@@ -143,7 +154,9 @@ CallDriver::CallDriver(const PacketCallSpec& spec, std::uint64_t seed, const Lay
   audio_frame_.assign(n_, 0);
   recency_.resize(n_);
   for (int i = 0; i < n_; ++i) recency_[i] = i;
+  if (mesh()) update_mesh_visibility();
   up_bytes_.assign(n_, 0);
+  client_core_s_.assign(n_, 0);
   down_bytes_.assign(n_, 0);
   video_rx_bytes_.assign(n_, 0);
   step_video_bytes_.assign(n_, 0);
@@ -153,6 +166,12 @@ CallDriver::CallDriver(const PacketCallSpec& spec, std::uint64_t seed, const Lay
   // Initial encoder targets.
   for (std::size_t h = 0; h < hops_.size(); ++h)
     if (hops_[h].cc && (hops_[h].from != kServer || mcu())) on_target(static_cast<int>(h));
+}
+
+double CallDriver::video_frame_core_s(bool encode, int height) const {
+  const CodecCostModel& c = spec_.call.codec;
+  const double fps = spec_.call.media.video.fps;
+  return (encode ? c.encode(height, fps) : c.decode(height, fps)) / fps;
 }
 
 double CallDriver::mix_bps() const {
@@ -247,11 +266,13 @@ void CallDriver::on_target(int h) {
   if (mesh()) {
     const double top = chooser_.layers(hop.from)[layers_ - 1].bitrate_bps;
     enc_[h].set_target(now, std::min(top, video_wire / (1 + ovh_frac_)));
-    const double ideal = audio_wire_ + chooser_.layer_wire_bps(hop.from, layers_ - 1);
+    const bool video = mesh_shows_[static_cast<std::size_t>(hop.to) * n_ + hop.from] != 0;
+    const double ideal = audio_wire_ + (video ? chooser_.layer_wire_bps(hop.from, layers_ - 1) : 0.0);
     if (ideal > 1.05 * target) hop.cc->probe_to(now, 1.05 * ideal);
     return;
   }
   const int i = hop.from;
+  if (!chooser_.sends_video(i)) return;  // camera off (audio-only layout)
   const int n_on = std::max(1, chooser_.sender_layers(i, video_wire));
   active_layers_[i] = n_on;
   double ideal = audio_wire_;
@@ -290,6 +311,11 @@ void CallDriver::encode_and_send(int h, VideoEncoder& enc, std::uint32_t& frame_
     for (int k = 0; k < static_cast<int>(table.size()); ++k)
       if (f.target_bps >= 0.95 * table[k].bitrate_bps) res = k;
   }
+  {
+    const double cost = video_frame_core_s(true, chooser_.layers(sender)[static_cast<std::size_t>(res)].height);
+    if (hops_[h].from == kServer) server_core_s_ += cost;  // the MCU's mix
+    else client_core_s_[sender] += cost;
+  }
   for (int k = 0; k < count; ++k) {
     const std::uint32_t t = alloc();
     Pkt& p = pool_[t];
@@ -315,10 +341,10 @@ void CallDriver::encode_and_send(int h, VideoEncoder& enc, std::uint32_t& frame_
 void CallDriver::video_tick(int i) {
   const SimTime period = SimTime::from_seconds(1.0 / spec_.call.media.video.fps);
   sim_.schedule_after(period, [this, i] { video_tick(i); });
-  if (!present(i)) return;
+  if (!present(i) || !chooser_.sends_video(i)) return;
   if (mesh()) {
     for (int j = 0; j < n_; ++j) {
-      if (j == i || !present(j)) continue;
+      if (j == i || !present(j) || !mesh_shows_[static_cast<std::size_t>(j) * n_ + i]) continue;
       const int h = mesh_hop(i, j);
       encode_and_send(h, enc_[h], enc_frame_[h], i, 0, j, 1);
     }
@@ -365,6 +391,7 @@ void CallDriver::mcu_audio_tick() {
     p.wire = audio_bytes_ + overhead_;
     p.capture = sim_.now() - back;
     p.origin_sent = sim_.now();
+    server_core_s_ += spec_.call.codec.audio_encode * spec_.call.media.audio.frame.seconds();
     hop_enqueue(down_hop(j), t, false);
   }
 }
@@ -373,6 +400,7 @@ void CallDriver::audio_tick(int i) {
   sim_.schedule_after(spec_.call.media.audio.frame, [this, i] { audio_tick(i); });
   if (!present(i)) return;
   const std::uint32_t slot = audio_frame_[i]++;
+  client_core_s_[i] += spec_.call.codec.audio_encode * spec_.call.media.audio.frame.seconds();
   const bool speaking = recency_.front() == i;
   std::int64_t bytes = audio_bytes_;
   if (spec_.dtx && !speaking) {
@@ -410,6 +438,7 @@ void CallDriver::deliver(int j, const Pkt& p) {
   net_delay_s_.add((now - p.origin_sent).seconds());
   const std::size_t k = static_cast<std::size_t>(j) * n_ + p.sender;
   if (p.kind == PktKind::kAudio) {
+    client_core_s_[j] += spec_.call.codec.audio_decode * spec_.call.media.audio.frame.seconds();
     if (spec_.dtx) return;  // DTX streams: loss/late accounting needs the speech pattern; scored without DTX
     arx_[k].on_packet(now, p.frame, p.capture);
     return;
@@ -421,7 +450,11 @@ void CallDriver::deliver(int j, const Pkt& p) {
   if (vrx_[k].on_packet(now, p.layer, p.frame, p.count, p.key, p.capture, p.rtx, hop.rtt))
     request_key(j, p.sender, p.layer);
   step_renders_[j] += static_cast<double>(vrx_[k].frames_decoded - before);
-  if (vrx_[k].frames_decoded != before) res_[k] = p.res;
+  if (vrx_[k].frames_decoded != before) {
+    res_[k] = p.res;
+    client_core_s_[j] += static_cast<double>(vrx_[k].frames_decoded - before) *
+                         video_frame_core_s(false, chooser_.layers(p.sender)[static_cast<std::size_t>(p.res)].height);
+  }
 }
 
 void CallDriver::request_key(int receiver, int sender, int layer) {
@@ -438,17 +471,6 @@ void CallDriver::request_key(int receiver, int sender, int layer) {
   }
 }
 
-void CallDriver::speaker_change() {
-  const double mean = spec_.call.speaker_turn_mean.seconds();
-  sim_.schedule_after(SimTime::from_seconds(speaker_rng_.exponential(mean)), [this] { speaker_change(); });
-  if (n_ < 2) return;
-  const int cur = recency_.front();
-  int next = static_cast<int>(speaker_rng_.below(static_cast<std::uint64_t>(n_ - 1)));
-  if (next >= cur) ++next;
-  auto it = std::find(recency_.begin(), recency_.end(), next);
-  std::rotate(recency_.begin(), it, it + 1);
-}
-
 void CallDriver::presence_change(int i) {
   // A participant joining (or leaving) mid-call: its transports start afresh (new
   // RTCPeerConnections, start rate and probing), everyone's encoders towards it send a
@@ -460,6 +482,7 @@ void CallDriver::presence_change(int i) {
   } else {
     hs = {up_hop(i), down_hop(i)};
   }
+  if (mesh()) update_mesh_visibility();
   for (int h : hs) {
     reset_hop(h);
     if (mesh()) enc_[h].request_key_frame();
@@ -553,8 +576,8 @@ PacketCallResult CallDriver::run() {
 
 PacketCallResult simulate_packet_call(const PacketCallSpec& spec, std::uint64_t seed, const LayerChooser* chooser,
                                       std::span<PacketCallObserver* const> observers) {
-  TableLayerChooser table(spec.call);
-  detail::CallDriver d(spec, seed, chooser ? *chooser : table, observers);
+  const LayoutLayerChooser shared(spec.call, participant_profiles(spec.call, seed));
+  detail::CallDriver d(spec, seed, chooser ? *chooser : shared, observers);
   return d.run();
 }
 

@@ -86,6 +86,11 @@ struct PacketParticipantResult {
   double fps = 0, height = 0;     // mean over received video streams
   double audio_mos = 0;
   double time_to_steady_s = 0;    // first second its video rate reached 90 % of its second-half mean
+  // Client CPU in reference cores (codec_cost.hpp, the flow model's cost model): every
+  // video frame it encodes (each simulcast layer) and decodes, at the frame's height, and
+  // every audio frame, averaged over its time in the call. Not throttled by its device.
+  double client_cores = 0;
+  double device_capacity = 0;     // its device class's reference cores (device.hpp); inf = unlimited
 };
 
 struct PacketCallResult {
@@ -103,6 +108,11 @@ struct PacketCallResult {
   double audio_mos_mean = 0, audio_mos_min = 0;
   double estimate_over_capacity = 0;  // upload targets / uplink capacity, time mean
   double time_to_steady_s = 0;
+  // Server: packets and wire bytes per second into plus out of the SFU (or MCU) as
+  // measured, and its CPU in cores: SFU from sfu_cost_model.hpp (the flow model's
+  // SfuCostModel) over those rates; MCU from codec_cost.hpp over the frames it decodes
+  // and encodes. 0 for a mesh.
+  double server_packets_per_s = 0, server_bytes_per_s = 0, server_cores = 0;
   std::uint64_t events = 0;
   std::vector<PacketSeries> series;
 };
@@ -124,8 +134,9 @@ class PacketCallObserver {
 };
 
 // Runs the call. Preconditions: as simulate_group_call; topology mesh, SFU or MCU; access
-// empty or sized like call.access. Deterministic in seed. `chooser` may be null (then a
-// TableLayerChooser over call's layer table).
+// empty or sized like call.access. Deterministic in seed. `chooser` may be null (then the
+// LayoutLayerChooser: the flow model's layout and layer-choice definitions on each
+// participant's layout).
 PacketCallResult simulate_packet_call(const PacketCallSpec& spec, std::uint64_t seed,
                                       const LayerChooser* chooser = nullptr,
                                       std::span<PacketCallObserver* const> observers = {});

@@ -90,6 +90,8 @@ PacketCallResult CallDriver::collect() {
     q.fps = fps.mean();
     q.height = height.mean();
     q.audio_mos = mos.mean();
+    q.client_cores = client_core_s_[j] / secs;
+    q.device_capacity = spec_.call.access[profile_[j]].device.capacity();
     // Time to steady rate: first series step whose rate reached 90 % of the second-half mean.
     const std::vector<double>& vr = video_rate_series_[j];
     if (!vr.empty()) {
@@ -126,6 +128,12 @@ PacketCallResult CallDriver::collect() {
   r.audio_mos_min = mos_all.count() ? mos_min : 0;
   r.estimate_over_capacity = est_n ? est_ratio / est_n : 0;
   r.time_to_steady_s = steady_all.mean();
+  if (!mesh() && end > SimTime::zero()) {
+    r.server_packets_per_s = server_packets_ / end.seconds();
+    r.server_bytes_per_s = server_bytes_ / end.seconds();
+    r.server_cores = mcu() ? server_core_s_ / end.seconds()
+                           : spec_.call.sfu_cpu.cores(r.server_packets_per_s, r.server_bytes_per_s);
+  }
   r.events = sim_.events_executed();
   r.series = std::move(series_);
   return r;

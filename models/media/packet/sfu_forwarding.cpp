@@ -47,38 +47,34 @@ void CallDriver::sfu_forward(const Pkt& p) {
 
 void CallDriver::sfu_allocate(int j) {
   if (layers_ == 0 || !present(j)) return;
-  std::vector<int> senders, active;
-  for (int s : recency_) {
-    if (s == j || !present(s)) continue;
-    if (spec_.call.last_n > 0 && static_cast<int>(senders.size()) >= spec_.call.last_n) break;
-    senders.push_back(s);
-    active.push_back(active_layers_[s]);
-  }
-  int audio_senders = 0;
-  for (int s = 0; s < n_; ++s)
-    if (s != j && present(s)) ++audio_senders;
+  std::vector<int> recency;
+  present_recency(recency);
+  int audio_senders = static_cast<int>(recency.size()) - 1;
   if (spec_.call.audio_last_n > 0) audio_senders = std::min(audio_senders, spec_.call.audio_last_n);
   const double budget = hops_[down_hop(j)].cc->target_bps() - audio_senders * audio_wire_;
-  std::vector<int> up(senders.size()), keep(senders.size());
+  std::vector<int> up(n_), keep(n_), ask(n_);
   {
-    // Probe towards the ideal allocation (every sender's best active layer).
+    // Probe towards the ideal allocation (every visible sender's asked layer).
+    chooser_.receiver_layers(j, recency, active_layers_, kUnlimited, ask);
     double ideal = audio_senders * audio_wire_;
-    for (std::size_t x = 0; x < senders.size(); ++x)
-      if (active[x] > 0) ideal += chooser_.layer_wire_bps(senders[x], active[x] - 1);
+    for (int s = 0; s < n_; ++s)
+      if (ask[s] >= 0) ideal += chooser_.layer_wire_bps(s, ask[s]);
     CongestionController& cc = *hops_[down_hop(j)].cc;
     if (ideal > (1 - spec_.hysteresis) * cc.target_bps()) cc.probe_to(sim_.now(), 1.05 * ideal / (1 - spec_.hysteresis));
   }
-  chooser_.receiver_layers(j, senders, active, budget * (1 - spec_.hysteresis), up);
-  chooser_.receiver_layers(j, senders, active, budget, keep);
-  std::vector<char> listed(n_, 0);
-  for (std::size_t x = 0; x < senders.size(); ++x) {
-    const int s = senders[x];
-    listed[s] = 1;
+  chooser_.receiver_layers(j, recency, active_layers_, budget * (1 - spec_.hysteresis), up);
+  chooser_.receiver_layers(j, recency, active_layers_, budget, keep);
+  for (int s = 0; s < n_; ++s) {
+    if (s == j) continue;
     const std::size_t k = static_cast<std::size_t>(j) * n_ + s;
+    if (ask[s] < 0) {  // not visible (layout, last-N), camera off, or not present
+      cur_[k] = tgt_[k] = pend_[k] = -1;
+      continue;
+    }
     int want = tgt_[k];
-    if (up[x] > want) want = up[x];
-    else if (keep[x] < want) want = keep[x];
-    want = std::min(want, active[x] - 1);
+    if (up[s] > want) want = up[s];
+    else if (keep[s] < want) want = keep[s];
+    want = std::min(want, ask[s]);
     if (want == tgt_[k]) continue;
     tgt_[k] = want;
     if (want < 0) {
@@ -87,12 +83,6 @@ void CallDriver::sfu_allocate(int j) {
     }
     pend_[k] = want;
     request_key(kServer, s, want);
-  }
-  // Senders that left the forwarded set (last-N, left the call).
-  for (int s = 0; s < n_; ++s) {
-    if (s == j || listed[s]) continue;
-    const std::size_t k = static_cast<std::size_t>(j) * n_ + s;
-    cur_[k] = tgt_[k] = pend_[k] = -1;
   }
 }
 

@@ -57,6 +57,10 @@ void CallDriver::hop_send(int h, std::uint32_t token) {
   p.tw = hop.next_tw++;
   hop.sent.push_back({now, p.wire, p.probe});
   hop.cc->on_packet_sent(now, p.tw, p.wire, p.probe);
+  if (hop.from == kServer) {  // SFU/MCU output (media, RTX, probes)
+    server_packets_ += 1;
+    server_bytes_ += static_cast<double>(p.wire);
+  }
   if (p.kind != PktKind::kProbe) {
     if (p.rtx)
       rtx_bytes_ += static_cast<double>(p.wire);
@@ -117,6 +121,15 @@ void CallDriver::receive_at(int h, std::uint32_t token) {
   release(token);
   const SimTime now = sim_.now();
   hop.fb.push_back({p.tw, now});
+  if (hop.to == kServer) {  // SFU/MCU input
+    server_packets_ += 1;
+    server_bytes_ += static_cast<double>(p.wire);
+    // The MCU decodes every uploaded video frame (counted at its first packet) and audio frame.
+    if (mcu() && p.kind == PktKind::kVideo && p.index == 0)
+      server_core_s_ += video_frame_core_s(false, chooser_.layers(p.sender)[static_cast<std::size_t>(p.res)].height);
+    if (mcu() && p.kind == PktKind::kAudio)
+      server_core_s_ += spec_.call.codec.audio_decode * spec_.call.media.audio.frame.seconds();
+  }
   if (!hop.fb_scheduled) {
     hop.fb_scheduled = true;
     sim_.schedule_after(spec_.feedback_interval, [this, h] { feedback_fire(h); });
