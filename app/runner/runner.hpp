@@ -32,6 +32,7 @@ namespace p2psim::runner {
 
 struct SweepPoint {
   std::vector<std::pair<std::string, std::string>> params;  // path -> value text
+  std::vector<nlohmann::ordered_json> values;  // per sweep path, the value with its YAML type
   std::unique_ptr<study::Study> study;
 };
 
@@ -45,12 +46,18 @@ struct LoadedScenario {
   std::vector<std::string> sweep_paths;
   std::vector<SweepPoint> points;
   nlohmann::ordered_json echo;  // the scenario as parsed, for results.json
+  std::vector<std::string> notes;  // what the command line changed about the sweep, for stderr
 };
 
-// A "key.path=value" assignment applied to the document before validation (CLI --set).
+// A command-line change to the document, applied before validation.
+//   kSet   (--set key.path=value): replaces or adds a key; `value` is a YAML scalar. When
+//          the key is swept, the value replaces the sweep of that key (a note says so).
+//   kSweep (--sweep key.path=[a,b,...]): replaces the sweep of that key, or adds a sweep
+//          dimension; `value` is a YAML flow sequence.
 struct Override {
   std::string path;
-  std::string value;  // parsed as a YAML scalar
+  std::string value;
+  enum class Kind { kSet, kSweep } kind = Kind::kSet;
 };
 
 // Reads and validates the whole run set. Throws scenario::ScenarioError (file:line:col)

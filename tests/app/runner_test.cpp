@@ -112,7 +112,7 @@ TEST_CASE("every loader error class names file:line:column, the key path and wha
   CHECK(error_of("study: toy\ntoy: {}\n") == "x.yaml:1:1: missing required key \"name\"");
   CHECK(error_of("name: t\nstudy: toy\nextra: 1\ntoy: {}\n") ==
         "x.yaml:3:1: extra: unknown key; expected one of: name, description, study, seed, replications, sweep, toy");
-  CHECK(error_of("name: t\nstudy: toy\ntoy: {}\ntoy: {}\n") == "x.yaml:4:1: toy: duplicate key");
+  CHECK(error_of("name: t\nstudy: toy\ntoy: {}\ntoy: {}\n") == "x.yaml:4:1: toy: duplicate key (first at line 3, column 1)");
   CHECK(error_of("name: t\nstudy: toy\nsweep:\n  toy.a: [1, x]\ntoy: {}\n") ==
         "x.yaml:4:14: toy.a: expected an integer in [0, 100], got \"x\"");
   CHECK(error_of("name: t\nstudy: toy\nsweep:\n  seed: [1, 2]\ntoy: {}\n") ==
@@ -165,4 +165,32 @@ TEST_CASE("results are written atomically as JSON, tidy CSV and time series", "[
   CHECK(j["points"][1]["runs"].size() == 2);
   CHECK(j["input"]["toy"].is_object());
   fs::remove_all(dir);
+}
+
+TEST_CASE("a large sweep loads from one parse: every point gets its own values", "[app][runner][sweep]") {
+  // 50 x 100 = 5,000 points over a 100 kB file. Re-parsing the file per point (and
+  // merging node memory between documents) made this take hours; it is now linear.
+  std::string text = "name: t\nstudy: toy\ndescription: " + std::string(100000, 'x') + "\nsweep:\n  toy.a: [";
+  for (int i = 0; i < 50; ++i) text += (i ? ", " : "") + std::to_string(i);
+  text += "]\n  toy.b: [";
+  for (int i = 0; i < 100; ++i) text += std::string(i ? ", " : "") + (i < 10 ? "0.0" : "0.") + std::to_string(i);
+  text += "]\ntoy:\n  a: 0\n";
+  const auto s = load(text);
+  REQUIRE(s.points.size() == 5000);
+  const auto& last = dynamic_cast<const ToyStudy&>(*s.points[4999].study);
+  CHECK(last.a == 49);
+  CHECK(last.b == 0.99);
+  const auto& mid = dynamic_cast<const ToyStudy&>(*s.points[1234].study);
+  CHECK(mid.a == 12);
+  CHECK(mid.b == 0.34);
+  CHECK(s.points[1234].params[1].second == "0.34");
+}
+
+TEST_CASE("a swept key absent from its section is added per point; errors at it name the sweep entry", "[app][runner][sweep]") {
+  const auto s = load("name: t\nstudy: toy\nsweep:\n  toy.b: [0.5, 0.25]\ntoy:\n  a: 1\n");
+  CHECK(dynamic_cast<const ToyStudy&>(*s.points[1].study).b == 0.25);
+  CHECK(error_of("name: t\nstudy: toy\nsweep:\n  toy.colour: [red]\ntoy: {}\n") ==
+        "x.yaml:4:3: toy.colour: unknown key; expected one of: a, b, delay");
+  CHECK(error_of("name: t\nstudy: toy\nsweep:\n  toy.a: [1]\n  toy.a.x: [2]\ntoy: {}\n") ==
+        "x.yaml:5:12: sweep.toy.a.x: sweep path names no key of this scenario (write its parent section in the file)");
 }
