@@ -1,6 +1,8 @@
 #include <unistd.h>
 
+#include <csignal>
 #include <filesystem>
+#include <optional>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -69,14 +71,25 @@ int do_run(const RunArgs& a, bool validate_only) {
                 << (loaded.replications == 1 ? "" : "s") << ")\n";
       return 0;
     }
+    for (const auto& note : loaded.notes) std::cerr << "note: " << note << '\n';
+    // The output folder is checked, and its staging folder made, before anything runs.
+    const std::string out_dir = a.out.empty() ? "results/" + loaded.name : a.out;
+    std::optional<report::ResultSetWriter> out;
+    if (!a.no_write) {
+      std::signal(SIGXFSZ, SIG_IGN);  // a file size limit makes write() fail (reported), not kill the run
+      out.emplace(out_dir);
+    }
     runner::RunOptions opt;
     opt.jobs = a.jobs;
     if (a.seed_set) opt.seed = a.seed;
     if (a.replications > 0) opt.replications = a.replications;
     opt.progress = !a.quiet && isatty(STDERR_FILENO);
     const auto result = runner::run_scenario(loaded, opt);
-    const std::string out_dir = a.out.empty() ? "results/" + loaded.name : a.out;
-    if (!a.no_write) runner::write_results(result, out_dir);
+    if (out) {
+      runner::write_results(result, *out);
+      if (out->replaces_existing() && !a.quiet) std::cerr << "note: replacing the earlier result set in " << out_dir << '\n';
+      out->commit();
+    }
     if (!a.quiet) {
       runner::print_summary(result, std::cout);
       if (!a.no_write) std::cout << "\nresults: " << out_dir << "/results.json, results.csv\n";

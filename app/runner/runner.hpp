@@ -26,6 +26,7 @@
 #include <utility>
 #include <vector>
 
+#include "app/report/result_set_writer.hpp"
 #include "app/study/study.hpp"
 
 namespace p2psim::runner {
@@ -94,7 +95,10 @@ struct RunSetResult {
 RunSetResult run_scenario(const LoadedScenario& scenario, const RunOptions& options);
 
 // results.json, results.csv (tidy: one row per sweep point x metric) and, when runs
-// produced series, timeseries.csv, written atomically into `out_dir` (created).
+// produced series, timeseries.csv: one result set, staged by `out` (prepared before the
+// run, so --out problems surface before any simulation) and published by its commit().
+void write_results(const RunSetResult& result, report::ResultSetWriter& out);
+// The same into `out_dir` in one step (prepare, write, commit).
 void write_results(const RunSetResult& result, const std::string& out_dir);
 nlohmann::ordered_json results_json(const RunSetResult& result);
 
