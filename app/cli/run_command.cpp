@@ -48,30 +48,37 @@ struct RunArgs {
   bool seed_set = false;
   int replications = 0;
   std::vector<std::string> sets;
+  std::vector<std::string> sweeps;
   bool quiet = false;
   bool no_write = false;
 };
 
-std::vector<runner::Override> parse_sets(const std::vector<std::string>& sets) {
+std::vector<runner::Override> parse_overrides(const RunArgs& a) {
   std::vector<runner::Override> out;
-  for (const auto& s : sets) {
+  for (const auto& s : a.sets) {
     const auto eq = s.find('=');
     if (eq == std::string::npos || eq == 0) throw CLI::ValidationError("--set", "expected key.path=value, got \"" + s + "\"");
     out.push_back({s.substr(0, eq), s.substr(eq + 1)});
+  }
+  for (const auto& s : a.sweeps) {
+    const auto eq = s.find('=');
+    if (eq == std::string::npos || eq == 0)
+      throw CLI::ValidationError("--sweep", "expected key.path=[a,b,...], got \"" + s + "\"");
+    out.push_back({s.substr(0, eq), s.substr(eq + 1), runner::Override::Kind::kSweep});
   }
   return out;
 }
 
 int do_run(const RunArgs& a, bool validate_only) {
   return run_guarded([&]() -> int {
-    const auto loaded = runner::load_scenario(a.scenario, parse_sets(a.sets));
+    const auto loaded = runner::load_scenario(a.scenario, parse_overrides(a));
+    for (const auto& note : loaded.notes) std::cerr << "note: " << note << '\n';
     if (validate_only) {
       std::cout << a.scenario << ": ok (" << loaded.kind->name << ", " << loaded.points.size() << " sweep point"
                 << (loaded.points.size() == 1 ? "" : "s") << " x " << loaded.replications << " replication"
                 << (loaded.replications == 1 ? "" : "s") << ")\n";
       return 0;
     }
-    for (const auto& note : loaded.notes) std::cerr << "note: " << note << '\n';
     // The output folder is checked, and its staging folder made, before anything runs.
     const std::string out_dir = a.out.empty() ? "results/" + loaded.name : a.out;
     std::optional<report::ResultSetWriter> out;
@@ -90,6 +97,7 @@ int do_run(const RunArgs& a, bool validate_only) {
       if (out->replaces_existing() && !a.quiet) std::cerr << "note: replacing the earlier result set in " << out_dir << '\n';
       out->commit();
     }
+    for (const auto& w : runner::ineffective_sweep_warnings(result)) std::cerr << "warning: " << w << '\n';
     if (!a.quiet) {
       runner::print_summary(result, std::cout);
       if (!a.no_write) std::cout << "\nresults: " << out_dir << "/results.json, results.csv\n";
@@ -100,7 +108,9 @@ int do_run(const RunArgs& a, bool validate_only) {
 
 void add_common(CLI::App* cmd, const std::shared_ptr<RunArgs>& a) {
   cmd->add_option("scenario", a->scenario, "Scenario YAML file")->required();
-  cmd->add_option("--set", a->sets, "Override a scenario key before validation: key.path=value (repeatable)");
+  cmd->add_option("--set", a->sets,
+                  "Override a scenario key before validation: key.path=value (repeatable); a swept key is then fixed");
+  cmd->add_option("--sweep", a->sweeps, "Replace or add a sweep: key.path=[a,b,...] (repeatable)");
 }
 
 }  // namespace

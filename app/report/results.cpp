@@ -44,7 +44,7 @@ nlohmann::ordered_json results_json(const RunSetResult& r) {
                    {"file", s.file},
                    {"study", s.kind->name},
                    {"description", s.description},
-                   {"seed", r.seed},
+                   {"seed", std::to_string(r.seed)},
                    {"replications", r.replications},
                    {"sweep", s.sweep_paths}};
   j["input"] = s.echo;
@@ -53,7 +53,9 @@ nlohmann::ordered_json results_json(const RunSetResult& r) {
     nlohmann::ordered_json pj;
     pj["point"] = p;
     auto params = nlohmann::ordered_json::object();
-    for (const auto& [path, value] : s.points[p].params) params[path] = value;
+    const SweepPoint& sp = s.points[p];
+    for (std::size_t d = 0; d < sp.params.size(); ++d)
+      params[sp.params[d].first] = d < sp.values.size() ? sp.values[d] : nlohmann::ordered_json(sp.params[d].second);
     pj["params"] = params;
     auto summary = nlohmann::ordered_json::object();
     for (const auto& st : r.summary.points[p].stats) {
@@ -69,7 +71,7 @@ nlohmann::ordered_json results_json(const RunSetResult& r) {
       const RunRecord& rec = r.runs[p * static_cast<std::size_t>(r.replications) + static_cast<std::size_t>(k)];
       nlohmann::ordered_json rj;
       rj["replication"] = rec.replication;
-      rj["seed"] = rec.seed;
+      rj["seed"] = std::to_string(rec.seed);  // a decimal string: exact in readers that use doubles
       auto metrics = nlohmann::ordered_json::object();
       for (const auto& m : rec.result.metrics) metrics[m.name] = json_number(m.value);
       rj["metrics"] = metrics;

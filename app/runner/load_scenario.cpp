@@ -181,6 +181,7 @@ LoadedScenario load_scenario_text(const std::string& text, const std::string& fi
       throw ScenarioError(d.pos, "sweep." + d.path, "the sweep has more than 100000 points");
     d.parent = detail::parent_of(doc, d.parts);
     s.sweep_paths.push_back(d.path);
+    s.sweep_sizes.push_back(d.values.size());
   }
 
   s.echo = detail::node_json(doc, file);

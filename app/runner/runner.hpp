@@ -45,6 +45,7 @@ struct LoadedScenario {
   int replications = 1;
   const study::StudyKind* kind = nullptr;
   std::vector<std::string> sweep_paths;
+  std::vector<std::size_t> sweep_sizes;  // values per sweep path (points = their product)
   std::vector<SweepPoint> points;
   nlohmann::ordered_json echo;  // the scenario as parsed, for results.json
   std::vector<std::string> notes;  // what the command line changed about the sweep, for stderr
@@ -93,6 +94,11 @@ struct RunSetResult {
 };
 
 RunSetResult run_scenario(const LoadedScenario& scenario, const RunOptions& options);
+
+// One warning per sweep key whose values changed no run's metrics (bit-identical runs) along
+// some or all combinations of the other keys: the study ignores the key there and the
+// result rows repeat (e.g. call.last_n with topology mesh). app/runner/sweep_effect.cpp.
+std::vector<std::string> ineffective_sweep_warnings(const RunSetResult& result);
 
 // results.json, results.csv (tidy: one row per sweep point x metric) and, when runs
 // produced series, timeseries.csv: one result set, staged by `out` (prepared before the

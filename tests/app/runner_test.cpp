@@ -160,7 +160,9 @@ TEST_CASE("results are written atomically as JSON, tidy CSV and time series", "[
   std::ifstream js(dir / "results.json");
   const auto j = nlohmann::json::parse(js);
   CHECK(j["scenario"]["name"] == "t");
-  CHECK(j["points"][1]["params"]["toy.a"] == "2");
+  CHECK(j["points"][1]["params"]["toy.a"] == 2);  // the YAML type, not the text
+  CHECK(j["points"][1]["runs"][0]["seed"] == std::to_string(derive_seed(1, std::uint64_t{0})));
+  CHECK(j["scenario"]["seed"] == "1");
   CHECK(j["points"][1]["summary"]["value"]["mean"] == 20.0);
   CHECK(j["points"][1]["runs"].size() == 2);
   CHECK(j["input"]["toy"].is_object());
@@ -193,4 +195,49 @@ TEST_CASE("a swept key absent from its section is added per point; errors at it 
         "x.yaml:4:3: toy.colour: unknown key; expected one of: a, b, delay");
   CHECK(error_of("name: t\nstudy: toy\nsweep:\n  toy.a: [1]\n  toy.a.x: [2]\ntoy: {}\n") ==
         "x.yaml:5:12: sweep.toy.a.x: sweep path names no key of this scenario (write its parent section in the file)");
+}
+
+TEST_CASE("results.json keeps swept values' YAML types and writes seeds as exact decimal strings", "[app][runner][report]") {
+  const auto s = load("name: t\nstudy: toy\nseed: 18446744073709551\nsweep:\n  toy.b: [0.5, '0.25']\n  toy.a: [3]\ntoy: {}\n");
+  runner::RunOptions opt;
+  opt.seed = 18446744073709551557ull;  // above 2^53: a double would round it
+  const auto j = runner::results_json(runner::run_scenario(s, opt));
+  CHECK(j["points"][0]["params"]["toy.b"] == 0.5);
+  CHECK(j["points"][1]["params"]["toy.b"] == "0.25");
+  CHECK(j["points"][0]["params"]["toy.a"] == 3);
+  CHECK(j["scenario"]["seed"] == "18446744073709551557");
+  const std::string seed = j["points"][0]["runs"][0]["seed"];
+  CHECK(seed == std::to_string(derive_seed(18446744073709551557ull, std::uint64_t{0})));
+}
+
+TEST_CASE("--set of a swept key replaces its sweep; --sweep replaces or adds a sweep", "[app][runner][sweep]") {
+  const std::string text = "name: t\nstudy: toy\nsweep:\n  toy.a: [1, 2, 3]\n  toy.b: [0.5, 0.25]\ntoy: {}\n";
+  const auto s = load(text, {{"toy.a", "7"}});
+  REQUIRE(s.points.size() == 2);
+  CHECK(s.sweep_paths == std::vector<std::string>{"toy.b"});
+  CHECK(dynamic_cast<const ToyStudy&>(*s.points[1].study).a == 7);
+  REQUIRE(s.notes.size() == 1);
+  CHECK_THAT(s.notes[0], Catch::Contains("replaces the scenario's sweep of toy.a"));
+  using K = runner::Override::Kind;
+  const auto w = load(text, {{"toy.a", "[4, 5]", K::kSweep}});
+  REQUIRE(w.points.size() == 4);
+  CHECK(dynamic_cast<const ToyStudy&>(*w.points[3].study).a == 5);
+  const auto add = load("name: t\nstudy: toy\ntoy: {}\n", {{"toy.b", "[0.5, 1]", K::kSweep}});
+  REQUIRE(add.points.size() == 2);
+  CHECK(dynamic_cast<const ToyStudy&>(*add.points[1].study).b == 1.0);
+  CHECK(add.sweep_paths == std::vector<std::string>{"toy.b"});
+  CHECK_THAT(error_of(text, {{"toy.a", "4", K::kSweep}}), Catch::Contains("expected --sweep toy.a=[a, b, ...]"));
+  CHECK_THAT(error_of(text, {{"toy.a", "[101]", K::kSweep}}), Catch::Contains("toy.a: expected an integer in [0, 100], got \"101\""));
+  CHECK_THAT(error_of(text, {{"toy.a", "1"}, {"toy.a", "[1]", K::kSweep}}), Catch::Contains("both --set and --sweep"));
+  CHECK_THAT(error_of(text, {{"seed", "[1]", K::kSweep}}), Catch::Contains("a sweep path must name a key inside"));
+}
+
+TEST_CASE("a swept key that changes no result is warned about", "[app][runner][sweep]") {
+  const auto s = load("name: t\nstudy: toy\nreplications: 2\nsweep:\n  toy.a: [1, 2]\n  toy.delay: [1s, 2s, 3s]\ntoy: {}\n");
+  const auto r = runner::run_scenario(s, {});
+  const auto w = runner::ineffective_sweep_warnings(r);
+  REQUIRE(w.size() == 1);
+  CHECK(w[0] == "sweeping toy.delay changed no result at any point: the model ignores it there and those rows of results.csv repeat");
+  CHECK(runner::ineffective_sweep_warnings(runner::run_scenario(load("name: t\nstudy: toy\nsweep:\n  toy.a: [1, 2]\ntoy: {}\n"), {}))
+            .empty());
 }
