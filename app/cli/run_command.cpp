@@ -79,6 +79,12 @@ int do_run(const RunArgs& a, bool validate_only) {
                 << (loaded.replications == 1 ? "" : "s") << ")\n";
       return 0;
     }
+    runner::RunOptions opt;
+    opt.jobs = a.jobs;
+    if (a.seed_set) opt.seed = a.seed;
+    if (a.replications > 0) opt.replications = a.replications;
+    opt.progress = !a.quiet && isatty(STDERR_FILENO);
+    runner::check_memory(loaded, opt);
     // The output folder is checked, and its staging folder made, before anything runs.
     const std::string out_dir = a.out.empty() ? "results/" + loaded.name : a.out;
     std::optional<report::ResultSetWriter> out;
@@ -86,11 +92,6 @@ int do_run(const RunArgs& a, bool validate_only) {
       std::signal(SIGXFSZ, SIG_IGN);  // a file size limit makes write() fail (reported), not kill the run
       out.emplace(out_dir);
     }
-    runner::RunOptions opt;
-    opt.jobs = a.jobs;
-    if (a.seed_set) opt.seed = a.seed;
-    if (a.replications > 0) opt.replications = a.replications;
-    opt.progress = !a.quiet && isatty(STDERR_FILENO);
     const auto result = runner::run_scenario(loaded, opt);
     if (out) {
       runner::write_results(result, *out);

@@ -95,6 +95,15 @@ struct RunSetResult {
 
 RunSetResult run_scenario(const LoadedScenario& scenario, const RunOptions& options);
 
+// Memory the run set is estimated to need (largest run's working memory x concurrent
+// jobs, plus every run's retained series), from Study::memory_estimate. Refusal: throws
+// std::invalid_argument (exit status 2) with the estimate and the machine's MemAvailable
+// when it does not fit in `available` bytes (0: read /proc/meminfo).
+// app/runner/resource_check.cpp.
+std::uint64_t estimate_memory_bytes(const LoadedScenario& scenario, const RunOptions& options);
+std::uint64_t available_memory_bytes();
+void check_memory(const LoadedScenario& scenario, const RunOptions& options, std::uint64_t available = 0);
+
 // One warning per sweep key whose values changed no run's metrics (bit-identical runs) along
 // some or all combinations of the other keys: the study ignores the key there and the
 // result rows repeat (e.g. call.last_n with topology mesh). app/runner/sweep_effect.cpp.

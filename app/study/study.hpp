@@ -43,10 +43,20 @@ struct RunResult {
   std::vector<Series> series;
 };
 
+// What one run is expected to need, estimated from the spec before anything runs (the
+// runner refuses a run set that cannot fit in the machine's memory). `working_bytes`: peak
+// while the run executes; `result_bytes`: what its RunResult keeps (series) until the
+// result set is written. 0 means "small" (kinds whose runs need a few MB).
+struct MemoryEstimate {
+  std::uint64_t working_bytes = 0;
+  std::uint64_t result_bytes = 0;
+};
+
 class Study {
  public:
   virtual ~Study() = default;
   virtual RunResult run(std::uint64_t seed) const = 0;
+  virtual MemoryEstimate memory_estimate() const { return {}; }
 };
 
 // What the runner hands a summary printer: every sweep point with its parameter values

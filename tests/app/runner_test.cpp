@@ -241,3 +241,28 @@ TEST_CASE("a swept key that changes no result is warned about", "[app][runner][s
   CHECK(runner::ineffective_sweep_warnings(runner::run_scenario(load("name: t\nstudy: toy\nsweep:\n  toy.a: [1, 2]\ntoy: {}\n"), {}))
             .empty());
 }
+
+TEST_CASE("a run set that cannot fit in memory is refused before it runs, with the estimate", "[app][runner][limits]") {
+  const auto big = runner::load_scenario_text(
+      "name: p\nstudy: nat-population\npopulation: {sessions: 10000000}\nnat_mix: {none: 1}\n", "p.yaml");
+  runner::RunOptions opt;
+  const std::uint64_t est = runner::estimate_memory_bytes(big, opt);
+  CHECK(est > 50'000'000'000ull);  // ~5.3 kB per session (measured peak RSS of this path)
+  CHECK_THROWS_WITH(runner::check_memory(big, opt, 8ull << 30),
+                    Catch::Contains("needs an estimated") && Catch::Contains("8.00 GiB available (MemAvailable)"));
+  const auto small = runner::load_scenario_text(
+      "name: p\nstudy: nat-population\npopulation: {sessions: 1000}\nnat_mix: {none: 1}\n", "p.yaml");
+  CHECK_NOTHROW(runner::check_memory(small, opt, 8ull << 30));
+  // Capacity series: 1 s over a day is kept (86,401 samples), 1 s over a year is refused.
+  const std::string cap = "name: c\nstudy: capacity\nreport: {interval: 1s}\ntraffic: {horizon: ";
+  const auto day = runner::load_scenario_text(cap + "24h}\n", "c.yaml");
+  CHECK(runner::estimate_memory_bytes(day, opt) >= 3u * 86401u * 16u);
+  try {
+    runner::load_scenario_text(cap + "8760h}\n", "c.yaml");
+    FAIL("a year at 1 s was accepted");
+  } catch (const ScenarioError& e) {
+    CHECK(std::string(e.what()) ==
+          "c.yaml:3:20: report.interval: gives 31536001 samples per series over traffic.horizon 8760h; at most 1000000 "
+          "are kept (use an interval of at least 32s)");
+  }
+}
