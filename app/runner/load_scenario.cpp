@@ -87,7 +87,7 @@ LoadedScenario load_scenario_text(const std::string& text, const std::string& fi
   for (const Override& o : overrides) {
     const auto parts = detail::split_path(o.path);
     const std::string flag = o.kind == Override::Kind::kSet ? "--set" : "--sweep";
-    if (parts[0] == "sweep" || o.path == "name" || o.path == "study")
+    if (parts[0] == "sweep")
       throw ScenarioError(SourcePos{file, 0, 0}, o.path, "cannot be changed from the command line (" + flag + ")");
     if (!detail::parent_of(doc, parts).IsDefined())
       throw ScenarioError(SourcePos{file, 0, 0}, o.path, flag + " names no key of this scenario (its parent is missing)");
@@ -144,6 +144,10 @@ LoadedScenario load_scenario_text(const std::string& text, const std::string& fi
     }
   }
   for (const Override* o : sets) {
+    for (const auto& d : dims)
+      if (o->path.size() > d.path.size() && o->path.compare(0, d.path.size(), d.path) == 0 && o->path[d.path.size()] == '.')
+        throw ScenarioError(d.pos, o->path, "--set names a key inside the swept key " + d.path +
+                                                ", whose sweep values replace it; use --sweep " + d.path + "=[...]");
     auto it = std::find_if(dims.begin(), dims.end(), [&](const auto& d) { return d.path == o->path; });
     if (it == dims.end()) continue;
     s.notes.push_back("--set " + o->path + "=" + o->value + " replaces the scenario's sweep of " + o->path + " (" +

@@ -230,6 +230,8 @@ TEST_CASE("--set of a swept key replaces its sweep; --sweep replaces or adds a s
   CHECK_THAT(error_of(text, {{"toy.a", "[101]", K::kSweep}}), Catch::Contains("toy.a: expected an integer in [0, 100], got \"101\""));
   CHECK_THAT(error_of(text, {{"toy.a", "1"}, {"toy.a", "[1]", K::kSweep}}), Catch::Contains("both --set and --sweep"));
   CHECK_THAT(error_of(text, {{"seed", "[1]", K::kSweep}}), Catch::Contains("a sweep path must name a key inside"));
+  CHECK_THAT(error_of("name: t\nstudy: toy\nsweep:\n  toy.a: [{x: 1}]\ntoy: {a: {x: 0}}\n", {{"toy.a.x", "2"}}),
+             Catch::StartsWith("x.yaml:4:3: toy.a.x: --set names a key inside the swept key toy.a"));
 }
 
 TEST_CASE("a swept key that changes no result is warned about", "[app][runner][sweep]") {
