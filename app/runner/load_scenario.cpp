@@ -77,7 +77,21 @@ LoadedScenario load_scenario_text(const std::string& text, const std::string& fi
   if (kinds == nullptr) kinds = &study::study_kinds();
   auto file_ptr = std::make_shared<const std::string>(file);
   YAML::Node doc = detail::parse_document(text, file);
-  if (!doc.IsDefined() || doc.IsNull()) throw ScenarioError(SourcePos{file, 1, 1}, "", "the scenario is empty");
+  if (!doc.IsDefined() || doc.IsNull()) {
+    // yaml-cpp yields no document for some malformed text too (e.g. a leading ',').
+    std::size_t i = 0;
+    int line = 1;
+    while (i < text.size()) {
+      const std::size_t end = std::min(text.find('\n', i), text.size());
+      const std::size_t first = text.find_first_not_of(" \t\r", i);
+      if (first < end && text[first] != '#' && text.compare(first, 3, "---") != 0 && text.compare(first, 3, "...") != 0)
+        throw ScenarioError(SourcePos{file, line, static_cast<int>(first - i) + 1}, "",
+                            "invalid YAML: no document could be read from here");
+      i = end + 1;
+      ++line;
+    }
+    throw ScenarioError(SourcePos{file, 1, 1}, "", "the scenario is empty");
+  }
   detail::check_document(doc, file);
   Field root(doc, "", file_ptr);
   root.expect_map();

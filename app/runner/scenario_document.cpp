@@ -1,5 +1,7 @@
 #include "app/runner/scenario_document.hpp"
 
+#include <yaml-cpp/eventhandler.h>
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -88,16 +90,41 @@ std::string read_scenario_file(const std::string& path) {
   return text;
 }
 
+namespace {
+
+// Records where each document starts; builds nothing.
+struct DocumentStarts : YAML::EventHandler {
+  std::vector<YAML::Mark> starts;
+  void OnDocumentStart(const YAML::Mark& m) override { starts.push_back(m); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+}  // namespace
+
 YAML::Node parse_document(const std::string& text, const std::string& file) {
   if (text.find('\0') != std::string::npos)
     throw ScenarioError(SourcePos{file, 0, 0}, "", "not a YAML text file (it contains NUL bytes)");
   try {
-    std::vector<YAML::Node> docs = YAML::LoadAll(text);
-    if (docs.empty()) return YAML::Node();
-    if (docs.size() > 1)
-      throw ScenarioError(pos_of(file, docs[1].Mark()), "",
-                          "a second YAML document (after ---); a scenario file holds exactly one");
-    return docs[0];
+    // YAML::LoadAll is not used: yaml-cpp 0.7 loops forever (allocating) in it on some
+    // malformed input (e.g. a line starting with ','; yaml-cpp issue 1040, fixed upstream
+    // by PR 1319). The first document is loaded alone; a second one is looked for only when
+    // a line starts with a document marker, and the parser is asked for at most two.
+    YAML::Node doc = YAML::Load(text);
+    if (text.find("\n---") != std::string::npos || text.find("\n...") != std::string::npos) {
+      std::istringstream in(text);
+      YAML::Parser parser(in);
+      DocumentStarts h;
+      if (parser.HandleNextDocument(h) && parser.HandleNextDocument(h) && h.starts.size() >= 2)
+        throw ScenarioError(pos_of(file, h.starts[1]), "", "a second YAML document (after ---); a scenario file holds exactly one");
+    }
+    return doc;
   } catch (const YAML::Exception& e) {
     throw ScenarioError(pos_of(file, e.mark), "", "invalid YAML: " + e.msg);
   }
