@@ -1,14 +1,18 @@
 #include <unistd.h>
 
+#include <csignal>
 #include <filesystem>
+#include <optional>
 #include <iostream>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "app/cli/commands.hpp"
+#include "app/report/result_set_writer.hpp"
 #include "app/report/table.hpp"
 #include "app/runner/campaign.hpp"
+#include "app/runner/mpi_runner.hpp"
 #include "app/runner/runner.hpp"
 #include "app/scenario/scenario_error.hpp"
 
@@ -47,26 +51,34 @@ struct RunArgs {
   bool seed_set = false;
   int replications = 0;
   std::vector<std::string> sets;
+  std::vector<std::string> sweeps;
   bool quiet = false;
   bool no_write = false;
   std::string shard;  // --shard i/n
   bool resume = false;
 };
 
-std::vector<runner::Override> parse_sets(const std::vector<std::string>& sets) {
+std::vector<runner::Override> parse_overrides(const RunArgs& a) {
   std::vector<runner::Override> out;
-  for (const auto& s : sets) {
+  for (const auto& s : a.sets) {
     const auto eq = s.find('=');
     if (eq == std::string::npos || eq == 0) throw CLI::ValidationError("--set", "expected key.path=value, got \"" + s + "\"");
     out.push_back({s.substr(0, eq), s.substr(eq + 1)});
+  }
+  for (const auto& s : a.sweeps) {
+    const auto eq = s.find('=');
+    if (eq == std::string::npos || eq == 0)
+      throw CLI::ValidationError("--sweep", "expected key.path=[a,b,...], got \"" + s + "\"");
+    out.push_back({s.substr(0, eq), s.substr(eq + 1), runner::Override::Kind::kSweep});
   }
   return out;
 }
 
 int do_run(const RunArgs& a, bool validate_only) {
   return run_guarded([&]() -> int {
-    const auto overrides = parse_sets(a.sets);
+    const auto overrides = parse_overrides(a);
     const auto loaded = runner::load_scenario(a.scenario, overrides);
+    for (const auto& note : loaded.notes) std::cerr << "note: " << note << '\n';
     if (validate_only) {
       std::cout << a.scenario << ": ok (" << loaded.kind->name << ", " << loaded.points.size() << " sweep point"
                 << (loaded.points.size() == 1 ? "" : "s") << " x " << loaded.replications << " replication"
@@ -85,7 +97,20 @@ int do_run(const RunArgs& a, bool validate_only) {
     c.resume = a.resume;
     c.write = !a.no_write;
     c.out = a.out.empty() ? "results/" + loaded.name : a.out;
+    runner::check_memory(loaded, c.run);
+    // The output folder is checked, and its staging folder made, before anything runs (not
+    // for a slice, whose --out is its run folder; under MPI only rank 0 writes).
+    std::optional<report::ResultSetWriter> writer;
+    if (c.write && !c.shard && (!runner::mpi::launched() || runner::mpi::announced_rank() == 0)) {
+      std::signal(SIGXFSZ, SIG_IGN);  // a file size limit makes write() fail (reported), not kill the run
+      writer.emplace(c.out);
+      c.writer = &*writer;
+    }
+    if (writer && writer->replaces_existing() && !a.quiet)
+      std::cerr << "note: replacing the earlier result set in " << c.out << '\n';
     const runner::CampaignOutcome done = runner::run_campaign(loaded, c);
+    if (done.result)
+      for (const auto& w : runner::ineffective_sweep_warnings(*done.result)) std::cerr << "warning: " << w << '\n';
     if (!a.quiet && !done.note.empty()) std::cout << done.note;
     if (!a.quiet && done.result) {
       if (done.reused > 0) std::cout << "resumed: " << done.reused << " finished runs reused, " << done.ran << " run now\n";
@@ -98,7 +123,9 @@ int do_run(const RunArgs& a, bool validate_only) {
 
 void add_common(CLI::App* cmd, const std::shared_ptr<RunArgs>& a) {
   cmd->add_option("scenario", a->scenario, "Scenario YAML file")->required();
-  cmd->add_option("--set", a->sets, "Override a scenario key before validation: key.path=value (repeatable)");
+  cmd->add_option("--set", a->sets,
+                  "Override a scenario key before validation: key.path=value (repeatable); a swept key is then fixed");
+  cmd->add_option("--sweep", a->sweeps, "Replace or add a sweep: key.path=[a,b,...] (repeatable)");
 }
 
 }  // namespace

@@ -1,39 +1,16 @@
 // results.json, results.csv, timeseries.csv and the terminal summary of a run set.
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <ostream>
-#include <sstream>
+#include <iomanip>
 #include <stdexcept>
 
+#include "app/report/result_set_writer.hpp"
 #include "app/report/summary_table.hpp"
 #include "app/runner/runner.hpp"
 
 namespace p2psim::runner {
 namespace {
-
-namespace fs = std::filesystem;
-
-// Writes `content` to `dir/name` through a temporary file and a rename, so a reader never
-// sees a half-written file.
-void write_atomic(const fs::path& dir, const std::string& name, const std::string& content) {
-  const fs::path final_path = dir / name;
-  const fs::path tmp = dir / ("." + name + ".tmp");
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw std::runtime_error("cannot write " + tmp.string());
-    out << content;
-    out.flush();
-    if (!out) throw std::runtime_error("cannot write " + tmp.string());
-  }
-  std::error_code ec;
-  fs::rename(tmp, final_path, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    throw std::runtime_error("cannot rename " + tmp.string() + " to " + final_path.string());
-  }
-}
 
 std::string csv_cell(const std::string& s) {
   if (s.find_first_of(",\"\n") == std::string::npos) return s;
@@ -67,7 +44,7 @@ nlohmann::ordered_json results_json(const RunSetResult& r) {
                    {"file", s.file},
                    {"study", s.kind->name},
                    {"description", s.description},
-                   {"seed", r.seed},
+                   {"seed", std::to_string(r.seed)},
                    {"replications", r.replications},
                    {"sweep", s.sweep_paths}};
   j["input"] = s.echo;
@@ -76,7 +53,9 @@ nlohmann::ordered_json results_json(const RunSetResult& r) {
     nlohmann::ordered_json pj;
     pj["point"] = p;
     auto params = nlohmann::ordered_json::object();
-    for (const auto& [path, value] : s.points[p].params) params[path] = value;
+    const SweepPoint& sp = s.points[p];
+    for (std::size_t d = 0; d < sp.params.size(); ++d)
+      params[sp.params[d].first] = d < sp.values.size() ? sp.values[d] : nlohmann::ordered_json(sp.params[d].second);
     pj["params"] = params;
     auto summary = nlohmann::ordered_json::object();
     for (const auto& st : r.summary.points[p].stats) {
@@ -92,7 +71,7 @@ nlohmann::ordered_json results_json(const RunSetResult& r) {
       const RunRecord& rec = r.runs[p * static_cast<std::size_t>(r.replications) + static_cast<std::size_t>(k)];
       nlohmann::ordered_json rj;
       rj["replication"] = rec.replication;
-      rj["seed"] = rec.seed;
+      rj["seed"] = std::to_string(rec.seed);  // a decimal string: exact in readers that use doubles
       auto metrics = nlohmann::ordered_json::object();
       for (const auto& m : rec.result.metrics) metrics[m.name] = json_number(m.value);
       rj["metrics"] = metrics;
@@ -105,51 +84,61 @@ nlohmann::ordered_json results_json(const RunSetResult& r) {
   return j;
 }
 
-void write_results(const RunSetResult& r, const std::string& out_dir) {
+void write_results(const RunSetResult& r, report::ResultSetWriter& out) {
   const LoadedScenario& s = *r.scenario;
-  const fs::path dir(out_dir);
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) throw std::runtime_error("cannot create " + out_dir + ": " + ec.message());
 
   // Tidy CSV: one row per sweep point x metric.
-  std::ostringstream csv;
-  csv << "point";
-  for (const auto& path : s.sweep_paths) csv << ',' << csv_cell(path);
-  csv << ",metric,mean,ci95_half_width,ci95_low,ci95_high,n\n";
-  for (std::size_t p = 0; p < s.points.size(); ++p) {
-    for (const auto& st : r.summary.points[p].stats) {
-      csv << p;
-      for (const auto& kv : s.points[p].params) csv << ',' << csv_cell(kv.second);
-      csv << ',' << csv_cell(st.name) << ',' << num(st.mean) << ',' << num(st.half_width) << ','
-          << num(st.mean - st.half_width) << ',' << num(st.mean + st.half_width) << ',' << st.n << '\n';
+  {
+    auto file = out.create("results.csv");
+    std::ostream& csv = file.stream();
+    csv << "point";
+    for (const auto& path : s.sweep_paths) csv << ',' << csv_cell(path);
+    csv << ",metric,mean,ci95_half_width,ci95_low,ci95_high,n\n";
+    for (std::size_t p = 0; p < s.points.size(); ++p) {
+      for (const auto& st : r.summary.points[p].stats) {
+        csv << p;
+        for (const auto& kv : s.points[p].params) csv << ',' << csv_cell(kv.second);
+        csv << ',' << csv_cell(st.name) << ',' << num(st.mean) << ',' << num(st.half_width) << ','
+            << num(st.mean - st.half_width) << ',' << num(st.mean + st.half_width) << ',' << st.n << '\n';
+      }
     }
+    file.close();
   }
 
-  // Time series, long format, only when some run produced one.
+  // Time series, long format, only when some run produced one; streamed to disk.
   bool any_series = false;
   for (const auto& rec : r.runs) any_series = any_series || !rec.result.series.empty();
-  std::ostringstream ts;
   if (any_series) {
+    auto file = out.create("timeseries.csv");
+    std::ostream& ts = file.stream();
     ts << "point";
     for (const auto& path : s.sweep_paths) ts << ',' << csv_cell(path);
     ts << ",replication,series,unit,t_s,value\n";
     for (const auto& rec : r.runs) {
+      std::string prefix = std::to_string(rec.point);
+      for (const auto& kv : s.points[rec.point].params) prefix += ',' + csv_cell(kv.second);
+      prefix += ',' + std::to_string(rec.replication) + ',';
       for (const auto& series : rec.result.series) {
-        for (std::size_t i = 0; i < series.t.size() && i < series.v.size(); ++i) {
-          ts << rec.point;
-          for (const auto& kv : s.points[rec.point].params) ts << ',' << csv_cell(kv.second);
-          ts << ',' << rec.replication << ',' << csv_cell(series.name) << ',' << csv_cell(series.unit) << ','
-             << num(series.t[i]) << ',' << num(series.v[i]) << '\n';
-        }
+        const std::string name_unit = csv_cell(series.name) + ',' + csv_cell(series.unit) + ',';
+        for (std::size_t i = 0; i < series.t.size() && i < series.v.size(); ++i)
+          ts << prefix << name_unit << num(series.t[i]) << ',' << num(series.v[i]) << '\n';
+        if (!ts) break;  // the error is reported by close()
       }
     }
+    file.close();
   }
 
-  write_atomic(dir, "results.csv", csv.str());
-  if (any_series) write_atomic(dir, "timeseries.csv", ts.str());
-  // results.json last: its presence marks a complete result set.
-  write_atomic(dir, "results.json", results_json(r).dump(2) + "\n");
+  {
+    auto file = out.create("results.json");
+    file.stream() << std::setw(2) << results_json(r) << '\n';
+    file.close();
+  }
+}
+
+void write_results(const RunSetResult& r, const std::string& out_dir) {
+  report::ResultSetWriter out(out_dir);
+  write_results(r, out);
+  out.commit();
 }
 
 void print_summary(const RunSetResult& r, std::ostream& os) {

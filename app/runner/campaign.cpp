@@ -51,6 +51,13 @@ std::string runs_text(const std::vector<std::size_t>& runs, std::size_t replicat
 
 }  // namespace
 
+// The final files: through the writer prepared before the run, or a fresh one.
+void write_final(const RunSetResult& r, const CampaignOptions& o) {
+  if (o.writer == nullptr) return write_results(r, o.out);
+  write_results(r, *o.writer);
+  o.writer->commit();
+}
+
 CampaignOutcome run_campaign(const LoadedScenario& s, const CampaignOptions& o) {
   CampaignOutcome out;
   const std::uint64_t seed = o.run.seed.value_or(s.seed);
@@ -65,7 +72,7 @@ CampaignOutcome run_campaign(const LoadedScenario& s, const CampaignOptions& o) 
   if (mpi::launched() && !o.shard && !o.resume) {
     out.result = mpi::run_on_ranks(s, seed, reps, o.run);  // on rank 0 only
     out.ran = total;
-    if (out.result && o.write) write_results(*out.result, o.out);
+    if (out.result && o.write) write_final(*out.result, o);
     return out;
   }
 
@@ -121,7 +128,7 @@ CampaignOutcome run_campaign(const LoadedScenario& s, const CampaignOptions& o) 
   runs.reserve(total);
   for (auto& [i, rec] : done) runs.push_back(std::move(rec));
   out.result = assemble_run_set(s, seed, reps, std::move(runs));
-  write_results(*out.result, o.out);
+  write_final(*out.result, o);
   folder->remove();
   return out;
 }

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "app/runner/run_set.hpp"
+#include "app/report/result_set_writer.hpp"
 #include "app/runner/runner.hpp"
 
 namespace p2psim::runner {
@@ -27,6 +28,9 @@ struct CampaignOptions {
   std::optional<Slice> shard;        // run only this slice and leave a run folder
   bool resume = false;               // reuse the finished records of the run folder
   bool write = true;                 // false: --no-write (no files, no run folder)
+  // The final result set's writer, prepared before anything runs (so --out problems surface
+  // first); null: made when the files are written. Not used for a slice.
+  report::ResultSetWriter* writer = nullptr;
 };
 
 struct CampaignOutcome {

@@ -20,6 +20,12 @@
 
 namespace p2psim::runner::mpi {
 
+int announced_rank() {
+  for (const char* name : {"OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK"})
+    if (const char* v = std::getenv(name); v != nullptr) return std::atoi(v);
+  return 0;
+}
+
 int announced_ranks() {
   for (const char* name : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "SLURM_NTASKS"})
     if (const char* v = std::getenv(name); v != nullptr && std::atoi(v) > 0) return std::atoi(v);

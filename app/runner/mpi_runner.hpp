@@ -25,6 +25,9 @@ bool launched();
 // The number of ranks the launcher's environment announces (OMPI_COMM_WORLD_SIZE,
 // PMI_SIZE or SLURM_NTASKS), 1 when it announces none.
 int announced_ranks();
+// This process's rank as the launcher's environment announces it (OMPI_COMM_WORLD_RANK,
+// PMIX_RANK or PMI_RANK), 0 when it announces none.
+int announced_rank();
 
 // Collective over MPI_COMM_WORLD (initialises and finalises MPI). The complete run set on
 // rank 0, std::nullopt on the other ranks.

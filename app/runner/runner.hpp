@@ -27,12 +27,14 @@
 #include <utility>
 #include <vector>
 
+#include "app/report/result_set_writer.hpp"
 #include "app/study/study.hpp"
 
 namespace p2psim::runner {
 
 struct SweepPoint {
   std::vector<std::pair<std::string, std::string>> params;  // path -> value text
+  std::vector<nlohmann::ordered_json> values;  // per sweep path, the value with its YAML type
   std::unique_ptr<study::Study> study;
 };
 
@@ -44,14 +46,21 @@ struct LoadedScenario {
   int replications = 1;
   const study::StudyKind* kind = nullptr;
   std::vector<std::string> sweep_paths;
+  std::vector<std::size_t> sweep_sizes;  // values per sweep path (points = their product)
   std::vector<SweepPoint> points;
   nlohmann::ordered_json echo;  // the scenario as parsed, for results.json
+  std::vector<std::string> notes;  // what the command line changed about the sweep, for stderr
 };
 
-// A "key.path=value" assignment applied to the document before validation (CLI --set).
+// A command-line change to the document, applied before validation.
+//   kSet   (--set key.path=value): replaces or adds a key; `value` is a YAML scalar. When
+//          the key is swept, the value replaces the sweep of that key (a note says so).
+//   kSweep (--sweep key.path=[a,b,...]): replaces the sweep of that key, or adds a sweep
+//          dimension; `value` is a YAML flow sequence.
 struct Override {
   std::string path;
-  std::string value;  // parsed as a YAML scalar
+  std::string value;
+  enum class Kind { kSet, kSweep } kind = Kind::kSet;
 };
 
 // Reads and validates the whole run set. Throws scenario::ScenarioError (file:line:col)
@@ -103,8 +112,25 @@ void execute_runs(const LoadedScenario& scenario, std::uint64_t seed, int replic
 RunSetResult assemble_run_set(const LoadedScenario& scenario, std::uint64_t seed, int replications,
                               std::vector<RunRecord> runs);
 
+// Memory the run set is estimated to need (largest run's working memory x concurrent
+// jobs, plus every run's retained series), from Study::memory_estimate. Refusal: throws
+// std::invalid_argument (exit status 2) with the estimate and the machine's MemAvailable
+// when it does not fit in `available` bytes (0: read /proc/meminfo).
+// app/runner/resource_check.cpp.
+std::uint64_t estimate_memory_bytes(const LoadedScenario& scenario, const RunOptions& options);
+std::uint64_t available_memory_bytes();
+void check_memory(const LoadedScenario& scenario, const RunOptions& options, std::uint64_t available = 0);
+
+// One warning per sweep key whose values changed no run's metrics (bit-identical runs) along
+// some or all combinations of the other keys: the study ignores the key there and the
+// result rows repeat (e.g. call.last_n with topology mesh). app/runner/sweep_effect.cpp.
+std::vector<std::string> ineffective_sweep_warnings(const RunSetResult& result);
+
 // results.json, results.csv (tidy: one row per sweep point x metric) and, when runs
-// produced series, timeseries.csv, written atomically into `out_dir` (created).
+// produced series, timeseries.csv: one result set, staged by `out` (prepared before the
+// run, so --out problems surface before any simulation) and published by its commit().
+void write_results(const RunSetResult& result, report::ResultSetWriter& out);
+// The same into `out_dir` in one step (prepare, write, commit).
 void write_results(const RunSetResult& result, const std::string& out_dir);
 nlohmann::ordered_json results_json(const RunSetResult& result);
 

@@ -426,6 +426,16 @@ CapacityScenario parse_capacity(const Field& root) {
   if (auto r = root.get("report")) {
     r->allow_only({"interval", "price_per_gb", "batches", "per_server"});
     s.report.interval = r->get_time("interval", SimTime::min(5), SimTime::s(1), SimTime::h(24 * 366));
+    // Series are kept in memory until the result set is written: cap their length.
+    if (auto iv = r->get("interval")) {
+      const std::int64_t samples = s.traffic.horizon.count_ns() / s.report.interval.count_ns() + 1;
+      if (samples > kMaxSeriesSamples) {
+        const std::int64_t min_s = (s.traffic.horizon.count_ns() / (kMaxSeriesSamples - 1) + 999'999'999) / 1'000'000'000;
+        iv->fail("gives " + std::to_string(samples) + " samples per series over traffic.horizon " +
+                 to_string(s.traffic.horizon) + "; at most " + std::to_string(kMaxSeriesSamples) +
+                 " are kept (use an interval of at least " + std::to_string(min_s) + "s)");
+      }
+    }
     s.report.price_per_gb = r->get_double("price_per_gb", 0.09, 0.0, 1e6);
     s.report.batches = static_cast<int>(r->get_int("batches", 20, 2, 1000));
     s.report.per_server_metrics = r->get_bool("per_server", true);

@@ -10,6 +10,9 @@
 
 namespace p2psim::study {
 
+// Longest time series a capacity run may keep (samples per series: horizon / interval + 1).
+inline constexpr std::int64_t kMaxSeriesSamples = 1'000'000;
+
 struct CapacityScenario {
   capacity::CapacitySpec spec;
   std::unique_ptr<capacity::Connectivity> connectivity;  // the interim model; null when use_ice

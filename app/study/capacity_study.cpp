@@ -25,6 +25,19 @@ class CapacityStudy final : public Study {
   explicit CapacityStudy(CapacityScenario sc) : sc_(std::move(sc)) {}
   const CapacityScenario& scenario() const { return sc_; }
 
+  // Series: 3 (4 with SFUs) of horizon / interval + 1 samples, a time and a value of 8 bytes
+  // each, held by the model and copied once into the RunResult; 16 bytes per user; a fixed
+  // allowance for calls in progress, the fleets and the event queue.
+  MemoryEstimate memory_estimate() const override {
+    const auto& sp = sc_.spec;
+    const std::uint64_t samples = static_cast<std::uint64_t>(sp.traffic.horizon.count_ns() / sp.report.interval.count_ns() + 1);
+    const std::uint64_t series = (sp.sfus.servers.empty() ? 3u : 4u) * samples * 16u;
+    MemoryEstimate e;
+    e.result_bytes = series;
+    e.working_bytes = 2 * series + static_cast<std::uint64_t>(sp.population.users) * 16u + (64u << 20);
+    return e;
+  }
+
   RunResult run(std::uint64_t seed) const override {
     const capacity::CapacityResult r = run_model(seed);
     RunResult out;

@@ -29,6 +29,13 @@ struct PopulationStudySpec {
 class PopulationStudy : public Study {
  public:
   explicit PopulationStudy(PopulationStudySpec s) : s_(std::move(s)) {}
+  // Peak RSS measured for this study path (docs/performance.md, "Memory estimates"):
+  // 1.04 GB for 200,000 sessions (two hosts each), about 5.2 kB per session, plus a base.
+  MemoryEstimate memory_estimate() const override {
+    MemoryEstimate e;
+    e.working_bytes = static_cast<std::uint64_t>(s_.pop.sessions) * 5300u + (32u << 20);
+    return e;
+  }
   RunResult run(std::uint64_t seed) const override { return run_in(seed, RunContext{}); }
   std::size_t shard_count() const override { return static_cast<std::size_t>(ice::population_shards(s_.pop)); }
 

@@ -54,6 +54,15 @@ struct RunContext {
   std::function<std::vector<std::string>(std::size_t n, const std::function<std::string(std::size_t)>& body)> shards;
 };
 
+// What one run is expected to need, estimated from the spec before anything runs (the
+// runner refuses a run set that cannot fit in the machine's memory). `working_bytes`: peak
+// while the run executes; `result_bytes`: what its RunResult keeps (series) until the
+// result set is written. 0 means "small" (kinds whose runs need a few MB).
+struct MemoryEstimate {
+  std::uint64_t working_bytes = 0;
+  std::uint64_t result_bytes = 0;
+};
+
 class Study {
  public:
   virtual ~Study() = default;
@@ -64,6 +73,7 @@ class Study {
   // split. The MPI runner spreads a run's shards over ranks when there are fewer runs
   // than ranks.
   virtual std::size_t shard_count() const { return 1; }
+  virtual MemoryEstimate memory_estimate() const { return {}; }
 };
 
 // What the runner hands a summary printer: every sweep point with its parameter values

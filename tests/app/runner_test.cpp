@@ -112,7 +112,7 @@ TEST_CASE("every loader error class names file:line:column, the key path and wha
   CHECK(error_of("study: toy\ntoy: {}\n") == "x.yaml:1:1: missing required key \"name\"");
   CHECK(error_of("name: t\nstudy: toy\nextra: 1\ntoy: {}\n") ==
         "x.yaml:3:1: extra: unknown key; expected one of: name, description, study, seed, replications, sweep, toy");
-  CHECK(error_of("name: t\nstudy: toy\ntoy: {}\ntoy: {}\n") == "x.yaml:4:1: toy: duplicate key");
+  CHECK(error_of("name: t\nstudy: toy\ntoy: {}\ntoy: {}\n") == "x.yaml:4:1: toy: duplicate key (first at line 3, column 1)");
   CHECK(error_of("name: t\nstudy: toy\nsweep:\n  toy.a: [1, x]\ntoy: {}\n") ==
         "x.yaml:4:14: toy.a: expected an integer in [0, 100], got \"x\"");
   CHECK(error_of("name: t\nstudy: toy\nsweep:\n  seed: [1, 2]\ntoy: {}\n") ==
@@ -160,9 +160,111 @@ TEST_CASE("results are written atomically as JSON, tidy CSV and time series", "[
   std::ifstream js(dir / "results.json");
   const auto j = nlohmann::json::parse(js);
   CHECK(j["scenario"]["name"] == "t");
-  CHECK(j["points"][1]["params"]["toy.a"] == "2");
+  CHECK(j["points"][1]["params"]["toy.a"] == 2);  // the YAML type, not the text
+  CHECK(j["points"][1]["runs"][0]["seed"] == std::to_string(derive_seed(1, std::uint64_t{0})));
+  CHECK(j["scenario"]["seed"] == "1");
   CHECK(j["points"][1]["summary"]["value"]["mean"] == 20.0);
   CHECK(j["points"][1]["runs"].size() == 2);
   CHECK(j["input"]["toy"].is_object());
   fs::remove_all(dir);
+}
+
+TEST_CASE("a large sweep loads from one parse: every point gets its own values", "[app][runner][sweep]") {
+  // 50 x 100 = 5,000 points over a 100 kB file. Re-parsing the file per point (and
+  // merging node memory between documents) made this take hours; it is now linear.
+  std::string text = "name: t\nstudy: toy\ndescription: " + std::string(100000, 'x') + "\nsweep:\n  toy.a: [";
+  for (int i = 0; i < 50; ++i) text += (i ? ", " : "") + std::to_string(i);
+  text += "]\n  toy.b: [";
+  for (int i = 0; i < 100; ++i) text += std::string(i ? ", " : "") + (i < 10 ? "0.0" : "0.") + std::to_string(i);
+  text += "]\ntoy:\n  a: 0\n";
+  const auto s = load(text);
+  REQUIRE(s.points.size() == 5000);
+  const auto& last = dynamic_cast<const ToyStudy&>(*s.points[4999].study);
+  CHECK(last.a == 49);
+  CHECK(last.b == 0.99);
+  const auto& mid = dynamic_cast<const ToyStudy&>(*s.points[1234].study);
+  CHECK(mid.a == 12);
+  CHECK(mid.b == 0.34);
+  CHECK(s.points[1234].params[1].second == "0.34");
+}
+
+TEST_CASE("a swept key absent from its section is added per point; errors at it name the sweep entry", "[app][runner][sweep]") {
+  const auto s = load("name: t\nstudy: toy\nsweep:\n  toy.b: [0.5, 0.25]\ntoy:\n  a: 1\n");
+  CHECK(dynamic_cast<const ToyStudy&>(*s.points[1].study).b == 0.25);
+  CHECK(error_of("name: t\nstudy: toy\nsweep:\n  toy.colour: [red]\ntoy: {}\n") ==
+        "x.yaml:4:3: toy.colour: unknown key; expected one of: a, b, delay");
+  CHECK(error_of("name: t\nstudy: toy\nsweep:\n  toy.a: [1]\n  toy.a.x: [2]\ntoy: {}\n") ==
+        "x.yaml:5:12: sweep.toy.a.x: sweep path names no key of this scenario (write its parent section in the file)");
+}
+
+TEST_CASE("results.json keeps swept values' YAML types and writes seeds as exact decimal strings", "[app][runner][report]") {
+  const auto s = load("name: t\nstudy: toy\nseed: 18446744073709551\nsweep:\n  toy.b: [0.5, '0.25']\n  toy.a: [3]\ntoy: {}\n");
+  runner::RunOptions opt;
+  opt.seed = 18446744073709551557ull;  // above 2^53: a double would round it
+  const auto j = runner::results_json(runner::run_scenario(s, opt));
+  CHECK(j["points"][0]["params"]["toy.b"] == 0.5);
+  CHECK(j["points"][1]["params"]["toy.b"] == "0.25");
+  CHECK(j["points"][0]["params"]["toy.a"] == 3);
+  CHECK(j["scenario"]["seed"] == "18446744073709551557");
+  const std::string seed = j["points"][0]["runs"][0]["seed"];
+  CHECK(seed == std::to_string(derive_seed(18446744073709551557ull, std::uint64_t{0})));
+}
+
+TEST_CASE("--set of a swept key replaces its sweep; --sweep replaces or adds a sweep", "[app][runner][sweep]") {
+  const std::string text = "name: t\nstudy: toy\nsweep:\n  toy.a: [1, 2, 3]\n  toy.b: [0.5, 0.25]\ntoy: {}\n";
+  const auto s = load(text, {{"toy.a", "7"}});
+  REQUIRE(s.points.size() == 2);
+  CHECK(s.sweep_paths == std::vector<std::string>{"toy.b"});
+  CHECK(dynamic_cast<const ToyStudy&>(*s.points[1].study).a == 7);
+  REQUIRE(s.notes.size() == 1);
+  CHECK_THAT(s.notes[0], Catch::Contains("replaces the scenario's sweep of toy.a"));
+  using K = runner::Override::Kind;
+  const auto w = load(text, {{"toy.a", "[4, 5]", K::kSweep}});
+  REQUIRE(w.points.size() == 4);
+  CHECK(dynamic_cast<const ToyStudy&>(*w.points[3].study).a == 5);
+  const auto add = load("name: t\nstudy: toy\ntoy: {}\n", {{"toy.b", "[0.5, 1]", K::kSweep}});
+  REQUIRE(add.points.size() == 2);
+  CHECK(dynamic_cast<const ToyStudy&>(*add.points[1].study).b == 1.0);
+  CHECK(add.sweep_paths == std::vector<std::string>{"toy.b"});
+  CHECK_THAT(error_of(text, {{"toy.a", "4", K::kSweep}}), Catch::Contains("expected --sweep toy.a=[a, b, ...]"));
+  CHECK_THAT(error_of(text, {{"toy.a", "[101]", K::kSweep}}), Catch::Contains("toy.a: expected an integer in [0, 100], got \"101\""));
+  CHECK_THAT(error_of(text, {{"toy.a", "1"}, {"toy.a", "[1]", K::kSweep}}), Catch::Contains("both --set and --sweep"));
+  CHECK_THAT(error_of(text, {{"seed", "[1]", K::kSweep}}), Catch::Contains("a sweep path must name a key inside"));
+  CHECK_THAT(error_of("name: t\nstudy: toy\nsweep:\n  toy.a: [{x: 1}]\ntoy: {a: {x: 0}}\n", {{"toy.a.x", "2"}}),
+             Catch::StartsWith("x.yaml:4:3: toy.a.x: --set names a key inside the swept key toy.a"));
+}
+
+TEST_CASE("a swept key that changes no result is warned about", "[app][runner][sweep]") {
+  const auto s = load("name: t\nstudy: toy\nreplications: 2\nsweep:\n  toy.a: [1, 2]\n  toy.delay: [1s, 2s, 3s]\ntoy: {}\n");
+  const auto r = runner::run_scenario(s, {});
+  const auto w = runner::ineffective_sweep_warnings(r);
+  REQUIRE(w.size() == 1);
+  CHECK(w[0] == "sweeping toy.delay changed no result at any point: the model ignores it there and those rows of results.csv repeat");
+  CHECK(runner::ineffective_sweep_warnings(runner::run_scenario(load("name: t\nstudy: toy\nsweep:\n  toy.a: [1, 2]\ntoy: {}\n"), {}))
+            .empty());
+}
+
+TEST_CASE("a run set that cannot fit in memory is refused before it runs, with the estimate", "[app][runner][limits]") {
+  const auto big = runner::load_scenario_text(
+      "name: p\nstudy: nat-population\npopulation: {sessions: 10000000}\nnat_mix: {none: 1}\n", "p.yaml");
+  runner::RunOptions opt;
+  const std::uint64_t est = runner::estimate_memory_bytes(big, opt);
+  CHECK(est > 50'000'000'000ull);  // ~5.3 kB per session (measured peak RSS of this path)
+  CHECK_THROWS_WITH(runner::check_memory(big, opt, 8ull << 30),
+                    Catch::Contains("needs an estimated") && Catch::Contains("8.00 GiB available (MemAvailable)"));
+  const auto small = runner::load_scenario_text(
+      "name: p\nstudy: nat-population\npopulation: {sessions: 1000}\nnat_mix: {none: 1}\n", "p.yaml");
+  CHECK_NOTHROW(runner::check_memory(small, opt, 8ull << 30));
+  // Capacity series: 1 s over a day is kept (86,401 samples), 1 s over a year is refused.
+  const std::string cap = "name: c\nstudy: capacity\nreport: {interval: 1s}\ntraffic: {horizon: ";
+  const auto day = runner::load_scenario_text(cap + "24h}\n", "c.yaml");
+  CHECK(runner::estimate_memory_bytes(day, opt) >= 3u * 86401u * 16u);
+  try {
+    runner::load_scenario_text(cap + "8760h}\n", "c.yaml");
+    FAIL("a year at 1 s was accepted");
+  } catch (const ScenarioError& e) {
+    CHECK(std::string(e.what()) ==
+          "c.yaml:3:20: report.interval: gives 31536001 samples per series over traffic.horizon 8760h; at most 1000000 "
+          "are kept (use an interval of at least 32s)");
+  }
 }
