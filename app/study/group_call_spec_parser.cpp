@@ -8,6 +8,7 @@
 
 #include "app/scenario/video_layers_section.hpp"
 #include "app/study/ice_spec.hpp"
+#include "app/study/turn_cost_model_parser.hpp"
 #include "sim/units.hpp"
 
 namespace p2psim::study {
@@ -173,8 +174,11 @@ void parse_servers(const Field& servers, GroupCallParams& p) {
     c.per_participant_mix = f->get_bool("per_participant_mix", c.per_participant_mix);
   }
   if (auto f = servers.get("turn")) {
-    f->allow_only({"ingress", "egress", "latency", "relay_delay"});
+    f->allow_only({"ingress", "egress", "latency", "relay_delay", "cpu_cores", "cost_model"});
     parse_server(*f, s.turn, "relay_delay");
+    s.turn.cpu_cores = get_cores(*f, "cpu_cores", s.turn.cpu_cores);
+    // The capacity study's TURN cost model and parser (relays.cost_model).
+    if (auto cm = f->get("cost_model")) s.turn_cpu = parse_turn_cost_model(*cm);
   }
 }
 

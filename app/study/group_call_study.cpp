@@ -139,6 +139,8 @@ class GroupCallStudy final : public Study {
     put("sfu_max_cores", r.sfus.empty() ? sfu.cpu_cores : sfu_max_cores);
     put("turn_ingress_bps", turn.ingress_bps);
     put("turn_egress_bps", turn.egress_bps);
+    put("turn_cpu_cores", turn.cpu_cores);
+    put("turn_cpu_cores_max", turn.cpu_cores_max);
     put("wire_bytes", r.wire_bytes);
     put("latency_mean_s", r.latency_mean_s);
     put("latency_p95_s", r.latency_p95_s);

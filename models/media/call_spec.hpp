@@ -15,6 +15,7 @@
 #include "models/media/layout.hpp"
 #include "models/media/media_profile.hpp"
 #include "models/media/sfu_cost_model.hpp"
+#include "models/turn/turn_cost_model.hpp"
 #include "sim/time.hpp"
 
 namespace p2psim::media {
@@ -95,6 +96,7 @@ struct CallSpec {
   ServerSpec mcu{kUnlimited, kUnlimited, kUnlimited, SimTime::ms(10), SimTime::ms(100)};
   ServerSpec turn;
   SfuCostModel sfu_cpu;                      // SFU CPU per packet and byte (sfu_cost_model.hpp)
+  turn::TurnCostModel turn_cpu;              // TURN CPU per packet, byte and allocation (the capacity study's model)
   McuCpuModel mcu_cpu;
   CodecCostModel codec;                      // encode/decode cores, clients and MCU
   Connectivity connectivity;

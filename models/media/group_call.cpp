@@ -352,6 +352,7 @@ class CallRun {
     ++replans_;
     plan_.clear();
     topology_->plan(ctx_, recency_, plan_);
+    plan_.cpu_cores[kTurnServer] = turn_relay_cores(ctx_, plan_);
     const std::size_t F = plan_.flows.size(), L = capacity_.size();
     // Server CPU throttle factors: main servers, then regional SFUs 1.. (cascade).
     std::vector<double>& factor = factor_;
@@ -378,6 +379,7 @@ class CallRun {
     for (double f : factor) limits_.server_cpu |= f < 1;
     auto demand = [&](const PlannedFlow& f) {
       double d = f.origin_server >= 0 ? f.demand_bps * factor[f.origin_server] : f.demand_bps;
+      if (factor[kTurnServer] < 1 && crosses_turn(ctx_, f)) d *= factor[kTurnServer];  // TURN short of CPU
       if (f.encoded_video && f.sender >= 0) d *= client_factor_[f.sender];
       return d;
     };

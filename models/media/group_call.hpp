@@ -9,7 +9,9 @@
 //   pass 1: flows that leave a participant or a server on their own (uploads, P2P, MCU mixes);
 //   pass 2: SFU-forwarded flows, each capped at its upload layer's delivered fraction, on
 //           the capacity pass 1 left.
-// A server short of CPU throttles the flows it emits by cpu_cores / cores_needed.
+// A server short of CPU throttles the flows it emits by cpu_cores / cores_needed; a TURN
+// server short of CPU (its cores from the TURN cost model, turn_relay_cores) throttles
+// every flow it relays by the same ratio.
 // Metrics are time-weighted over the call by observers (CallObserver).
 //
 // API for other models (e.g. the battery model): simulate_group_call(spec, seed) returns
@@ -32,7 +34,7 @@ struct CallLimits {
   bool uplink = false;      // a participant's uplink (saturated, or a layer it cannot send)
   bool downlink = false;    // a participant's downlink (saturated, or asked layers cut)
   bool client_cpu = false;  // a client needs more cores than its device has
-  bool server_cpu = false;  // a media server needs more cores than it has
+  bool server_cpu = false;  // a media server (SFU, MCU) or the TURN server needs more cores than it has
   bool server_net = false;  // a server's ingress or egress (SFU, MCU, TURN) is full
   bool any() const { return uplink || downlink || client_cpu || server_cpu || server_net; }
 };

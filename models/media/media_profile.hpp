@@ -22,7 +22,7 @@ enum class IpVersion { kV4, kV6 };
 
 // How one leg of a stream travels: plain UDP, or through a TURN relay (RFC 8656) over
 // UDP or TCP. Relayed legs carry a 4-byte ChannelData header (RFC 8656 s12.4).
-enum class LegTransport { kUdp, kTurnUdp, kTurnTcp };
+enum class LegTransport : std::uint8_t { kUdp, kTurnUdp, kTurnTcp };
 
 struct OverheadSpec {
   IpVersion ip = IpVersion::kV4;       // IPv4 header 20 B (RFC 791), IPv6 40 B (RFC 8200)

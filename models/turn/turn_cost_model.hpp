@@ -3,8 +3,8 @@
 // allocation (Allocate, permission/channel set-up, refreshes and deallocation), and the
 // TURN framing each packet carries on the client leg.
 //
-// Used by the capacity study (relay CPU demand per allocation) and usable by any study
-// that relays media through TURN. Units: CPU seconds of one core; packets and bytes as
+// Used by the capacity study (relay CPU demand per allocation) and by the group-call flow
+// model (TURN server CPU of a call, models/media/topology/topology.hpp turn_relay_cores). Units: CPU seconds of one core; packets and bytes as
 // the relay sees them (a packet received on one side and sent on the other counts once).
 // Defaults, the machine they were measured on and their sources: docs/models/capacity.md,
 // "TURN cost model".

@@ -215,3 +215,54 @@ TEST_CASE("group-call: default scenario - a 50-person SFU call in speaker view f
   CHECK(metric(mesh, "limit_cable_client_cpu") == 0);
   CHECK(metric(mesh, "fits_fibre") == 1);
 }
+
+TEST_CASE("group-call: servers.turn.cost_model is the capacity study's TURN cost model", "[app][group_call][turn_cpu]") {
+  // A 2-person mesh, audio only, relayed: 2 streams x 50 packets/s through the relay,
+  // each 4,000 B/s of Opus + 50 x (12 RTP + 10 SRTP tag) B; one allocation over 60 s.
+  const std::string base =
+      "call: {topology: mesh, group_size: 2, duration: 60s}\n"
+      "media:\n  video: {enabled: false}\n"
+      "connectivity: {relayed_fraction: 1}\n";
+  const double pps = 2 * 50, bytes = 2 * (32'000 / 8.0 + 50 * 22.0);
+  {
+    const auto st = kind().parse(field_of(
+        base + "servers:\n  turn: {cost_model: {cpu_s_per_packet: 1e-5, cpu_s_per_byte: 1e-9, cpu_s_per_allocation: 0.6}}\n"));
+    const study::RunResult r = st->run(1);
+    CHECK(metric(r, "turn_cpu_cores") == Approx(pps * 1e-5 + bytes * 1e-9 + 0.6 / 60));
+    CHECK(metric(r, "turn_cpu_cores_max") == Approx(pps * 1e-5 + bytes * 1e-9 + 0.6 / 60));
+    CHECK(metric(r, "limit_server_cpu") == 0);
+  }
+  {
+    // Default: the coturn 4.6.1 calibration, as in the capacity study.
+    const study::RunResult r = kind().parse(field_of(base))->run(1);
+    CHECK(metric(r, "turn_cpu_cores") == Approx(pps * 5.7e-6 + 1.26e-3 / 60));
+  }
+  {
+    // The calibration file the capacity scenarios use, relative to the scenario's directory.
+    const std::string file = std::string(P2PSIM_SOURCE_DIR) + "/scenarios/x.yaml";
+    const study::RunResult r =
+        kind().parse(field_of(base + "servers:\n  turn: {cost_model: cost-models/coturn-4.6.1.yml}\n", file))->run(1);
+    CHECK(metric(r, "turn_cpu_cores") == Approx(pps * 5.695e-6 + 0.001258 / 60));
+  }
+  {
+    // A TURN with too few cores (0.005 of the 100 x 1e-4 + 1.26e-3 / 60 it needs)
+    // throttles the relayed streams to about half and reports server CPU.
+    const study::RunResult r = kind().parse(field_of(base + "servers:\n  turn: {cpu_cores: 0.005, cost_model: {cpu_s_per_packet: 1e-4}}\n"))->run(1);
+    CHECK(metric(r, "limit_server_cpu") == 1);
+    CHECK(metric(r, "all_full") == 0);
+    const double need = pps * 1e-4 + 1.26e-3 / 60;
+    CHECK(metric(r, "turn_ingress_bps") == Approx(0.005 / need * 2 * (32'000 + 50 * 8 * 54.0)));
+  }
+  try {
+    kind().parse(field_of(base + "servers:\n  turn:\n    cost_model: {cpu_s_per_packet: fast}\n"));
+    FAIL("expected a ScenarioError");
+  } catch (const scenario::ScenarioError& e) {
+    CHECK(e.path() == "servers.turn.cost_model.cpu_s_per_packet");
+  }
+  try {
+    kind().parse(field_of(base + "servers:\n  turn:\n    cost_model: {cpu_per_packet: 1e-5}\n"));
+    FAIL("expected a ScenarioError");
+  } catch (const scenario::ScenarioError& e) {
+    CHECK(e.path() == "servers.turn.cost_model.cpu_per_packet");
+  }
+}

@@ -1,5 +1,7 @@
 #include "models/media/topology/topology.hpp"
 
+#include <algorithm>
+
 namespace p2psim::media {
 
 const char* to_string(TopologyKind t) {
@@ -115,7 +117,41 @@ ServerLeg download_leg(const CallContext& ctx, int i, int server) {
   leg.links[leg.nlinks++] = ctx.links.down(i);
   return leg;
 }
+int turn_allocations(const CallContext& ctx) {
+  const int n = ctx.n();
+  const TopologyKind t = ctx.spec.topology;
+  int count = 0;
+  if (t == TopologyKind::kMesh || (t == TopologyKind::kHybrid && n == 2)) {
+    for (int i = 0; i < n; ++i)
+      for (int j = i + 1; j < n; ++j)
+        count += ctx.peer_path(i, j) == PeerPath::kRelayed || ctx.peer_path(j, i) == PeerPath::kRelayed;
+  } else {
+    for (int i = 0; i < n; ++i) {
+      const ServerPath p = ctx.server_path(i);
+      count += p == ServerPath::kTurnUdp || p == ServerPath::kTurnTcp;
+    }
+  }
+  return count;
+}
 
+double turn_relay_cores(const CallContext& ctx, const StreamPlan& plan) {
+  const OverheadSpec& o = ctx.spec.media.overhead;
+  // What TURN relays of a packet: the SRTP packet (RTP header, extensions, payload, tag),
+  // without the IP, UDP/TCP and ChannelData headers of the leg.
+  const int srtp = o.rtp_bytes + o.header_extension_bytes + o.srtp_tag_bytes;
+  double pps = 0, bytes = 0;
+  for (const PlannedFlow& f : plan.flows) {
+    if (!crosses_turn(ctx, f)) continue;
+    const int transport_headers = packet_overhead_bytes(o, f.transport) - srtp;
+    pps += f.packets_per_s;
+    bytes += std::max(0.0, f.demand_bps / 8.0 - f.packets_per_s * transport_headers);
+  }
+  const turn::TurnCostModel& m = ctx.spec.turn_cpu;
+  const double duration = ctx.spec.duration.seconds();
+  const int allocations = turn_allocations(ctx);
+  const double setup = allocations > 0 && duration > 0 ? m.setup_cores(allocations / duration) : 0.0;
+  return m.cores(pps, bytes) + setup;
+}
 
 std::unique_ptr<Topology> make_topology(TopologyKind kind) {
   switch (kind) {

@@ -6,7 +6,8 @@
 //    rate it would offer with unlimited capacity (nominal, the "requested" rate);
 //  - end-to-end streams: (sender, receiver, audio|video) pairs, each made of one or two
 //    flows (legs), with a one-way latency; these define "delivered at full rate";
-//  - server CPU cores the plan needs.
+//  - server CPU cores the plan needs (the TURN server's: turn_relay_cores, charged by the
+//    call model for every topology).
 // The call model (group_call.hpp) then shares link capacities max-min fairly.
 //
 // Links: participant i has uplink 2i and downlink 2i+1; server s has ingress 2N+2s and
@@ -62,6 +63,7 @@ struct PlannedFlow {
   std::int32_t receiver = -1;      // participant whose downlink it enters (-1: a server)
   bool encoded_video = false;      // video encoded by `sender`: its client CPU shortage throttles it
   bool inter_sfu = false;          // relayed between two cascaded SFUs
+  LegTransport transport = LegTransport::kUdp;  // how its leg travels (TURN legs carry ChannelData)
   std::uint8_t nlinks = 0;
   std::uint32_t links[4] = {};
 };
@@ -152,6 +154,7 @@ inline std::int32_t add_flow(StreamPlan& plan, const ServerLeg& leg, double dema
   f.receiver = receiver;
   f.origin_server = origin_server;
   f.parent = parent;
+  f.transport = leg.transport;
   f.nlinks = leg.nlinks;
   for (int k = 0; k < leg.nlinks; ++k) f.links[k] = leg.links[k];
   return static_cast<std::int32_t>(plan.flows.size() - 1);
@@ -162,6 +165,22 @@ inline std::int32_t add_flow(StreamPlan& plan, const ServerLeg& leg, double dema
 PacketStream sender_audio(const CallContext& ctx, std::span<const int> recency, int i);
 // Whether a plan depends on who speaks beyond video priorities (DTX).
 inline bool dtx_on(const CallContext& ctx) { return ctx.spec.media.audio.enabled && ctx.spec.media.audio.dtx; }
+
+// TURN allocations the call holds: one per relayed mesh pair (it carries both directions;
+// the capacity study's rule, docs/models/capacity.md) and one per participant reaching a
+// media server through TURN.
+int turn_allocations(const CallContext& ctx);
+// TURN server cores the plan needs (CallSpec::turn_cpu, models/turn/turn_cost_model.hpp):
+// packets/s and relayed bytes/s (the SRTP packets inside ChannelData) of every flow
+// crossing the relay, each counted once, plus turn_allocations x cpu_s_per_allocation
+// spread over the call duration.
+double turn_relay_cores(const CallContext& ctx, const StreamPlan& plan);
+// Whether flow f crosses the TURN server.
+inline bool crosses_turn(const CallContext& ctx, const PlannedFlow& f) {
+  for (int k = 0; k < f.nlinks; ++k)
+    if (f.links[k] == ctx.links.in(kTurnServer)) return true;
+  return false;
+}
 
 // The plans of the mesh and of the SFU (used by hybrid).
 void plan_mesh(const CallContext& ctx, std::span<const int> recency, StreamPlan& out);
