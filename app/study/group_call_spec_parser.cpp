@@ -183,7 +183,7 @@ void parse_servers(const Field& servers, GroupCallParams& p) {
 }
 
 void parse_connectivity(const Field& c, GroupCallParams& p) {
-  c.allow_only({"relayed_fraction", "failed_fraction", "relay_transport", "nat_mix", "turn"});
+  c.allow_only({"relayed_fraction", "failed_fraction", "relay_transport", "nat_mix", "turn", "sfu_ice_tcp"});
   if (auto mix = c.get("nat_mix")) {
     if (c.has("relayed_fraction") || c.has("failed_fraction"))
       mix->fail("nat_mix (paths from simulated ICE) excludes relayed_fraction / failed_fraction");
@@ -197,6 +197,7 @@ void parse_connectivity(const Field& c, GroupCallParams& p) {
     if (p.ice_mix.empty()) mix->fail_expected("at least one preset: weight entry");
   }
   p.ice_turn = c.get_bool("turn", true);
+  p.sfu_ice_tcp = c.get_bool("sfu_ice_tcp", true);
   p.relayed_fraction = c.get_double("relayed_fraction", 0, 0, 1);
   p.failed_fraction = c.get_double("failed_fraction", 0, 0, 1);
   if (p.relayed_fraction + p.failed_fraction > 1) c.require("failed_fraction").fail("relayed_fraction + failed_fraction must be <= 1");

@@ -19,6 +19,8 @@ struct GroupCallParams {
   // connectivity.nat_mix: participants' NATs; paths then come from simulated ICE sessions.
   std::vector<ice::NatShare> ice_mix;
   bool ice_turn = true;
+  // connectivity.sfu_ice_tcp: the SFU is ICE-lite with a passive ICE-TCP candidate on 443.
+  bool sfu_ice_tcp = true;
   bool packet = false;  // call.model: packet (the packet mode, group_call_packet.cpp)
 };
 

@@ -54,7 +54,9 @@ void draw_connectivity(const Params& p, CallSpec& s, std::uint64_t seed) {
 void ice_connectivity(const Params& p, CallSpec& s, std::uint64_t seed) {
   const int n = s.group_size;
   const bool mesh = s.topology == media::TopologyKind::kMesh || (s.topology == media::TopologyKind::kHybrid && n == 2);
-  const ice::CallConnectivity c = ice::ice_call_connectivity(p.ice_mix, n, mesh, p.ice_turn, seed);
+  // ICE-TCP to the server: SFUs (and the SFU of a hybrid call) only; the MCU has no TCP candidate.
+  const bool ice_tcp = p.sfu_ice_tcp && s.topology != media::TopologyKind::kMcu;
+  const ice::CallConnectivity c = ice::ice_call_connectivity(p.ice_mix, n, mesh, p.ice_turn, ice_tcp, seed);
   if (mesh) {
     s.connectivity.peer.assign(static_cast<std::size_t>(n) * n, media::PeerPath::kDirect);
     for (std::size_t k = 0; k < c.peer.size(); ++k)
@@ -66,8 +68,9 @@ void ice_connectivity(const Params& p, CallSpec& s, std::uint64_t seed) {
     for (int i = 0; i < n; ++i)
       s.connectivity.server[i] = c.server[i] == ice::ServerLeg::kDirectUdp ? media::ServerPath::kDirectUdp
                                  : c.server[i] == ice::ServerLeg::kTurnUdp ? media::ServerPath::kTurnUdp
-                                 : c.server[i] == ice::ServerLeg::kTurnTcp ? media::ServerPath::kTurnTcp
-                                                                           : media::ServerPath::kFailed;
+                                 : c.server[i] == ice::ServerLeg::kTurnTcp   ? media::ServerPath::kTurnTcp
+                                 : c.server[i] == ice::ServerLeg::kDirectTcp ? media::ServerPath::kDirectTcp
+                                                                             : media::ServerPath::kFailed;
   }
 }
 

@@ -8,6 +8,7 @@
 namespace p2psim::ice {
 
 namespace {
+constexpr std::uint16_t kIceTcpServerPort = 443;  // Jitsi Videobridge doc/tcp.md: ICE/TCP port 443 by default
 SessionResult run_one(const std::vector<nat::NatConfig>& a, const std::vector<nat::NatConfig>& b, bool turn,
                       std::uint64_t seed) {
   PairSpec spec;
@@ -23,10 +24,16 @@ bool blocks_udp(const std::vector<nat::NatConfig>& layers) {
     if (c.block_outbound_udp) return true;
   return false;
 }
+// Every layer's firewall lets an outbound TCP connection to port 443 through.
+bool allows_tcp_443(const std::vector<nat::NatConfig>& layers) {
+  for (const auto& c : layers)
+    if (c.allowed_tcp_port != 0 && c.allowed_tcp_port != kIceTcpServerPort) return false;
+  return true;
+}
 }  // namespace
 
 CallConnectivity ice_call_connectivity(const std::vector<NatShare>& mix, int n, bool mesh, bool turn,
-                                       std::uint64_t seed) {
+                                       bool server_ice_tcp, std::uint64_t seed) {
   CallConnectivity c;
   Rng rng = Rng::stream(seed, "ice/call-nats");
   double total = 0;
@@ -67,6 +74,8 @@ CallConnectivity ice_call_connectivity(const std::vector<NatShare>& mix, int n, 
         ServerLeg leg = ServerLeg::kFailed;
         if (r.outcome == Outcome::kDirect) leg = ServerLeg::kDirectUdp;
         if (r.outcome == Outcome::kRelayed) leg = blocks_udp(mix[k].layers) ? ServerLeg::kTurnTcp : ServerLeg::kTurnUdp;
+        // ICE-TCP to the lite server's passive candidate outranks any relayed pair.
+        if (server_ice_tcp && leg != ServerLeg::kDirectUdp && allows_tcp_443(mix[k].layers)) leg = ServerLeg::kDirectTcp;
         it = cache.emplace(k, leg).first;
       }
       c.server[static_cast<std::size_t>(i)] = it->second;

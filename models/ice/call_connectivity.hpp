@@ -6,6 +6,16 @@
 // or failed, the same for both directions. SFU/MCU: each participant runs ICE to the
 // public media server (a host with a public address): direct UDP unless its network blocks
 // outbound UDP, then TURN over TLS/TCP on 443 (or failed without TURN).
+// With server_ice_tcp the server is ICE-lite (RFC 8445 s2.5: it answers checks, never sends
+// them; the participant's full agent is controlling) and offers, besides its public UDP
+// host candidate, a passive ICE-TCP host candidate on 443 (RFC 6544), as Jitsi Videobridge
+// (videobridge.ice.tcp, port 443) and mediasoup (WebRtcTransport enableTcp) can. A
+// participant whose UDP is blocked but whose TCP to 443 is allowed then connects its active
+// TCP candidate to it: an outbound TCP connection to a public address passes every NAT
+// (RFC 5382 REQ-1/REQ-2) and that firewall, and the host-TCP pair (type preference 90,
+// libwebrtc p2p_constants.h) outranks every relayed pair (0-2), so kDirectTcp replaces
+// TURN (or failure) for it. UDP outcomes are unchanged: a lite server's single public UDP
+// candidate is reached by the participant's own checks as in the full-ICE session.
 // Outcomes depend only on the two NAT configurations, so each distinct preset combination
 // is simulated once per call and reused.
 #pragma once
@@ -17,7 +27,7 @@
 
 namespace p2psim::ice {
 
-enum class ServerLeg : std::uint8_t { kDirectUdp, kTurnUdp, kTurnTcp, kFailed };
+enum class ServerLeg : std::uint8_t { kDirectUdp, kTurnUdp, kTurnTcp, kDirectTcp, kFailed };
 
 struct CallConnectivity {
   std::vector<std::uint32_t> nat_of;  // participant -> mix index
@@ -27,7 +37,9 @@ struct CallConnectivity {
 };
 
 // Preconditions: !mix.empty(), n >= 2.
+// server_ice_tcp: the media server is ICE-lite with a passive TCP candidate on 443 (SFU/MCU
+// legs only; mesh ignores it).
 CallConnectivity ice_call_connectivity(const std::vector<NatShare>& mix, int n, bool mesh, bool turn,
-                                       std::uint64_t seed);
+                                       bool server_ice_tcp, std::uint64_t seed);
 
 }  // namespace p2psim::ice

@@ -55,7 +55,9 @@ struct McuCpuModel {
 
 // Connectivity hook for ICE/TURN results. Empty vectors mean "everything direct".
 enum class PeerPath : std::uint8_t { kDirect, kRelayed, kFailed };
-enum class ServerPath : std::uint8_t { kDirectUdp, kTurnUdp, kTurnTcp, kFailed };
+// kDirectTcp: ICE-TCP (RFC 6544) from the participant's active candidate to the server's
+// passive candidate on 443; no TURN server on the path.
+enum class ServerPath : std::uint8_t { kDirectUdp, kTurnUdp, kTurnTcp, kDirectTcp, kFailed };
 struct Connectivity {
   // Mesh (and 2-party hybrid): size N*N or empty; peer[i*N + j] is the path of the
   // stream i -> j (diagonal ignored). kRelayed goes through the TURN server (both access

@@ -13,6 +13,9 @@ int packet_overhead_bytes(const OverheadSpec& o, LegTransport t) {
     // Over TCP, ChannelData messages are padded to a multiple of 4 bytes (RFC 8656 s12.5);
     // the padding (0-3 B, 1.5 B on average) is left out of this flow-level figure.
     case LegTransport::kTurnTcp: return ip + o.tcp_bytes + o.channeldata_bytes + rtp;
+    // ICE-TCP to the media server: RFC 4571 framing, no TURN header. One RTP packet per
+    // TCP segment is assumed (flow level; Nagle off, as media stacks set TCP_NODELAY).
+    case LegTransport::kDirectTcp: return ip + o.tcp_bytes + o.ice_tcp_framing_bytes + rtp;
   }
   return ip + o.udp_bytes + rtp;
 }

@@ -20,14 +20,17 @@ namespace p2psim::media {
 
 enum class IpVersion { kV4, kV6 };
 
-// How one leg of a stream travels: plain UDP, or through a TURN relay (RFC 8656) over
-// UDP or TCP. Relayed legs carry a 4-byte ChannelData header (RFC 8656 s12.4).
-enum class LegTransport : std::uint8_t { kUdp, kTurnUdp, kTurnTcp };
+// How one leg of a stream travels: plain UDP, through a TURN relay (RFC 8656) over UDP or
+// TCP, or straight to a media server over ICE-TCP (RFC 6544). Relayed legs carry a 4-byte
+// ChannelData header (RFC 8656 s12.4); ICE-TCP frames every packet with a 2-byte length
+// (RFC 4571 s2, as RFC 6544 s3 requires).
+enum class LegTransport : std::uint8_t { kUdp, kTurnUdp, kTurnTcp, kDirectTcp };
 
 struct OverheadSpec {
   IpVersion ip = IpVersion::kV4;       // IPv4 header 20 B (RFC 791), IPv6 40 B (RFC 8200)
   int udp_bytes = 8;                   // B; RFC 768
-  int tcp_bytes = 20;                  // B; RFC 9293 header without options (TURN over TCP)
+  int tcp_bytes = 20;                  // B; RFC 9293 header without options (TURN over TCP, ICE-TCP)
+  int ice_tcp_framing_bytes = 2;       // B; RFC 4571 s2 length prefix per packet on ICE-TCP
   int rtp_bytes = 12;                  // B; RFC 3550 s5.1 fixed header, no CSRC
   int srtp_tag_bytes = 10;             // B; AES_CM_128_HMAC_SHA1_80 tag (RFC 3711 s4.2, RFC 5764)
   int header_extension_bytes = 0;      // B; RFC 8285 extensions (0 = none; ~8-20 in practice)

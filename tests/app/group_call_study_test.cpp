@@ -266,3 +266,40 @@ TEST_CASE("group-call: servers.turn.cost_model is the capacity study's TURN cost
     CHECK(e.path() == "servers.turn.cost_model.cpu_per_packet");
   }
 }
+
+TEST_CASE("group-call: UDP-blocked participants reach an ICE-TCP SFU without TURN", "[app][group_call][ice_tcp]") {
+  auto run = [](const std::string& topology, const std::string& extra) {
+    const auto study = kind().parse(field_of("call: {topology: " + topology +
+                                             ", group_size: 4}\n"
+                                             "connectivity: {nat_mix: {udp-blocked: 1}" +
+                                             extra + "}\n"));
+    return study->run(1);
+  };
+  // SFU as deployed (connectivity.sfu_ice_tcp default true): every participant's firewall
+  // blocks UDP and allows TCP to 443, so each connects over ICE-TCP; the TURN server
+  // carries nothing.
+  const study::RunResult tcp = run("sfu", "");
+  CHECK(metric(tcp, "turn_ingress_bps") == 0);
+  CHECK(metric(tcp, "turn_egress_bps") == 0);
+  CHECK(metric(tcp, "failed_fraction") == 0);
+  CHECK(metric(tcp, "server_ingress_bps") > 0);
+  // Without the SFU's TCP candidate they go TURN over TCP as before: the relay carries
+  // every upload and every download.
+  const study::RunResult turn = run("sfu", ", sfu_ice_tcp: false");
+  CHECK(metric(turn, "turn_ingress_bps") > 0);
+  CHECK(metric(turn, "turn_egress_bps") > 0);
+  CHECK(metric(turn, "failed_fraction") == 0);
+  // Mesh calls do not involve the SFU: identical results either way.
+  const study::RunResult m1 = run("mesh", ""), m2 = run("mesh", ", sfu_ice_tcp: false");
+  REQUIRE(m1.metrics.size() == m2.metrics.size());
+  for (std::size_t i = 0; i < m1.metrics.size(); ++i) CHECK(m1.metrics[i].value == m2.metrics[i].value);
+  CHECK(metric(m1, "turn_ingress_bps") > 0);
+  // A bad value is an error at its position.
+  try {
+    kind().parse(field_of("connectivity:\n  sfu_ice_tcp: maybe\n"));
+    FAIL("expected a ScenarioError");
+  } catch (const scenario::ScenarioError& e) {
+    CHECK(e.path() == "connectivity.sfu_ice_tcp");
+    CHECK(e.pos().line == 2);
+  }
+}

@@ -54,7 +54,9 @@ const ServerSpec& server_spec(const CallSpec& spec, int s) {
 }
 // A participant whose server path goes through TURN (UDP blocked or forced relay): the
 // leg crosses the TURN server between the participant's access link and the server.
+// A participant on ICE-TCP reaches the server directly, over TCP framing (RFC 4571).
 void via_turn(const CallContext& ctx, ServerPath path, ServerLeg& leg) {
+  if (path == ServerPath::kDirectTcp) leg.transport = LegTransport::kDirectTcp;
   if (path != ServerPath::kTurnUdp && path != ServerPath::kTurnTcp) return;
   leg.transport = path == ServerPath::kTurnUdp ? LegTransport::kTurnUdp : LegTransport::kTurnTcp;
   leg.links[leg.nlinks++] = ctx.links.in(kTurnServer);

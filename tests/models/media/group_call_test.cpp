@@ -36,6 +36,8 @@ TEST_CASE("wire rates follow from headers and packetisation", "[media][group_cal
   CHECK(packet_overhead_bytes(m.overhead, LegTransport::kUdp) == 50);
   CHECK(packet_overhead_bytes(m.overhead, LegTransport::kTurnUdp) == 54);
   CHECK(packet_overhead_bytes(m.overhead, LegTransport::kTurnTcp) == 20 + 20 + 4 + 12 + 10);
+  // ICE-TCP: IPv4 + TCP + RFC 4571 2-byte length + RTP + SRTP tag.
+  CHECK(packet_overhead_bytes(m.overhead, LegTransport::kDirectTcp) == 20 + 20 + 2 + 12 + 10);
   CHECK_THAT(wire_bps(audio_stream(m.audio), m.overhead, LegTransport::kUdp), WithinRel(kAudioWire, 1e-12));
   CHECK_THAT(wire_bps(video_stream(m.video, 2.5e6), m.overhead, LegTransport::kUdp), WithinRel(kVideoWire, 1e-12));
   m.overhead.ip = IpVersion::kV6;
@@ -193,6 +195,17 @@ TEST_CASE("connectivity: relayed pairs pay ChannelData and load TURN, failed pai
   // Participant 0's upload and its two downloads cross the relay.
   CHECK_THAT(q.servers[kTurnServer].ingress_bps, WithinRel(3 * tcp, 1e-9));
   CHECK_THAT(q.participants[0].uplink_delivered_bps, WithinRel(tcp, 1e-9));
+
+  // ICE-TCP straight to the SFU: RFC 4571 framing on participant 0's legs, no TURN load.
+  t.connectivity.server = {ServerPath::kDirectTcp, ServerPath::kDirectUdp, ServerPath::kDirectUdp};
+  const CallResult d = simulate_group_call(t, 1);
+  const double ice_tcp = 32'000 + 50 * 8 * (20 + 20 + 2 + 12 + 10);
+  CHECK(d.servers[kTurnServer].ingress_bps == 0);
+  CHECK(d.servers[kTurnServer].egress_bps == 0);
+  CHECK_THAT(d.participants[0].uplink_delivered_bps, WithinRel(ice_tcp, 1e-9));
+  // It receives the other two speakers' audio over its TCP leg.
+  CHECK_THAT(d.participants[0].downlink_delivered_bps, WithinRel(2 * ice_tcp, 1e-9));
+  CHECK_THAT(d.participants[1].uplink_delivered_bps, WithinRel(32'000 + 50 * 8 * 50.0, 1e-9));
 }
 
 TEST_CASE("server CPU shortage throttles what the server emits", "[media][group_call]") {
