@@ -48,6 +48,7 @@ struct RunArgs {
   std::vector<std::string> sets;
   bool quiet = false;
   bool no_write = false;
+  bool plot = false;  // --plot: draw the charts into <out>/plots after writing
 };
 
 std::vector<runner::Override> parse_sets(const std::vector<std::string>& sets) {
@@ -81,6 +82,7 @@ int do_run(const RunArgs& a, bool validate_only) {
       runner::print_summary(result, std::cout);
       if (!a.no_write) std::cout << "\nresults: " << out_dir << "/results.json, results.csv\n";
     }
+    if (a.plot && !a.no_write) plot_after_run(out_dir, "", "svg");
     return 0;
   });
 }
@@ -103,6 +105,7 @@ void add_run_command(CLI::App& app) {
   run->add_option("--replications", a->replications, "Override the replications per sweep point")->check(CLI::Range(1, 100000));
   run->add_flag("-q,--quiet", a->quiet, "Print nothing but errors");
   run->add_flag("--no-write", a->no_write, "Do not write result files");
+  run->add_flag("--plot", a->plot, "After writing results, draw the charts into OUT/plots (as p2psim plot does)");
   run->callback([a] { exit_status() = do_run(*a, false); });
 
   auto v = std::make_shared<RunArgs>();
