@@ -109,7 +109,7 @@ TEST_CASE("plot: group-call charts are valid SVG and their data are results.csv'
   fs::remove_all(dir);
 }
 
-TEST_CASE("plot --format png writes PNG files; run --plot draws after a run", "[plot][cli]") {
+TEST_CASE("plot --format png writes PNG files, and run --plot draws after a run", "[plot][cli]") {
   if (!have_p2psim() || !have_gnuplot()) return;
   const auto dir = scratch_dir("plot_png");
   REQUIRE(run_p2psim("run scenarios/keepalive-interval.yaml -q --plot --out '" + (dir / "r").string() + "'") == 0);
@@ -129,7 +129,7 @@ TEST_CASE("plot --format png writes PNG files; run --plot draws after a run", "[
   fs::remove_all(dir);
 }
 
-TEST_CASE("plot: capacity charts over the day; the series is the mean of the replications", "[plot][cli]") {
+TEST_CASE("plot: capacity charts over the day, the series being the mean of the replications", "[plot][cli]") {
   if (!have_p2psim() || !have_gnuplot()) return;
   const auto dir = scratch_dir("plot_capacity");
   REQUIRE(run_p2psim("run scenarios/erlang-check.yaml -q --replications 2 --out '" + (dir / "r").string() + "'") == 0);
