@@ -74,10 +74,13 @@ std::string gnuplot_data(const Chart& c) {
 std::string gnuplot_script(const Chart& c, ImageFormat format, const std::string& data, const std::string& image) {
   std::ostringstream o;
   o << "# p2psim chart " << c.id << " (generated; run with: gnuplot " << c.id << ".gp)\n";
+  // Many categories: a wider, taller canvas for vertical labels.
+  const std::size_t cats = c.x_labels.size();
+  const int width = cats > 20 ? 1200 : 900, height = cats > 6 ? 700 : 520;
   if (format == ImageFormat::kSvg)
-    o << "set terminal svg size 900,520 dynamic noenhanced font 'Sans,12' background rgb 'white'\n";
+    o << "set terminal svg size " << width << ',' << height << " dynamic noenhanced font 'Sans,12' background rgb 'white'\n";
   else
-    o << "set terminal pngcairo size 900,520 noenhanced font 'Sans,11' background rgb 'white'\n";
+    o << "set terminal pngcairo size " << width << ',' << height << " noenhanced font 'Sans,11' background rgb 'white'\n";
   o << "set output " << gp_string(image) << '\n';
   o << "set title " << gp_string(c.title) << '\n';
   o << "set xlabel " << gp_string(c.xlabel) << "\nset ylabel " << gp_string(c.ylabel) << '\n';
@@ -91,7 +94,7 @@ std::string gnuplot_script(const Chart& c, ImageFormat format, const std::string
     o << "set xtics (";
     for (std::size_t i = 0; i < c.x_labels.size(); ++i) o << (i ? ", " : "") << gp_string(c.x_labels[i]) << ' ' << i;
     o << ")";
-    if (c.x_labels.size() > 6) o << " rotate by -30";
+    if (c.x_labels.size() > 6) o << " rotate by 90 right font ',9'";
     o << "\nset xrange [-0.6:" << fmt(static_cast<double>(c.x_labels.size()) - 0.4) << "]\n";
   }
   if (c.style == ChartStyle::kBars || c.style == ChartStyle::kStacked) o << "set yrange [0:*]\n";

@@ -349,6 +349,43 @@ void nat_population_charts(const ResultSet& rs, ChartSet& set) {
     set.charts.push_back(std::move(c));
   }
 
+  // Per NAT-type pair (pair_<a>__<b>_<outcome>_fraction), for a run set of one point.
+  std::vector<std::string> pairs;
+  for (const auto& m : rs.metrics())
+    if (m.rfind("pair_", 0) == 0 && m.size() > 21 && m.compare(m.size() - 16, 16, "_direct_fraction") == 0)
+      if (const SummaryRow* n = rs.find(0, m.substr(0, m.size() - 16) + "_sessions"); !n || num(n->mean) > 0)
+        pairs.push_back(m.substr(5, m.size() - 21));  // pairs with sessions
+  if (pairs.empty() || rs.points() != 1) {
+    set.skipped.push_back(std::string("outcomes-by-pair: ") +
+                          (pairs.empty() ? "no pair_<a>__<b>_*_fraction metrics" : "drawn only for a run set of one point"));
+  } else {
+    Chart c;
+    c.id = "outcomes-by-pair";
+    c.title = "Session outcomes per NAT-type pair";
+    c.style = ChartStyle::kStacked;
+    c.xlabel = "NAT types of the two peers";
+    c.ylabel = "share of the pair's sessions";
+    c.caption = "Stacked means of pair_<a>__<b>_direct_fraction, _relayed_fraction and _failed_fraction.";
+    for (const auto& p : pairs) {
+      const auto sep = p.find("__");
+      c.x_labels.push_back(sep == std::string::npos ? p : p.substr(0, sep) + " / " + p.substr(sep + 2));
+    }
+    std::vector<double> bottom(pairs.size(), 0);
+    for (const char* outcome : {"direct", "relayed", "failed"}) {
+      ChartSeries s;
+      s.title = outcome;
+      for (std::size_t k = 0; k < pairs.size(); ++k) {
+        const SummaryRow* r = rs.find(0, "pair_" + pairs[k] + "_" + outcome + "_fraction");
+        if (!r || r->mean.empty()) continue;
+        const double v = num(r->mean);
+        s.points.push_back({static_cast<double>(k), c.x_labels[k], r->mean, fmt(bottom[k]), fmt(bottom[k] + v)});
+        bottom[k] += v;
+      }
+      c.series.push_back(std::move(s));
+    }
+    set.charts.push_back(std::move(c));
+  }
+
   // Setup-time CDF from the quantile metrics setup_time_pNN_s present.
   std::vector<std::pair<double, std::string>> qs;
   for (const auto& m : rs.metrics())
@@ -382,6 +419,12 @@ void nat_population_charts(const ResultSet& rs, ChartSet& set) {
     }
     if (!s.points.empty()) c.series.push_back(std::move(s));
   }
+  // Setup times span decades (a direct path in a second, a relay fallback after tens of
+  // seconds): a log axis when every quantile is positive.
+  bool positive = !c.series.empty();
+  for (const auto& s : c.series)
+    for (const auto& p : s.points) positive = positive && p.x > 0;
+  c.log_x = positive;
   set.charts.push_back(std::move(c));
 }
 
