@@ -19,7 +19,11 @@ inline std::string p2psim_bin() {
   return env ? env : (source_dir() / "build" / "p2psim").string();
 }
 
-inline bool have_p2psim() { return std::system(("'" + p2psim_bin() + "' --version >/dev/null 2>&1").c_str()) == 0; }
+inline bool have_p2psim() {
+  std::string cmd = "'";
+  cmd.append(p2psim_bin()).append("' --version >/dev/null 2>&1");
+  return std::system(cmd.c_str()) == 0;
+}
 
 inline bool have_program(const std::string& name) {
   return std::system(("command -v '" + name + "' >/dev/null 2>&1").c_str()) == 0;

@@ -54,7 +54,7 @@ TEST_CASE("report: a run set's page holds the scenario, tables and charts, needs
   CHECK(page.find("src=\"http") == std::string::npos);
   CHECK(page.find("href=\"http") == std::string::npos);
   CHECK(page.find("<link") == std::string::npos);
-  CHECK(!fs::exists(dir / "r" / ".report-plots.tmp"));
+  CHECK(!fs::exists(dir / "r" / "plots"));  // charts drawn in a private scratch directory
 
   if (chromium().empty()) {
     WARN("chromium not installed: browser check skipped");

@@ -125,7 +125,7 @@ void summary_table(std::ostringstream& o, const ResultSet& rs, const std::vector
   o << "</tbody></table></div>\n";
 }
 
-void run_set_sections(std::ostringstream& o, const ResultSet& rs, const std::string& dir, HtmlReport& rep) {
+void run_set_sections(std::ostringstream& o, const ResultSet& rs, HtmlReport& rep) {
   o << "<section id=\"scenario\"><h2>Scenario</h2><dl class=\"facts\">";
   auto fact = [&](const char* k, const std::string& v) {
     if (!v.empty()) o << "<dt>" << k << "</dt><dd>" << esc(v) << "</dd>";
@@ -169,9 +169,11 @@ void run_set_sections(std::ostringstream& o, const ResultSet& rs, const std::str
 
   // Charts: drawn as SVG into a scratch directory, then inlined.
   o << "<section id=\"plots\"><h2>Plots</h2>\n";
-  const fs::path scratch = fs::path(dir) / ".report-plots.tmp";
+  // A private scratch directory (mkdtemp), so a report never writes beside the results.
+  std::string tmpl = (fs::temp_directory_path() / "p2psim-report-XXXXXX").string();
+  if (!mkdtemp(tmpl.data())) throw std::runtime_error("cannot create a temporary directory in " + fs::temp_directory_path().string());
+  const fs::path scratch = tmpl;
   std::error_code ec;
-  fs::remove_all(scratch, ec);
   PlotOptions popt;
   popt.out_dir = scratch.string();
   PlotOutput plots;
@@ -268,7 +270,7 @@ HtmlReport write_html_report(const std::string& dir, const HtmlOptions& opt) {
   if (runs) {
     rs = read_result_set(dir);
     title = rs.name + " (" + rs.study + ")";
-    run_set_sections(body, rs, dir, rep);
+    run_set_sections(body, rs, rep);
   }
   if (explained) {
     if (title.empty()) title = "explain " + ex["scenario"].value("file", std::string("(flags)"));
