@@ -19,7 +19,8 @@ TEST_CASE("bash completion lists every subcommand", "[install][cli]") {
   const std::string completion = slurp(source_dir() / "tools" / "completion" / "p2psim.bash");
   const auto line_start = completion.find("local commands=\"");
   REQUIRE(line_start != std::string::npos);
-  const std::string commands = " " + completion.substr(line_start + 16, completion.find('"', line_start + 16) - line_start - 16) + " ";
+  std::string commands = " ";
+  commands.append(completion.substr(line_start + 16, completion.find('"', line_start + 16) - line_start - 16)).append(" ");
   std::istringstream in(help.substr(help.find("Subcommands:") + 12));
   std::string line;
   int n = 0;
