@@ -169,6 +169,10 @@ void run_set_sections(std::ostringstream& o, const ResultSet& rs, HtmlReport& re
 
   // Charts: drawn as SVG into a scratch directory, then inlined.
   o << "<section id=\"plots\"><h2>Plots</h2>\n";
+  if (!gnuplot_available()) {
+    o << "<p class=\"note\">No charts: gnuplot is not installed (Debian: gnuplot-nox).</p></section>\n";
+    return;
+  }
   // A private scratch directory (mkdtemp), so a report never writes beside the results.
   std::string tmpl = (fs::temp_directory_path() / "p2psim-report-XXXXXX").string();
   if (!mkdtemp(tmpl.data())) throw std::runtime_error("cannot create a temporary directory in " + fs::temp_directory_path().string());
