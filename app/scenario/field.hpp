@@ -106,6 +106,11 @@ class Field {
   std::int64_t as_size(std::int64_t min, std::int64_t max) const;  // "1200B" -> bytes
   template <class E>
   E as_enum(std::initializer_list<std::pair<std::string_view, E>> choices) const;
+  // Schema recording only: this scalar, read as text, must be one of `names` (e.g. NAT
+  // preset names, checked by the caller). No effect while nothing records.
+  void record_choices(const std::vector<std::string>& names) const {
+    if (field_recorder()) note({}, "enum", {}, {}, names);
+  }
 
   // --- optional keys of this map with defaults (the default is not range-checked)
   std::int64_t get_int(std::string_view key, std::int64_t def, std::int64_t min, std::int64_t max) const;

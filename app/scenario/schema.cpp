@@ -153,6 +153,8 @@ json node_schema(const KeyMap& keys, const std::string& path) {
   std::vector<json> alts;
   std::string desc;
   for (const auto& t : k.types) {
+    // Text checked against a list (record_choices): the list says more than "text".
+    if ((t == "string" || t == "identifier") && has_type(k, "enum")) continue;
     if (t == "map" || t == "entries") {
       if (t == "entries" && has_type(k, "map")) continue;
       if (t == "map" || !has_type(k, "map")) alts.push_back(object_schema(keys, path, k));
