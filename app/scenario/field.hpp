@@ -16,6 +16,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <concepts>
 #include <cstdint>
 #include <initializer_list>
 #include <memory>
@@ -160,7 +161,8 @@ E Field::get_enum(std::string_view key, E def, std::initializer_list<std::pair<s
     std::optional<std::string> d;
     for (const auto& c : choices) {
       all.emplace_back(c.first);
-      if (c.second == def && !d) d = std::string(c.first);
+      if constexpr (std::equality_comparable<E>)  // E may be a struct without ==: then no default is named
+        if (c.second == def && !d) d = std::string(c.first);
     }
     note(key, "enum", {}, {}, all, d);
   }
