@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include <functional>
+#include <string>
 
 namespace p2psim::cli {
 
@@ -25,4 +26,12 @@ void add_matrix_command(CLI::App& app);    // matrix (app/cli/matrix_command.cpp
 void add_discover_command(CLI::App& app);  // discover (RFC 5780 NAT classification)
 void add_explain_command(CLI::App& app);   // explain
 void add_merge_command(CLI::App& app);     // merge (run folders of `run --shard i/n` slices)
+
+void add_plot_command(CLI::App& app);      // plot (app/cli/plot_command.cpp)
+void add_report_command(CLI::App& app);    // report (app/cli/report_command.cpp)
+void add_schema_command(CLI::App& app);    // schema (app/cli/schema_command.cpp)
+
+// Draws the charts of `results_dir` into `out_dir` (empty: RESULTS/plots) in `format`
+// ("svg" or "png"), printing each file; run --plot uses it. Throws on failure.
+int plot_after_run(const std::string& results_dir, const std::string& out_dir, const std::string& format);
 }  // namespace p2psim::cli

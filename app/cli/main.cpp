@@ -15,6 +15,10 @@ int main(int argc, char** argv) {
   p2psim::cli::add_discover_command(app);
   p2psim::cli::add_explain_command(app);
   p2psim::cli::add_merge_command(app);
+
+  p2psim::cli::add_plot_command(app);
+  p2psim::cli::add_report_command(app);
+  p2psim::cli::add_schema_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

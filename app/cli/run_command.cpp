@@ -56,6 +56,8 @@ struct RunArgs {
   bool no_write = false;
   std::string shard;  // --shard i/n
   bool resume = false;
+
+  bool plot = false;  // --plot: draw the charts into <out>/plots after writing
 };
 
 std::vector<runner::Override> parse_overrides(const RunArgs& a) {
@@ -117,6 +119,7 @@ int do_run(const RunArgs& a, bool validate_only) {
       runner::print_summary(*done.result, std::cout);
       if (!a.no_write) std::cout << "\nresults: " << c.out << "/results.json, results.csv\n";
     }
+    if (a.plot && !a.no_write && done.result) plot_after_run(c.out, "", "svg");
     return 0;
   });
 }
@@ -144,6 +147,8 @@ void add_run_command(CLI::App& app) {
   run->add_option("--shard", a->shard,
                   "Run only slice i/n of the runs (1 <= i <= n) and leave a run folder in --out for `p2psim merge`");
   run->add_flag("--resume", a->resume, "Skip the runs an interrupted run of the same scenario (and --shard) finished");
+
+  run->add_flag("--plot", a->plot, "After writing results, draw the charts into OUT/plots (as p2psim plot does)");
   run->callback([a] { exit_status() = do_run(*a, false); });
 
   auto v = std::make_shared<RunArgs>();

@@ -26,6 +26,37 @@ ScenarioError::ScenarioError(SourcePos pos, std::string path, std::string messag
       path_(std::move(path)),
       message_(std::move(message)) {}
 
+namespace {
+thread_local FieldRecorder* g_recorder = nullptr;
+
+std::string num_text(double v) {
+  std::ostringstream os;
+  os.precision(12);
+  os << v;
+  return os.str();
+}
+}  // namespace
+
+FieldRecorder* set_field_recorder(FieldRecorder* r) {
+  FieldRecorder* old = g_recorder;
+  g_recorder = r;
+  return old;
+}
+FieldRecorder* field_recorder() { return g_recorder; }
+
+void Field::note(std::string_view key, std::string type, std::string min, std::string max, std::vector<std::string> choices,
+                 std::optional<std::string> def) const {
+  if (!g_recorder) return;
+  FieldUse u;
+  u.path = key.empty() ? path_ : (path_.empty() ? std::string(key) : path_ + "." + std::string(key));
+  u.type = std::move(type);
+  u.min = std::move(min);
+  u.max = std::move(max);
+  u.choices = std::move(choices);
+  u.def = std::move(def);
+  g_recorder->use(u);
+}
+
 Field::Field(YAML::Node node, std::string path, std::shared_ptr<const std::string> file)
     : node_(std::move(node)), path_(std::move(path)), file_(std::move(file)) {}
 
@@ -77,6 +108,7 @@ void Field::allow_only(std::initializer_list<std::string_view> keys) const {
 }
 
 void Field::allow_only(const std::vector<std::string>& keys) const {
+  if (g_recorder) note({}, "map", {}, {}, keys);
   expect_map();
   std::set<std::string> seen;
   for (auto it = node_.begin(); it != node_.end(); ++it) {
@@ -109,6 +141,7 @@ Field Field::require(std::string_view key) const {
 }
 
 std::vector<std::pair<std::string, Field>> Field::entries() const {
+  if (g_recorder) note({}, "entries");
   expect_map();
   std::vector<std::pair<std::string, Field>> out;
   for (auto it = node_.begin(); it != node_.end(); ++it) {
@@ -123,6 +156,7 @@ void Field::expect_sequence() const {
 }
 
 std::vector<Field> Field::items() const {
+  if (g_recorder) note({}, "sequence");
   expect_sequence();
   std::vector<Field> out;
   std::size_t i = 0;
@@ -150,7 +184,23 @@ std::string range_text(const char* what, double min, double max, bool integral) 
 }
 }  // namespace
 
+namespace {
+// Range texts for schema recording ("" = unbounded).
+std::string int_bound(std::int64_t v, bool is_min) {
+  return (is_min ? v > INT64_MIN : v < INT64_MAX) ? std::to_string(v) : std::string();
+}
+std::string double_bound(double v) { return std::isfinite(v) && std::fabs(v) < 1e300 ? num_text(v) : std::string(); }
+std::string time_bound(SimTime v, bool is_min) {
+  return (is_min ? v > SimTime::zero() : v < SimTime::max()) ? to_string(v) : std::string();
+}
+std::string rate_bound(double v, bool is_min) { return (is_min ? v > 0 : v < 1e15) ? format_rate(v) : std::string(); }
+std::string size_bound(std::int64_t v, bool is_min) {
+  return (is_min ? v > 0 : v < INT64_MAX) ? std::to_string(v) + "B" : std::string();
+}
+}  // namespace
+
 std::int64_t Field::as_int(std::int64_t min, std::int64_t max) const {
+  if (g_recorder) note({}, "integer", int_bound(min, true), int_bound(max, false));
   std::ostringstream os;
   os << "an integer";
   if (min > INT64_MIN && max < INT64_MAX) os << " in [" << min << ", " << max << "]";
@@ -168,6 +218,7 @@ std::int64_t Field::as_int(std::int64_t min, std::int64_t max) const {
 }
 
 double Field::as_double(double min, double max) const {
+  if (g_recorder) note({}, "number", double_bound(min), double_bound(max));
   const std::string expected = range_text("a number", min, max, false);
   const std::string& s = scalar_or_fail(expected);
   if (s.size() > 64) fail_expected(expected);
@@ -182,6 +233,7 @@ double Field::as_double(double min, double max) const {
 }
 
 bool Field::as_bool() const {
+  if (g_recorder) note({}, "boolean");
   if (node_.IsScalar()) {
     if (node_.Scalar() == "true") return true;
     if (node_.Scalar() == "false") return false;
@@ -189,9 +241,13 @@ bool Field::as_bool() const {
   fail_expected("true or false");
 }
 
-std::string Field::as_string() const { return scalar_or_fail("a non-empty string"); }
+std::string Field::as_string() const {
+  if (g_recorder) note({}, "string");
+  return scalar_or_fail("a non-empty string");
+}
 
 std::string Field::as_identifier() const {
+  if (g_recorder) note({}, "identifier");
   const char* expected = "a name of letters, digits, '_', '-' or '.'";
   const std::string& s = scalar_or_fail(expected);
   if (s.size() > 128 || !std::all_of(s.begin(), s.end(), [](char c) {
@@ -202,6 +258,7 @@ std::string Field::as_identifier() const {
 }
 
 SimTime Field::as_time(SimTime min, SimTime max) const {
+  if (g_recorder) note({}, "duration", time_bound(min, true), time_bound(max, false));
   std::string expected = "a duration with a unit (ns, us, ms, s, min, h)";
   if (min > SimTime::zero() || max < SimTime::max()) {
     expected += " in [" + to_string(min) + ", " + (max == SimTime::max() ? std::string("inf") : to_string(max)) + "]";
@@ -213,6 +270,7 @@ SimTime Field::as_time(SimTime min, SimTime max) const {
 }
 
 double Field::as_rate(double min_bps, double max_bps) const {
+  if (g_recorder) note({}, "rate", rate_bound(min_bps, true), rate_bound(max_bps, false));
   std::string expected = "a data rate with a unit (bps, kbps, Mbps, Gbps)";
   if (min_bps > 0 || max_bps < 1e15) expected += " in [" + format_rate(min_bps) + ", " + format_rate(max_bps) + "]";
   const std::string& s = scalar_or_fail(expected);
@@ -222,6 +280,7 @@ double Field::as_rate(double min_bps, double max_bps) const {
 }
 
 std::int64_t Field::as_size(std::int64_t min, std::int64_t max) const {
+  if (g_recorder) note({}, "size", size_bound(min, true), size_bound(max, false));
   std::string expected = "a size with a unit (B, kB, KiB, MB, MiB, GB, GiB)";
   if (min > 0 || max < INT64_MAX) expected += " in [" + std::to_string(min) + "B, " + std::to_string(max) + "B]";
   const std::string& s = scalar_or_fail(expected);
@@ -240,30 +299,37 @@ void Field::fail_choice(const std::vector<std::string_view>& names) const {
 }
 
 std::int64_t Field::get_int(std::string_view key, std::int64_t def, std::int64_t min, std::int64_t max) const {
+  if (g_recorder) note(key, "integer", int_bound(min, true), int_bound(max, false), {}, std::to_string(def));
   auto f = get(key);
   return f ? f->as_int(min, max) : def;
 }
 double Field::get_double(std::string_view key, double def, double min, double max) const {
+  if (g_recorder) note(key, "number", double_bound(min), double_bound(max), {}, num_text(def));
   auto f = get(key);
   return f ? f->as_double(min, max) : def;
 }
 bool Field::get_bool(std::string_view key, bool def) const {
+  if (g_recorder) note(key, "boolean", {}, {}, {}, def ? "true" : "false");
   auto f = get(key);
   return f ? f->as_bool() : def;
 }
 std::string Field::get_string(std::string_view key, std::string def) const {
+  if (g_recorder) note(key, "string", {}, {}, {}, def);
   auto f = get(key);
   return f ? f->as_string() : def;
 }
 SimTime Field::get_time(std::string_view key, SimTime def, SimTime min, SimTime max) const {
+  if (g_recorder) note(key, "duration", time_bound(min, true), time_bound(max, false), {}, to_string(def));
   auto f = get(key);
   return f ? f->as_time(min, max) : def;
 }
 double Field::get_rate(std::string_view key, double def, double min_bps, double max_bps) const {
+  if (g_recorder) note(key, "rate", rate_bound(min_bps, true), rate_bound(max_bps, false), {}, format_rate(def));
   auto f = get(key);
   return f ? f->as_rate(min_bps, max_bps) : def;
 }
 std::int64_t Field::get_size(std::string_view key, std::int64_t def, std::int64_t min, std::int64_t max) const {
+  if (g_recorder) note(key, "size", size_bound(min, true), size_bound(max, false), {}, std::to_string(def) + "B");
   auto f = get(key);
   return f ? f->as_size(min, max) : def;
 }

@@ -16,6 +16,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <concepts>
 #include <cstdint>
 #include <initializer_list>
 #include <memory>
@@ -29,6 +30,27 @@
 #include "sim/time.hpp"
 
 namespace p2psim::scenario {
+
+// --- schema recording (used by `p2psim schema`, app/scenario/schema.hpp). While a
+// FieldRecorder is installed on the calling thread, every accessor below reports the key
+// it reads: its type, range, choices and default, exactly as the parser states them.
+struct FieldUse {
+  std::string path;  // dotted key path (sequence items as "[<index>]")
+  // integer, number, boolean, string, identifier, duration, rate, size, enum,
+  // map (fixed keys in `choices`), entries (user-named keys), sequence
+  std::string type;
+  std::string min, max;              // in the key's unit, as a scenario would write it; "" = unbounded
+  std::vector<std::string> choices;  // enum values, or a map's allowed keys
+  std::optional<std::string> def;    // default as a scenario would write it
+};
+class FieldRecorder {
+ public:
+  virtual ~FieldRecorder() = default;
+  virtual void use(const FieldUse& u) = 0;
+};
+// Installs `r` for this thread (nullptr: none) and returns the previous one.
+FieldRecorder* set_field_recorder(FieldRecorder* r);
+FieldRecorder* field_recorder();
 
 class Field {
  public:
@@ -85,6 +107,11 @@ class Field {
   std::int64_t as_size(std::int64_t min, std::int64_t max) const;  // "1200B" -> bytes
   template <class E>
   E as_enum(std::initializer_list<std::pair<std::string_view, E>> choices) const;
+  // Schema recording only: this scalar, read as text, must be one of `names` (e.g. NAT
+  // preset names, checked by the caller). No effect while nothing records.
+  void record_choices(const std::vector<std::string>& names) const {
+    if (field_recorder()) note({}, "enum", {}, {}, names);
+  }
 
   // --- optional keys of this map with defaults (the default is not range-checked)
   std::int64_t get_int(std::string_view key, std::int64_t def, std::int64_t min, std::int64_t max) const;
@@ -101,6 +128,9 @@ class Field {
   Field child(const YAML::Node& n, std::string_view key) const;
   const std::string& scalar_or_fail(std::string_view expected) const;
   [[noreturn]] void fail_choice(const std::vector<std::string_view>& names) const;
+  // Schema recording: reports this node (key empty) or its child `key` to the recorder.
+  void note(std::string_view key, std::string type, std::string min = {}, std::string max = {},
+            std::vector<std::string> choices = {}, std::optional<std::string> def = std::nullopt) const;
 
   YAML::Node node_;
   std::string path_;
@@ -109,6 +139,11 @@ class Field {
 
 template <class E>
 E Field::as_enum(std::initializer_list<std::pair<std::string_view, E>> choices) const {
+  if (field_recorder()) {
+    std::vector<std::string> all;
+    for (const auto& c : choices) all.emplace_back(c.first);
+    note({}, "enum", {}, {}, all);
+  }
   std::vector<std::string_view> names;
   if (node_.IsScalar()) {
     const std::string& s = node_.Scalar();
@@ -121,6 +156,16 @@ E Field::as_enum(std::initializer_list<std::pair<std::string_view, E>> choices) 
 
 template <class E>
 E Field::get_enum(std::string_view key, E def, std::initializer_list<std::pair<std::string_view, E>> choices) const {
+  if (field_recorder()) {
+    std::vector<std::string> all;
+    std::optional<std::string> d;
+    for (const auto& c : choices) {
+      all.emplace_back(c.first);
+      if constexpr (std::equality_comparable<E>)  // E may be a struct without ==: then no default is named
+        if (c.second == def && !d) d = std::string(c.first);
+    }
+    note(key, "enum", {}, {}, all, d);
+  }
   auto f = get(key);
   return f ? f->as_enum(choices) : def;
 }

@@ -25,6 +25,7 @@ nat::Filtering parse_filtering(const Field& f) {
 }
 
 nat::Preset preset_of(const Field& f) {
+  f.record_choices(nat::preset_names());
   const std::string name = f.as_string();
   auto p = nat::find_preset(name);
   if (!p) {

@@ -6,6 +6,9 @@
 #include <memory>
 #include <ostream>
 
+#include <thread>
+#include <utility>
+
 #include "app/report/summary_table.hpp"
 #include "app/report/table.hpp"
 #include "app/study/ice_spec.hpp"
@@ -65,6 +68,10 @@ class PopulationStudy : public Study {
     add("setup_time_p50_s", r.setup_s.quantile(0.5));
     add("setup_time_p95_s", r.setup_s.quantile(0.95));
     add("setup_time_mean_s", r.setup_s.mean());
+    // More quantiles, so `p2psim plot` can draw the setup-time CDF through them.
+    for (const auto& [name, q] : {std::pair<const char*, double>{"setup_time_p10_s", 0.10}, {"setup_time_p25_s", 0.25},
+                                  {"setup_time_p75_s", 0.75}, {"setup_time_p90_s", 0.90}, {"setup_time_p99_s", 0.99}})
+      add(name, r.setup_s.quantile(q));
     add("control_packets_per_session", r.control_packets / n);
     add("control_bytes_per_session", r.control_bytes / n);
     add("signalling_messages", static_cast<double>(r.signalling_messages));

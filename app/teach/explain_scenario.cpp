@@ -12,6 +12,7 @@ void parse_peer(const scenario::Field& f, PeerSpec& p) {
   f.expect_map();
   f.allow_only({"nat", "uplink", "lan", "udp_timeout"});
   if (auto n = f.get("nat")) {
+    n->record_choices(nat::preset_names());
     const std::string name = n->as_string();
     if (!nat::find_preset(name)) {
       std::string names;

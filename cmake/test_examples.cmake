@@ -1,0 +1,56 @@
+# ctest: install p2psim into a scratch prefix, build examples/ against that installed
+# package (find_package(p2psim) through CMAKE_PREFIX_PATH) and run each example.
+set(work ${BUILD_DIR}/examples-test)
+file(REMOVE_RECURSE ${work})
+set(prefix ${work}/prefix)
+
+function(step)
+  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err TIMEOUT 1200)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "failed (${rc}): ${ARGN}\n${out}\n${err}")
+  endif()
+  message(STATUS "ok: ${ARGN}\n${out}")
+  set(step_out "${out}" PARENT_SCOPE)
+endfunction()
+
+step(${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${prefix})
+foreach(f bin/p2psim include/p2psim/sim/time.hpp include/p2psim/app/runner/runner.hpp lib/cmake/p2psim/p2psimConfig.cmake
+          share/bash-completion/completions/p2psim share/p2psim/scenario.schema.json share/p2psim/scenarios/mesh-vs-sfu.yaml)
+  if(NOT EXISTS ${prefix}/${f})
+    message(FATAL_ERROR "not installed: ${f}")
+  endif()
+endforeach()
+if(EXISTS /usr/bin/help2man AND NOT EXISTS ${prefix}/share/man/man1/p2psim.1)
+  message(FATAL_ERROR "man page not installed")
+endif()
+
+set(launcher "")
+if(LAUNCHER)
+  set(launcher -DCMAKE_CXX_COMPILER_LAUNCHER=${LAUNCHER})
+endif()
+step(${CMAKE_COMMAND} -S ${SOURCE_DIR}/examples -B ${work}/build -G ${GENERATOR} -DCMAKE_BUILD_TYPE=Release
+     -DCMAKE_CXX_COMPILER=${CXX} ${launcher} -DCMAKE_PREFIX_PATH=${prefix} -DCMAKE_FIND_PACKAGE_PREFER_CONFIG=ON)
+# The examples must come from the installed package, not this build tree.
+file(READ ${work}/build/CMakeCache.txt cache)
+string(FIND "${cache}" "p2psim_DIR:PATH=${prefix}/lib/cmake/p2psim" found)
+if(found EQUAL -1)
+  message(FATAL_ERROR "find_package(p2psim) did not use the installed package in ${prefix}")
+endif()
+step(${CMAKE_COMMAND} --build ${work}/build -j 2)
+
+step(${work}/build/custom_nat)
+string(FIND "${step_out}" "ADM mapping, EIF filtering" f1)
+string(FIND "${step_out}" "accept" f2)
+if(f1 EQUAL -1 OR f2 EQUAL -1)
+  message(FATAL_ERROR "custom_nat printed an unexpected story")
+endif()
+step(${work}/build/run_study ${work}/results)
+step(${work}/build/read_results ${work}/results uplink_delivered_mean_bps)
+string(FIND "${step_out}" "example-mesh-vs-sfu (group-call): 6 points" f3)
+if(f3 EQUAL -1)
+  message(FATAL_ERROR "read_results did not read the 6 points run_study wrote")
+endif()
+# The installed program and its schema command find the installed example scenarios.
+step(${prefix}/bin/p2psim schema --kind explain)
+step(${prefix}/bin/p2psim --version)
+file(REMOVE_RECURSE ${work})
