@@ -2,6 +2,8 @@
 // docs/scenarios.md ("packet" section) and the model in docs/models/media-packet.md.
 #include "app/study/group_call_packet.hpp"
 
+#include "app/study/group_call_summary_parts.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -217,31 +219,11 @@ bool is_packet_summary(const RunSetSummary& s) {
 }
 
 void summarize_group_call_packet(const RunSetSummary& s, std::ostream& os) {
-  auto stat = [](const PointSummary& p, const char* name) {
-    const PointSummary::Stat* x = p.find(name);
-    return x ? x->mean : std::nan("");
-  };
-  auto fmt = [](const char* f, double v) {
-    if (std::isnan(v)) return std::string("-");
-    char buf[32];
-    std::snprintf(buf, sizeof buf, f, v);
-    return std::string(buf);
-  };
-  std::vector<std::string> keys;
-  std::map<std::string, std::vector<const PointSummary*>> groups;
-  for (const PointSummary& p : s.points) {
-    std::string key;
-    for (const auto& [path, value] : p.params)
-      if (path != "call.group_size") key += (key.empty() ? "" : ", ") + path + "=" + value;
-    if (!groups.count(key)) keys.push_back(key);
-    groups[key].push_back(&p);
-  }
+  const PointGroups groups = group_by_sweep_except_size(s);
   os << "group-call (packet mode): " << s.scenario_name
      << " (mean over participants and replications; video in Mbit/s of payload received per participant)\n";
-  for (const std::string& key : keys) {
-    auto pts = groups[key];
-    std::stable_sort(pts.begin(), pts.end(),
-                     [&](const PointSummary* a, const PointSummary* b) { return stat(*a, "group_size") < stat(*b, "group_size"); });
+  for (const std::string& key : groups.keys) {
+    const auto& pts = groups.points.at(key);
     os << '\n' << (key.empty() ? std::string("(all runs)") : key) << '\n';
     std::vector<std::vector<std::string>> rows{{"N", "video got", "height", "fps", "freezes/min", "frozen %",
                                                 "video delay ms", "p95", "queue p95 ms", "loss %", "after rec %",
@@ -256,21 +238,7 @@ void summarize_group_call_packet(const RunSetSummary& s, std::ostream& os) {
                       fmt("%.1f", stat(*p, "time_to_steady_s")), fmt("%.2f", stat(*p, "estimate_over_capacity")),
                       fmt("%.2f", stat(*p, "client_cores_mean")),
                       stat(*p, "server_cores") > 0 ? fmt("%.2f", stat(*p, "server_cores")) : std::string("-")});
-    std::vector<std::size_t> w;
-    for (const auto& r : rows)
-      for (std::size_t c = 0; c < r.size(); ++c) {
-        if (w.size() <= c) w.push_back(0);
-        w[c] = std::max(w[c], r[c].size());
-      }
-    for (const auto& r : rows) {
-      std::string line;
-      for (std::size_t c = 0; c < r.size(); ++c) {
-        const std::string pad(w[c] - r[c].size(), ' ');
-        line += c == 0 ? r[c] + pad : "  " + pad + r[c];
-      }
-      while (!line.empty() && line.back() == ' ') line.pop_back();
-      os << line << '\n';
-    }
+    print_rows(os, rows);
   }
 }
 

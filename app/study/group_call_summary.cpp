@@ -1,6 +1,7 @@
 #include "app/study/group_call_summary.hpp"
 
 #include "app/study/group_call_packet.hpp"
+#include "app/study/group_call_summary_parts.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -19,37 +20,6 @@ std::string mbps(double bps) {
   return buf;
 }
 
-std::string fmt(const char* f, double v) {
-  if (std::isnan(v)) return "-";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, f, v);
-  return buf;
-}
-
-double stat(const PointSummary& p, const std::string& name) {
-  const PointSummary::Stat* s = p.find(name);
-  return s ? s->mean : std::nan("");
-}
-
-void print_table(std::ostream& os, const std::vector<std::vector<std::string>>& rows) {
-  std::vector<std::size_t> w;
-  for (const auto& r : rows)
-    for (std::size_t c = 0; c < r.size(); ++c) {
-      if (w.size() <= c) w.push_back(0);
-      w[c] = std::max(w[c], r[c].size());
-    }
-  for (const auto& r : rows) {
-    std::string line;
-    for (std::size_t c = 0; c < r.size(); ++c) {
-      const std::string pad(w[c] - r[c].size(), ' ');
-      line += c == 0 ? r[c] + pad : "  " + pad + r[c];  // first column left, others right-aligned
-    }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    os << line << '\n';
-  }
-}
-
-// The constraints (metrics prefix + name) that bound in at least one replication.
 std::string binding(const PointSummary& p, const std::string& prefix) {
   static const std::pair<const char*, const char*> kLimits[] = {{"uplink", "uplink"},
                                                                 {"downlink", "downlink"},
@@ -69,15 +39,7 @@ std::string binding(const PointSummary& p, const std::string& prefix) {
 void summarize_group_call(const RunSetSummary& s, std::ostream& os) {
   if (is_packet_summary(s)) return summarize_group_call_packet(s, os);
   // Group the points by every swept parameter except the group size.
-  std::vector<std::string> group_keys;
-  std::map<std::string, std::vector<const PointSummary*>> groups;
-  for (const PointSummary& p : s.points) {
-    std::string key;
-    for (const auto& [path, value] : p.params)
-      if (path != "call.group_size") key += (key.empty() ? "" : ", ") + path + "=" + value;
-    if (!groups.count(key)) group_keys.push_back(key);
-    groups[key].push_back(&p);
-  }
+  const PointGroups groups = group_by_sweep_except_size(s);
   // Profile names, in the order the runs report them.
   std::vector<std::string> profiles;
   if (!s.points.empty())
@@ -94,11 +56,8 @@ void summarize_group_call(const RunSetSummary& s, std::ostream& os) {
   }
   bool cascade = false;  // show inter-SFU traffic and the busiest SFU when some run cascades
   for (const PointSummary& p : s.points) cascade = cascade || stat(p, "inter_sfu_bps") > 0;
-  for (const std::string& key : group_keys) {
-    auto pts = groups[key];
-    std::stable_sort(pts.begin(), pts.end(), [](const PointSummary* a, const PointSummary* b) {
-      return stat(*a, "group_size") < stat(*b, "group_size");
-    });
+  for (const std::string& key : groups.keys) {
+    const auto& pts = groups.points.at(key);
     os << '\n' << (key.empty() ? std::string("(all runs)") : key) << '\n';
     std::vector<std::vector<std::string>> rows{{"N", "up req", "up got", "down req", "down got", "p95 down got", "full %",
                                                 "client cores", "max", "server out", "server cores", "latency ms",
@@ -120,7 +79,7 @@ void summarize_group_call(const RunSetSummary& s, std::ostream& os) {
         rows.back().insert(rows.back().end() - 1, fmt("%.2f", stat(*p, "sfu_max_cores")));
       }
     }
-    print_table(os, rows);
+    print_rows(os, rows);
 
     // Largest N at which every replication fits ("+" when it is the largest N tested),
     // then what binds at the next N tested.
@@ -147,7 +106,7 @@ void summarize_group_call(const RunSetSummary& s, std::ostream& os) {
         "every speaker, and no uplink, downlink, client CPU or server falls short for the whole call\n"
         "(mixed: the scenario's access mix; per profile: everyone on that profile, its layout and device;\n"
         "'+': largest N tested; in parentheses what binds at the next N tested)\n";
-  print_table(os, fits_rows);
+  print_rows(os, fits_rows);
 }
 
 }  // namespace p2psim::study
