@@ -131,7 +131,7 @@ TEST_CASE("the fallback swap (no RENAME_EXCHANGE) also replaces the whole set", 
   fs::remove_all(root);
 }
 
-TEST_CASE("--out problems are found before anything runs", "[app][report][results]") {
+TEST_CASE("the --out folder's problems are found before anything runs", "[app][report][results]") {
   const fs::path root = fresh_dir("out");
   std::ofstream(root / "file") << "x";
   CHECK_THAT(invalid_argument_of(root / "file"), Catch::Contains("exists and is not a folder"));

@@ -188,7 +188,7 @@ TEST_CASE("a large sweep loads from one parse: every point gets its own values",
   CHECK(s.points[1234].params[1].second == "0.34");
 }
 
-TEST_CASE("a swept key absent from its section is added per point; errors at it name the sweep entry", "[app][runner][sweep]") {
+TEST_CASE("a swept key absent from its section is added per point, and errors at it name the sweep entry", "[app][runner][sweep]") {
   const auto s = load("name: t\nstudy: toy\nsweep:\n  toy.b: [0.5, 0.25]\ntoy:\n  a: 1\n");
   CHECK(dynamic_cast<const ToyStudy&>(*s.points[1].study).b == 0.25);
   CHECK(error_of("name: t\nstudy: toy\nsweep:\n  toy.colour: [red]\ntoy: {}\n") ==
@@ -210,7 +210,7 @@ TEST_CASE("results.json keeps swept values' YAML types and writes seeds as exact
   CHECK(seed == std::to_string(derive_seed(18446744073709551557ull, std::uint64_t{0})));
 }
 
-TEST_CASE("--set of a swept key replaces its sweep; --sweep replaces or adds a sweep", "[app][runner][sweep]") {
+TEST_CASE("run --set of a swept key replaces its sweep, and --sweep replaces or adds a sweep", "[app][runner][sweep]") {
   const std::string text = "name: t\nstudy: toy\nsweep:\n  toy.a: [1, 2, 3]\n  toy.b: [0.5, 0.25]\ntoy: {}\n";
   const auto s = load(text, {{"toy.a", "7"}});
   REQUIRE(s.points.size() == 2);

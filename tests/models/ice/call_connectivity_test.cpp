@@ -31,7 +31,7 @@ TEST_CASE("call connectivity: a UDP-blocked participant reaches an ICE-TCP SFU d
   for (ServerLeg l : ice_call_connectivity(mix, 4, false, false, false, 7).server) CHECK(l == ServerLeg::kFailed);
 }
 
-TEST_CASE("call connectivity: ICE-TCP needs TCP to 443; UDP participants stay on UDP", "[ice][call_connectivity]") {
+TEST_CASE("call connectivity: ICE-TCP needs TCP to 443 and UDP participants stay on UDP", "[ice][call_connectivity]") {
   // A firewall that blocks UDP and allows TCP only to port 80: the SFU's 443 is out of reach.
   NatShare port80 = share("udp-blocked");
   port80.layers[0].allowed_tcp_port = 80;
