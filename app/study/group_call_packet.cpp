@@ -74,7 +74,8 @@ net::LossSpec parse_loss(const Field& f, std::string_view rate_key, std::string_
 
 void parse_links(const Field& links, const media::CallSpec& call, PacketCallSpec& p) {
   links.expect_map();
-  for (const auto& [name, f] : links.entries()) {
+  for (const auto& [link_name, f] : links.entries()) {
+    const std::string& name = link_name;  // clang 14 cannot capture a structured binding
     auto it = std::find_if(call.access.begin(), call.access.end(), [&](const auto& a) { return a.name == name; });
     if (it == call.access.end()) f.fail("no access profile of that name (see the access section)");
     f.allow_only({"queue", "queue_bytes", "uplink_loss", "uplink_burst", "downlink_loss", "downlink_burst", "jitter",
