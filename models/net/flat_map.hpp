@@ -1,7 +1,7 @@
-// FlatMap64: an open-addressing hash map from 64-bit keys to 32-bit values (linear
-// probing, power-of-two capacity, load <= 1/2). One contiguous array: a lookup touches one
-// or two cache lines, where std::unordered_map chases a node pointer. The key ~0 is
-// reserved as the empty marker. No erase (addresses are never withdrawn).
+// Open-addressing hash maps from 64-bit keys (linear probing, power-of-two capacity,
+// load <= 1/2). One contiguous array: a lookup touches one or two cache lines, where
+// std::unordered_map chases a node pointer. The key ~0 is reserved as the empty marker.
+// FlatTable64<V> is the map; FlatMap64 is its insert-once form with 32-bit values.
 #pragma once
 
 #include <cstddef>
@@ -9,59 +9,6 @@
 #include <vector>
 
 namespace p2psim::net {
-
-class FlatMap64 {
- public:
-  static constexpr std::uint64_t kEmpty = ~std::uint64_t{0};
-
-  // Inserts (key, value) unless present. Returns the value stored for key.
-  std::uint32_t insert(std::uint64_t key, std::uint32_t value) {
-    if ((size_ + 1) * 2 > slots_.size()) grow();
-    std::size_t i = slot(key);
-    while (slots_[i].key != kEmpty) {
-      if (slots_[i].key == key) return slots_[i].value;
-      i = (i + 1) & mask_;
-    }
-    slots_[i] = Slot{key, value};
-    ++size_;
-    return value;
-  }
-  // The value for key, or `missing`.
-  std::uint32_t find(std::uint64_t key, std::uint32_t missing) const {
-    if (slots_.empty()) return missing;
-    std::size_t i = slot(key);
-    while (slots_[i].key != kEmpty) {
-      if (slots_[i].key == key) return slots_[i].value;
-      i = (i + 1) & mask_;
-    }
-    return missing;
-  }
-  std::size_t size() const { return size_; }
-  std::size_t memory_bytes() const { return slots_.capacity() * sizeof(Slot); }
-
- private:
-  struct Slot {
-    std::uint64_t key;
-    std::uint32_t value;
-  };
-  std::size_t slot(std::uint64_t key) const {
-    std::uint64_t x = key * 0x9E3779B97F4A7C15ull;
-    x ^= x >> 32;
-    return static_cast<std::size_t>(x) & mask_;
-  }
-  void grow() {
-    std::vector<Slot> old = std::move(slots_);
-    const std::size_t cap = old.empty() ? 64 : old.size() * 2;
-    slots_.assign(cap, Slot{kEmpty, 0});
-    mask_ = cap - 1;
-    size_ = 0;
-    for (const Slot& s : old)
-      if (s.key != kEmpty) insert(s.key, s.value);
-  }
-  std::vector<Slot> slots_;
-  std::size_t mask_ = 0;
-  std::size_t size_ = 0;
-};
 
 // FlatTable64<V>: the same open-addressing layout with values of any trivially copyable
 // type and erase (backward-shift deletion: no tombstones, so lookups stay short after
@@ -140,6 +87,25 @@ class FlatTable64 {
   std::vector<Slot> slots_;
   std::size_t mask_ = 0;
   std::size_t size_ = 0;
+};
+
+// FlatMap64: FlatTable64<std::uint32_t> with insert-if-absent and a lookup that returns
+// `missing` for an absent key (the network's address index: addresses are never withdrawn).
+class FlatMap64 {
+ public:
+  static constexpr std::uint64_t kEmpty = FlatTable64<std::uint32_t>::kEmpty;
+  // Inserts (key, value) unless present. Returns the value stored for key.
+  std::uint32_t insert(std::uint64_t key, std::uint32_t value) { return t_.get_or_insert(key, value); }
+  // The value for key, or `missing`.
+  std::uint32_t find(std::uint64_t key, std::uint32_t missing) const {
+    const std::uint32_t* v = t_.find(key);
+    return v ? *v : missing;
+  }
+  std::size_t size() const { return t_.size(); }
+  std::size_t memory_bytes() const { return t_.memory_bytes(); }
+
+ private:
+  FlatTable64<std::uint32_t> t_;
 };
 
 }  // namespace p2psim::net
