@@ -47,6 +47,20 @@ class Recorder : public FieldRecorder {
 
 bool has_type(const KeyInfo& k, const std::string& t) { return std::find(k.types.begin(), k.types.end(), t) != k.types.end(); }
 
+// Adds what `info` records of a key to `k`: new types, choices and sub-keys appended; the
+// first range and default seen kept.
+void merge_into(KeyInfo& k, const KeyInfo& info) {
+  for (const auto& t : info.types)
+    if (!has_type(k, t)) k.types.push_back(t);
+  if (k.min.empty()) k.min = info.min;
+  if (k.max.empty()) k.max = info.max;
+  for (const auto& c : info.choices)
+    if (std::find(k.choices.begin(), k.choices.end(), c) == k.choices.end()) k.choices.push_back(c);
+  for (const auto& c : info.keys)
+    if (std::find(k.keys.begin(), k.keys.end(), c) == k.keys.end()) k.keys.push_back(c);
+  if (!k.def) k.def = info.def;
+}
+
 // Replaces user-named keys (children of an `entries` map that are not fixed keys) by "*".
 KeyMap generalize(const KeyMap& in) {
   KeyMap out;
@@ -67,16 +81,7 @@ KeyMap generalize(const KeyMap& in) {
       if (dot == std::string::npos) break;
       start = dot + 1;
     }
-    KeyInfo& k = out[norm];
-    for (const auto& t : info.types)
-      if (!has_type(k, t)) k.types.push_back(t);
-    if (k.min.empty()) k.min = info.min;
-    if (k.max.empty()) k.max = info.max;
-    for (const auto& c : info.choices)
-      if (std::find(k.choices.begin(), k.choices.end(), c) == k.choices.end()) k.choices.push_back(c);
-    for (const auto& c : info.keys)
-      if (std::find(k.keys.begin(), k.keys.end(), c) == k.keys.end()) k.keys.push_back(c);
-    if (!k.def) k.def = info.def;
+    merge_into(out[norm], info);
   }
   return out;
 }
@@ -241,16 +246,7 @@ json scenario_schema(const std::vector<std::string>& examples, const std::string
       KeyMap& km = per_kind[s.kind->name];
       for (const auto& [path, info] : rec.keys) {
         if (path.empty()) continue;  // the top level: described by hand
-        KeyInfo& k = km[path];
-        for (const auto& t : info.types)
-          if (!has_type(k, t)) k.types.push_back(t);
-        if (k.min.empty()) k.min = info.min;
-        if (k.max.empty()) k.max = info.max;
-        for (const auto& c : info.choices)
-          if (std::find(k.choices.begin(), k.choices.end(), c) == k.choices.end()) k.choices.push_back(c);
-        for (const auto& c : info.keys)
-          if (std::find(k.keys.begin(), k.keys.end(), c) == k.keys.end()) k.keys.push_back(c);
-        if (!k.def) k.def = info.def;
+        merge_into(km[path], info);
       }
     } catch (const std::exception&) {
       set_field_recorder(old);  // not a loadable example: skipped
