@@ -37,4 +37,15 @@ double allocate_layers(double budget, std::span<const double> layer_wire, std::s
   return budget;
 }
 
+PacketStream svc_relay_stream(std::span<const PacketStream> cumulative, std::span<const double> keep) {
+  PacketStream out;
+  PacketStream below;
+  for (std::size_t s = 0; s < keep.size(); ++s) {
+    out.payload_bps += keep[s] * (cumulative[s].payload_bps - below.payload_bps);
+    out.packets_per_s += keep[s] * (cumulative[s].packets_per_s - below.packets_per_s);
+    below = cumulative[s];
+  }
+  return out;
+}
+
 }  // namespace p2psim::media

@@ -36,4 +36,15 @@ struct LayerAsk {
 double allocate_layers(double budget, std::span<const double> layer_wire, std::span<const LayerAsk> asks,
                        std::span<int> sel);
 
+// SVC relay between cascaded SFUs (Jitsi Octo, LiveKit relay: the remote SFU receives what
+// its receivers request): the part of one SVC stream that covers every receiver behind the
+// remote SFU. cumulative[k]: the stream up to spatial layer k (non-decreasing in k);
+// keep[s]: the largest temporal rate share (temporal_share) kept by any receiver there of
+// a spatial layer >= s, 0 if none. Spatial layer s's increment (cumulative[s] minus
+// cumulative[s-1], payload and packets) is carried at keep[s]:
+//   carried = sum_s keep[s] x (cumulative[s] - cumulative[s-1]).
+// One receiver of layer k at share t gets t x cumulative[k], so the relay then carries
+// exactly that. Precondition: keep.size() <= cumulative.size(); keep non-increasing.
+PacketStream svc_relay_stream(std::span<const PacketStream> cumulative, std::span<const double> keep);
+
 }  // namespace p2psim::media

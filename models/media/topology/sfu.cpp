@@ -11,6 +11,9 @@
 // one. Last-N: only the last_n most recent speakers' video is visible; audio_last_n
 // likewise limits audio to the most recent speakers (Jitsi Videobridge's "route loudest
 // only", videobridge.loudest.num-loudest).
+// Cascade: a stream crosses once to each remote SFU with a receiver for it; simulcast
+// layers are relayed each as it is needed there, an SVC stream once, with the union of
+// the spatial and temporal layers its receivers there keep (svc_relay_stream).
 // SFU CPU: sfu_cost_model.hpp over the packets and bytes in and out of the SFU.
 // Client CPU: codec_cost.hpp; every layer a sender sends is encoded, every forwarded
 // video decoded at its layer and frame rate.
@@ -69,6 +72,24 @@ void plan_sfu(const CallContext& ctx, std::span<const int> recency, StreamPlan& 
       f = add_flow(out, leg, w, w, stream.packets_per_s, -1, -1, sfu_server(a), parent);
       out.flows[static_cast<std::size_t>(f)].inter_sfu = true;
       out.inter_sfu_bps += w;
+    }
+    return f;
+  };
+  // SVC: one relay per (sender, remote SFU) carrying the union of what the receivers there
+  // keep (svc_relay_stream); keep[(i * R + b) * L + s] is spatial layer s's kept share.
+  std::vector<double> keep(cascade && svc ? static_cast<std::size_t>(n) * R * L : 0, 0.0);
+  auto svc_relay = [&](int i, int b, int k, double share, std::int32_t parent) {
+    const std::span<double> need(keep.data() + (static_cast<std::size_t>(i) * R + b) * L, static_cast<std::size_t>(L));
+    for (int s = 0; s <= k; ++s) need[s] = std::max(need[s], share);
+    const PacketStream carried = svc_relay_stream(fwd, need);
+    const bool fresh = relay[(static_cast<std::size_t>(i) * R + b) * (L + 1)] < 0;
+    const std::int32_t f = relay_flow(i, b, 0, carried, parent);
+    if (!fresh) {  // a receiver asking more: the relay grows to the union
+      PlannedFlow& fl = out.flows[static_cast<std::size_t>(f)];
+      const double w = carried.wire_bps(relay_h);
+      out.inter_sfu_bps += w - fl.demand_bps;
+      fl.demand_bps = fl.nominal_bps = w;
+      fl.packets_per_s = carried.packets_per_s;
     }
     return f;
   };
@@ -214,7 +235,7 @@ void plan_sfu(const CallContext& ctx, std::span<const int> recency, StreamPlan& 
           const std::int32_t parent = up_layer[static_cast<std::size_t>(i) * L + k];
           e.payload_bps = fwd[k].payload_bps * share;
           e.legs[0] = parent;
-          if (remote(i)) e.legs[2] = relay_flow(i, b, k, fwd[k], parent);
+          if (remote(i)) e.legs[2] = svc ? svc_relay(i, b, k, share, parent) : relay_flow(i, b, k, fwd[k], parent);
           e.legs[1] = add_flow(out, leg, layer_wire[k] * share, nominal,
                                fwd[k].packets_per_s * share, -1, j, origin, parent);
           out.client_cores[j] += codec.decode(layers[static_cast<std::size_t>(k)].height, fps[s]);
