@@ -38,6 +38,10 @@ struct Pkt {
   SimTime capture, origin_sent;
   std::uint64_t tw = 0;
   std::int32_t probe = -1;
+  // SVC (media_source.hpp): temporal id, the frame's top spatial layer, and per spatial
+  // layer s the frame's packets of layers 0..s (the SFU rewrites count to the forwarded one).
+  std::uint8_t tid = 0, svc_top = 0;
+  std::uint16_t svc_up_to[kSvcMaxSpatial] = {};
 };
 
 struct Control {
@@ -138,6 +142,10 @@ class CallDriver final : public net::LinkSink, public net::LinkObserver {
   void mcu_video_tick();
   void mcu_audio_tick();
   void presence_change(int i);
+  // svc.cpp: the SVC sender (one stream) and the SFU's per-receiver layer dropping
+  void svc_on_target(int i, double video_wire);
+  void svc_video_tick(int i);
+  void svc_forward(int j, const Pkt& p);
   // sfu_forwarding.cpp
   void sfu_forward(const Pkt& p);
   void sfu_allocate(int j);
@@ -178,6 +186,17 @@ class CallDriver final : public net::LinkSink, public net::LinkObserver {
   std::vector<int> active_layers_;
   // SFU per (receiver, sender): current / target / pending layer
   std::vector<int> cur_, tgt_, pend_;
+  // SVC (svc.cpp): senders send one stream; per sender the frame index since its last key
+  // frame (temporal pattern); per (receiver, sender) the highest temporal id forwarded and
+  // the frame renumbering that keeps the receiver's frame numbers consecutive when
+  // temporal layers are dropped (as an SFU rewrites picture ids).
+  bool svc_ = false;
+  std::vector<std::uint32_t> svc_pattern_;
+  std::vector<int> svc_ttop_;
+  std::vector<std::int64_t> svc_last_orig_;
+  std::vector<std::uint32_t> svc_next_new_;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> svc_map_;  // per (receiver, sender): kSvcMapSlots recent (original, forwarded)
+  static constexpr int kSvcMapSlots = 16;
   // receivers per (receiver, sender)
   std::vector<VideoReceiver> vrx_;
   std::vector<AudioReceiver> arx_;

@@ -48,6 +48,57 @@ EncodedFrame VideoEncoder::encode(SimTime now) {
   return f;
 }
 
+int svc_temporal_id(std::uint32_t index, int temporal_layers) {
+  const int t = std::clamp(temporal_layers, 1, 3);
+  const std::uint32_t period = 1u << (t - 1);
+  const std::uint32_t r = index % period;
+  if (r == 0) return 0;
+  int ctz = 0;
+  while (((r >> ctz) & 1u) == 0) ++ctz;
+  return t - 1 - ctz;
+}
+
+namespace {
+// Cumulative rate share of temporal ids 0..tid (temporal_share at fps / 2^(T-1-tid)).
+double cumulative_share(const VideoProfile& v, int tid) {
+  const int t = std::clamp(v.temporal_layers, 1, 3);
+  if (tid >= t - 1) return 1.0;
+  double fps = 0;
+  return temporal_share(v, v.fps / static_cast<double>(1 << (t - 1 - tid)), fps);
+}
+}  // namespace
+
+double svc_temporal_size_factor(const VideoProfile& v, int tid) {
+  const int t = std::clamp(v.temporal_layers, 1, 3);
+  const double period = static_cast<double>(1 << (t - 1));
+  const double frames = tid == 0 ? 1.0 : static_cast<double>(1 << (tid - 1));  // frames of this id per period
+  const double share = cumulative_share(v, tid) - (tid == 0 ? 0.0 : cumulative_share(v, tid - 1));
+  return share * period / frames;
+}
+
+int svc_temporal_layers_kept(const VideoProfile& v, double fps) {
+  const int t = std::clamp(v.temporal_layers, 1, 3);
+  double delivered = v.fps;
+  temporal_share(v, fps, delivered);
+  int kept = t;
+  for (double f = v.fps; kept > 1 && f > delivered * (1 + 1e-9); f /= 2) --kept;
+  return kept;
+}
+
+void svc_split(std::int64_t bytes, std::span<const double> cumulative_bps, double target_bps, int top,
+               std::int64_t mtu, std::span<std::int64_t> layer_bytes, std::span<int> layer_packets) {
+  const double total = std::min(cumulative_bps[static_cast<std::size_t>(top)], target_bps);
+  std::int64_t before = 0;
+  for (int s = 0; s <= top; ++s) {
+    const double upto = s == top ? total : std::min(cumulative_bps[static_cast<std::size_t>(s)], target_bps);
+    const std::int64_t cum =
+        s == top ? bytes : (total > 0 ? static_cast<std::int64_t>(static_cast<double>(bytes) * upto / total) : 0);
+    layer_bytes[s] = std::max<std::int64_t>(0, cum - before);
+    before = std::max(before, cum);
+    layer_packets[s] = static_cast<int>(std::max<std::int64_t>(1, (layer_bytes[s] + mtu - 1) / mtu));
+  }
+}
+
 std::int64_t audio_frame_bytes(const AudioSourceSpec& a) {
   return std::max<std::int64_t>(1, std::llround(a.bitrate_bps * a.frame.seconds() / 8.0));
 }

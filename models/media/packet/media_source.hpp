@@ -19,7 +19,9 @@
 
 #include <cstdint>
 #include <deque>
+#include <span>
 
+#include "models/media/media_profile.hpp"
 #include "sim/random.hpp"
 #include "sim/time.hpp"
 
@@ -70,6 +72,33 @@ struct AudioSourceSpec {
   SimTime dtx_interval = SimTime::ms(400);  // RFC 6716 s2.1.9
   std::int64_t dtx_frame_bytes = 3;    // B; a comfort-noise / silence Opus frame (RFC 6716 s3.2.1: 1-byte TOC + ~2 B)
 };
+
+// SVC (VP9 / AV1 L3T3) in the packet mode: one encoder codes every frame once, carrying
+// the spatial layers 0..top; the SFU drops spatial and temporal layers per receiver.
+// The rates are the flow model's definitions (models/media/media_profile.hpp, used, not
+// copied): the stream up to spatial layer k carries (1 + svc_overhead) x layer k's rate;
+// keeping the lowest t of T temporal layers keeps temporal_share() of it at fps / 2^(T-t).
+//
+// Temporal structure (the L1T3 / L3T3 pattern of libwebrtc's ScalabilityStructureL3T3):
+// frame i after a key frame has temporal id 0 if i % 2^(T-1) == 0, else T-1-ctz(i),
+// i.e. 0 2 1 2 0 2 1 2 ... for T = 3. Frame sizes follow the rate shares: a frame of
+// temporal id t is svc_temporal_size_factor(v, t) x the nominal frame size, so the frames
+// of temporal ids <= t carry temporal_share of the rate (T = 3: 1.6, 0.8, 0.8).
+inline constexpr int kSvcMaxSpatial = 4;  // spatial layers the packet mode's SVC stream carries at most
+int svc_temporal_id(std::uint32_t index_since_key, int temporal_layers);
+double svc_temporal_size_factor(const VideoProfile& v, int tid);
+// Temporal layers (1..T) a receiver asking `fps` keeps (0 = full rate): temporal_share's
+// choice. Precondition: v.scalability is SVC.
+int svc_temporal_layers_kept(const VideoProfile& v, double fps);
+// Splits one SVC frame of `bytes` carrying spatial layers 0..top into per-layer bytes and
+// packets. cumulative_bps[s]: the stream's payload rate up to layer s; the encoder's
+// target is shared bottom-up (libwebrtc's SvcRateAllocator fills the lower layers first):
+// layer s gets min(C_s, target) - min(C_{s-1}, target) of it, and the frame's bytes in
+// that proportion (cumulative rounding, so the bytes add up). Packets per layer:
+// ceil(bytes / mtu), at least 1. Preconditions: top < kSvcMaxSpatial, top <
+// cumulative_bps.size(), the outputs hold top + 1 entries.
+void svc_split(std::int64_t bytes, std::span<const double> cumulative_bps, double target_bps, int top,
+               std::int64_t mtu, std::span<std::int64_t> layer_bytes, std::span<int> layer_packets);
 
 // Payload bytes of one audio frame when speaking, and whether a frame is sent at `k`-th
 // frame slot when silent (DTX).

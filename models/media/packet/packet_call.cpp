@@ -142,6 +142,14 @@ CallDriver::CallDriver(const PacketCallSpec& spec, std::uint64_t seed, const Lay
   cur_.assign(static_cast<std::size_t>(n_) * n_, -1);
   tgt_ = cur_;
   pend_ = cur_;
+  svc_ = !mesh() && !mcu() && layers_ > 0 && chooser_.svc();
+  if (svc_) {  // svc.cpp
+    svc_pattern_.assign(n_, 0);
+    svc_ttop_.assign(cur_.size(), 2);
+    svc_last_orig_.assign(cur_.size(), -1);
+    svc_next_new_.assign(cur_.size(), 0);
+    svc_map_.assign(cur_.size() * kSvcMapSlots, {0xffffffffu, 0});
+  }
   vrx_.resize(static_cast<std::size_t>(n_) * n_);
   arx_.assign(static_cast<std::size_t>(n_) * n_, AudioReceiver(c.media.audio.frame));
   res_.assign(static_cast<std::size_t>(n_) * n_, -1);
@@ -273,6 +281,7 @@ void CallDriver::on_target(int h) {
   }
   const int i = hop.from;
   if (!chooser_.sends_video(i)) return;  // camera off (audio-only layout)
+  if (svc_) return svc_on_target(i, video_wire);
   const int n_on = std::max(1, chooser_.sender_layers(i, video_wire));
   active_layers_[i] = n_on;
   double ideal = audio_wire_;
@@ -354,6 +363,7 @@ void CallDriver::video_tick(int i) {
     encode_and_send(up_hop(i), enc_[i], enc_frame_[i], i, 0, kServer, 1);
     return;
   }
+  if (svc_) return svc_video_tick(i);
   for (int k = 0; k < active_layers_[i]; ++k) {
     const std::size_t e = static_cast<std::size_t>(i) * layers_ + k;
     encode_and_send(up_hop(i), enc_[e], enc_frame_[e], i, k, kServer, static_cast<std::uint32_t>(1 + k));

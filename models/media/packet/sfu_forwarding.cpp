@@ -1,7 +1,8 @@
 // SFU of the packet mode: forwards each receiver's audio and the simulcast layer its
-// allocator chose per sender, switching layers only at a key frame of the new layer
-// (requested by PLI); the allocator runs at every downlink feedback on that receiver's
-// estimate, through the LayerChooser, with hysteresis on up-switches.
+// allocator chose per sender (SVC: the spatial and temporal layers, svc.cpp), switching
+// layers only at a key frame of the new layer (requested by PLI); the allocator runs at
+// every downlink feedback on that receiver's estimate, through the LayerChooser, with
+// hysteresis on up-switches.
 #include <algorithm>
 
 #include "models/media/packet/call_driver.hpp"
@@ -36,6 +37,10 @@ void CallDriver::sfu_forward(const Pkt& p) {
       sfu_copy(j, p);
       continue;
     }
+    if (svc_) {
+      svc_forward(j, p);  // svc.cpp
+      continue;
+    }
     const std::size_t k = static_cast<std::size_t>(j) * n_ + s;
     if (pend_[k] == p.layer && p.key && p.index == 0) {
       cur_[k] = p.layer;
@@ -53,6 +58,12 @@ void CallDriver::sfu_allocate(int j) {
   if (spec_.call.audio_last_n > 0) audio_senders = std::min(audio_senders, spec_.call.audio_last_n);
   const double budget = hops_[down_hop(j)].cc->target_bps() - audio_senders * audio_wire_;
   std::vector<int> up(n_), keep(n_), ask(n_);
+  if (svc_) {  // temporal layers each tile keeps
+    std::vector<double> fps(n_);
+    chooser_.receiver_fps(j, recency, fps);
+    for (int s = 0; s < n_; ++s)
+      svc_ttop_[static_cast<std::size_t>(j) * n_ + s] = svc_temporal_layers_kept(spec_.call.media.video, fps[s]) - 1;
+  }
   {
     // Probe towards the ideal allocation (every visible sender's asked layer).
     chooser_.receiver_layers(j, recency, active_layers_, kUnlimited, ask);

@@ -216,7 +216,7 @@ void CallDriver::control_fire(int h) {
         } else if (mcu()) {
           enc_[hop.from].request_key_frame();
         } else {
-          enc_[static_cast<std::size_t>(hop.from) * layers_ + c.layer].request_key_frame();
+          enc_[static_cast<std::size_t>(hop.from) * layers_ + (svc_ ? 0 : c.layer)].request_key_frame();  // SVC: one encoder
         }
         break;
     }
