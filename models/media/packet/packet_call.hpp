@@ -13,7 +13,7 @@
 //    every feedback_interval, paces video at the controller's pacing rate, and answers
 //    NACKs with one retransmission (RTX, +2 B, RFC 4588 s4).
 //  - media: Opus audio and the statistical video encoder (media_source.hpp). Mesh: one
-//    encoder per peer connection at min(top layer, estimate). SFU: simulcast, the layers
+//    encoder per peer connection at min(top layer, estimate). SFU: simulcast (or one SVC stream, svc.cpp), the layers
 //    the LayerChooser enables within the upload estimate; the SFU forwards per receiver
 //    the layer the LayerChooser picks from that receiver's downlink estimate, with
 //    hysteresis, switching at a key frame it requests by PLI. MCU: one upload encoding per
