@@ -58,6 +58,7 @@ struct Hop {
   int from = 0, to = 0;  // participant, or kServer
   std::unique_ptr<CongestionController> cc;
   double max_bps = 0;  // the controller's ceiling (what the hop's streams can use, with headroom)
+  double max_allocation = 0;  // mesh: the last ideal rate (audio + video if shown) seen by on_target
   // sender side
   std::deque<std::uint32_t> pacer;
   double budget = 0;

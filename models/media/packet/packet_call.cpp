@@ -267,8 +267,12 @@ void CallDriver::on_target(int h) {
     const double top = chooser_.layers(hop.from)[layers_ - 1].bitrate_bps;
     enc_[h].set_target(now, std::min(top, video_wire / (1 + ovh_frac_)));
     const bool video = mesh_shows_[static_cast<std::size_t>(hop.to) * n_ + hop.from] != 0;
+    // One encoding that follows the estimate is never application-limited below its top
+    // rate, so it is not probed periodically (libwebrtc probes in ALR only); it probes when
+    // its maximum allocation rises (video turned on: ProbeController::OnMaxTotalAllocatedBitrate).
     const double ideal = audio_wire_ + (video ? chooser_.layer_wire_bps(hop.from, layers_ - 1) : 0.0);
-    if (ideal > 1.05 * target) hop.cc->probe_to(now, 1.05 * ideal);
+    if (ideal > hop.max_allocation && ideal > 1.05 * target) hop.cc->probe_to(now, 1.05 * ideal);
+    hop.max_allocation = ideal;
     return;
   }
   const int i = hop.from;

@@ -283,6 +283,7 @@ void CallDriver::reset_hop(int h) {
   hop.cc = make_controller(spec_.controller_kind, cs);
   hop.target.set(sim_.now(), hop.cc->target_bps());
   hop.rtt_valid = false;
+  hop.max_allocation = 0;
   hop.rtx_store.clear();
   hop.rtx_order.clear();
 }

@@ -2,8 +2,9 @@
 //  - no bottleneck, no loss: long-run video rates equal the flow model's (mesh, SFU);
 //  - RFC 8867 s5.1 variable available capacity, one flow: pass criteria from RFC 8868
 //    metrics (utilisation per phase, queue delay after a step down, ramp-up time);
-//  - RFC 8867 s5.3-style competing flows of one algorithm on one bottleneck: Jain's
-//    fairness index and utilisation;
+//  - RFC 8867 s5.4-style competing flows of one algorithm on one bottleneck and s5.5-style
+//    RTT fairness: Jain's fairness index and utilisation (the RFC's own s5.2 and s5.4
+//    timelines are in rmcat_multiflow_test.cpp);
 //  - determinism per seed.
 // Expected values come from the RFC's test definitions and the flow model, never from
 // the packet mode's own output.
@@ -119,7 +120,7 @@ TEST_CASE("RFC 8867 s5.1: variable available capacity, single flow", "[media][pa
   CHECK(max_between(target, 40, 50) > 1.0e6);
 }
 
-TEST_CASE("RFC 8867 s5.3-style: competing flows share a bottleneck fairly", "[media][packet][validation][rmcat]") {
+TEST_CASE("RFC 8867 s5.4-style: competing flows share a bottleneck fairly", "[media][packet][validation][rmcat]") {
   // A 4-person mesh: participant 0's 3 Mbit/s uplink carries three peer connections, each
   // with its own GCC; alone each would use 2.5 Mbit/s. Fair share: 1 Mbit/s each.
   PacketCallSpec s;
@@ -203,8 +204,8 @@ TEST_CASE("observers see renders, targets and queueing", "[media][packet]") {
   CHECK(simulate_packet_call(s, 4).events == r.events);
 }
 
-TEST_CASE("RFC 8867 s5.4-style: flows with different RTTs share a bottleneck", "[media][packet][validation][rmcat]") {
-  // RFC 8867 s5.4 (round-trip-time fairness): flows of one algorithm whose paths differ only
+TEST_CASE("RFC 8867 s5.5-style: flows with different RTTs share a bottleneck", "[media][packet][validation][rmcat]") {
+  // RFC 8867 s5.5 (round-trip-time fairness): flows of one algorithm whose paths differ only
   // in propagation delay share a bottleneck. Here participant 0's 3 Mbit/s uplink carries
   // three peer connections to receivers 10, 50 and 100 ms further away (one-way).
   PacketCallSpec s;
