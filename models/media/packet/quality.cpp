@@ -7,6 +7,41 @@
 
 namespace p2psim::media::packet {
 
+void AudioStreamQuality::on_playout(std::uint32_t seq, bool play, double mouth_to_ear) {
+  if (static_cast<std::int64_t>(seq) > highest_) {
+    highest_ = seq;
+    if (got_.size() <= seq) got_.resize(static_cast<std::size_t>(seq) + 1, 0);
+  }
+  if (!play) {
+    ++late;
+    return;
+  }
+  ++played;
+  got_[seq] = 1;
+  mouth_to_ear_s.add(mouth_to_ear);
+}
+
+double AudioStreamQuality::loss_fraction() const {
+  const double e = static_cast<double>(expected());
+  return e > 0 ? 1.0 - static_cast<double>(played) / e : 0;
+}
+
+double AudioStreamQuality::burst_ratio() const {
+  const double p = loss_fraction();
+  if (p <= 0 || p >= 1) return 1;
+  std::uint64_t bursts = 0, lost = 0;
+  bool prev = false;
+  for (std::uint8_t g : got_) {
+    const bool l = g == 0;
+    lost += l;
+    if (l && !prev) ++bursts;
+    prev = l;
+  }
+  if (bursts == 0) return 1;
+  // G.107 s7.5: mean observed burst length / mean burst length under random loss, 1/(1-p).
+  return std::max(1.0, static_cast<double>(lost) / static_cast<double>(bursts) * (1 - p));
+}
+
 void FreezeCounter::on_render(SimTime t) {
   ++frames_;
   if (frames_ > 1) {
