@@ -89,6 +89,18 @@ TEST_CASE("group-call packet mode: metrics and time series", "[app][group_call][
   for (std::size_t k = 0; k < r.metrics.size(); ++k) CHECK(again.metrics[k].value == r.metrics[k].value);
 }
 
+TEST_CASE("group-call packet mode: packet.per_stream adds one group of metrics per stream", "[app][group_call][packet]") {
+  const study::RunResult off = kind().parse(field_of(kBase))->run(1);
+  const study::RunResult on = kind().parse(field_of(kBase + "packet: {per_stream: true}\n"))->run(1);
+  // Off by default; on: 3 x 2 (receiver, sender) streams, each with 7 metrics.
+  CHECK(on.metrics.size() == off.metrics.size() + 6 * 7);
+  CHECK(metric(on, "stream/0/1/video_received_bps") > 0);
+  CHECK(metric(on, "stream/2/1/received_fps") > 0);
+  CHECK(metric(on, "stream/1/0/freezes") >= 0);
+  // The aggregate metrics do not change.
+  for (const auto& m : off.metrics) CHECK(metric(on, m.name) == m.value);
+}
+
 TEST_CASE("group-call packet mode: a trace file relative to the scenario", "[app][group_call][packet]") {
   const fs::path dir = fs::temp_directory_path() / ("p2psim_trace_" + std::to_string(::getpid()));
   fs::create_directories(dir);

@@ -257,3 +257,32 @@ TEST_CASE("an SFU egress bottleneck is shared by the receivers' controllers", "[
   CHECK(down >= 0.5 * 6e6);
   CHECK(jain >= 0.8);
 }
+
+TEST_CASE("per-stream results add up to the participant's and follow the flow model", "[media][packet]") {
+  // 3-person mesh without a bottleneck: every stream carries the top layer (2.5 Mbit/s of
+  // payload, the flow model's rate) at 30 fps and 720p; a receiver's streams add up to its
+  // own received video (both present the whole call).
+  PacketCallSpec s = fat(TopologyKind::kMesh, 3);
+  s.call.duration = SimTime::s(20);
+  CHECK(simulate_packet_call(s, 4).streams.empty());  // off by default
+  s.per_stream = true;
+  const PacketCallResult r = simulate_packet_call(s, 4);
+  REQUIRE(r.streams.size() == 6);
+  const double top = s.call.media.video.top().bitrate_bps;
+  for (int j = 0; j < 3; ++j) {
+    double sum = 0;
+    for (const PacketStreamResult& x : r.streams) {
+      if (x.receiver != j) continue;
+      CHECK(x.sender != j);
+      sum += x.video_received_bps;
+      // Start-up ramp (~2 s of 20) below the top rate: within 15 %.
+      CHECK(x.video_received_bps == Approx(top).epsilon(0.15));
+      CHECK(x.fps == Approx(30).epsilon(0.05));
+      CHECK(x.height == Approx(s.call.media.video.top().height).epsilon(0.15));
+      CHECK(x.freezes == 0);
+      CHECK(x.video_delay_p95_s > 0);
+      CHECK(x.network_delay_p95_s >= 0.020);  // 10 ms access latency each side at least
+    }
+    CHECK(sum == Approx(r.participants[j].video_received_bps).epsilon(1e-9));
+  }
+}
