@@ -182,14 +182,14 @@ std::unique_ptr<Study> parse_group_call_packet(const Field& root, const media::C
   if (auto c = root.get("connectivity")) c->fail("relayed and failed paths are not simulated in call.model: packet");
   if (call.group_size > 200) root.require("call").require("group_size").fail("call.model: packet supports at most 200 participants");
   if (auto f = root.get("packet")) {
-    f->allow_only({"feedback_interval", "nack", "nack_max_rtt", "fec_overhead", "hysteresis", "dtx", "encoder",
+    if (f->has("dtx")) f->require("dtx").fail("DTX is media.audio.dtx (with dtx_interval, dtx_payload), shared with the flow model");
+    f->allow_only({"feedback_interval", "nack", "nack_max_rtt", "fec_overhead", "hysteresis", "encoder",
                    "controller", "audio_codec", "links", "presence", "series_step", "per_stream"});
     p.feedback_interval = f->get_time("feedback_interval", p.feedback_interval, SimTime::ms(10), SimTime::s(1));
     p.nack = f->get_bool("nack", p.nack);
     p.nack_max_rtt = f->get_time("nack_max_rtt", p.nack_max_rtt, SimTime::zero(), SimTime::s(10));
     p.fec_overhead = f->get_double("fec_overhead", p.fec_overhead, 0, 1);
     p.hysteresis = f->get_double("hysteresis", p.hysteresis, 0, 0.5);
-    p.dtx = f->get_bool("dtx", p.dtx);
     p.per_stream = f->get_bool("per_stream", p.per_stream);
     p.series_step = f->get_time("series_step", p.series_step, SimTime::ms(100), SimTime::min(10));
     if (auto e = f->get("encoder")) {

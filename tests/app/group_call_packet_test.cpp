@@ -65,6 +65,7 @@ TEST_CASE("group-call packet mode: bad keys are errors with their position", "[a
   CHECK(error_of(kBase + "packet:\n  links:\n    lte: {uplink_trace_file: no-such-trace.csv}\n")
             .find("packet.links.lte.uplink_trace_file: cannot read trace file") != std::string::npos);
   CHECK(error_of("call: {model: packet, topology: hybrid}\n").find("not hybrid") != std::string::npos);
+  CHECK(error_of(kBase + "packet: {dtx: true}\n").find("packet.dtx: DTX is media.audio.dtx") != std::string::npos);
 }
 
 TEST_CASE("group-call packet mode: metrics and time series", "[app][group_call][packet]") {

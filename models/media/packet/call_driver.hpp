@@ -31,8 +31,9 @@ struct Pkt {
   std::int16_t res = 0;        // row of the layer table matching the frame's resolution (metrics)
   PktKind kind = PktKind::kAudio;
   bool key = false, rtx = false;
+  bool cn = false;               // audio: a DTX comfort-noise update (not speech)
   std::uint16_t index = 0, count = 1;
-  std::uint32_t frame = 0;       // video frame number (per encoder) / audio frame number
+  std::uint32_t frame = 0;       // video frame number (per encoder) / audio RTP sequence number of the sender's stream
   std::uint32_t stream = 0;      // stream key on the hop (for RTP sequence numbers and NACK)
   std::uint32_t seq = 0;         // RTP sequence number on the hop
   std::int64_t wire = 0, payload = 0;
@@ -176,7 +177,8 @@ class CallDriver final : public net::LinkSink, public net::LinkObserver, public 
   int overhead_ = 50;
   double audio_wire_ = 0, ovh_frac_ = 0;
   std::int64_t audio_bytes_ = 0;
-  std::vector<std::uint32_t> audio_frame_;
+  std::vector<std::uint32_t> audio_frame_;  // per sender: next audio RTP sequence number
+  std::vector<std::uint32_t> audio_slot_;   // per sender: next 20 ms frame slot (DTX timing)
   std::uint32_t mcu_audio_frame_ = 0;
   SimTime mean_upload_;  // MCU: mean upload propagation (capture times of the mixes)
   double mix_bps() const;

@@ -29,6 +29,7 @@ CallMetrics::CallMetrics(const PacketCallSpec& spec) : spec_(spec) {
   step_video_bytes_.assign(n_, 0);
   step_renders_.assign(n_, 0);
   video_rate_series_.assign(n_, {});
+  comfort_noise_.assign(n_, {});
   series_ = {{"video_received_bps", "bit/s", {}, {}},   {"upload_target_bps_p0", "bit/s", {}, {}},
              {"uplink_capacity_bps_p0", "bit/s", {}, {}}, {"uplink_queue_delay_ms_p0", "ms", {}, {}},
              {"received_fps", "frames/s", {}, {}},      {"received_height", "pixels", {}, {}}};
@@ -67,6 +68,13 @@ void CallMetrics::on_packet_sent(const PacketEvent& p, SimTime) {
     server_bytes_ += static_cast<double>(p.wire);
   }
   if (p.kind == MediaKind::kProbe) return;
+  // Which of a participant's audio packets were DTX updates (what its receivers lost of
+  // them impairs no speech). The MCU's mixes carry no DTX.
+  if (p.kind == MediaKind::kAudio && p.comfort_noise && p.from != kServerIndex) {
+    std::vector<std::uint8_t>& v = comfort_noise_[static_cast<std::size_t>(p.sender)];
+    if (v.size() <= p.seq) v.resize(static_cast<std::size_t>(p.seq) + 1, 0);
+    v[p.seq] = 1;
+  }
   if (p.rtx)
     rtx_bytes_ += static_cast<double>(p.wire);
   else
@@ -136,8 +144,9 @@ void CallMetrics::on_frames_abandoned(int j, int s, int frames, SimTime) {
   stream(j, s).frames_abandoned += static_cast<std::uint64_t>(frames);
 }
 
-void CallMetrics::on_audio_playout(int j, int s, std::uint32_t seq, bool played, double mouth_to_ear_s, SimTime) {
-  stream(j, s).audio.on_playout(seq, played, mouth_to_ear_s);
+void CallMetrics::on_audio_playout(int j, int s, std::uint32_t seq, bool played, double mouth_to_ear_s,
+                                   bool comfort_noise, SimTime) {
+  stream(j, s).audio.on_playout(seq, played, mouth_to_ear_s, comfort_noise);
 }
 
 void CallMetrics::on_step(const CallView& view) {
@@ -242,16 +251,19 @@ PacketCallResult CallMetrics::finish(const CallView& view) {
         stream_seconds += both;
       }
       const AudioStreamQuality& a = v.audio;
-      if (spec_.call.media.audio.enabled && !spec_.dtx && a.expected() > 0) {
-        const double ppl = 100 * a.loss_fraction();
+      // DTX: only speech packets count (quality.hpp); the MCU's mix has none.
+      const std::span<const std::uint8_t> cn =
+          mcu() ? std::span<const std::uint8_t>{} : std::span<const std::uint8_t>(comfort_noise_[static_cast<std::size_t>(s)]);
+      if (spec_.call.media.audio.enabled && a.speech_expected(cn) > 0 && a.mouth_to_ear_s.count() > 0) {
+        const double ppl = 100 * a.loss_fraction(cn);
         const double ta = a.mouth_to_ear_s.mean();
-        const double m = emodel_mos(emodel_r(spec_.audio_codec, ta, ppl, a.burst_ratio()));
+        const double m = emodel_mos(emodel_r(spec_.audio_codec, ta, ppl, a.burst_ratio(cn)));
         mos.add(m);
         mos_all.add(m);
         mos_min = std::min(mos_min, m);
         for (double x : a.mouth_to_ear_s.values()) audio_delay.add(x);
-        audio_expected += static_cast<double>(a.expected());
-        audio_lost += static_cast<double>(a.expected() - a.played);
+        audio_expected += static_cast<double>(a.speech_expected(cn));
+        audio_lost += static_cast<double>(a.speech_expected(cn) - a.speech_played(cn));
       }
     }
     q.freezes = jf;

@@ -38,7 +38,7 @@ class CallMetrics final : public PacketCallObserver {
   void on_render(int receiver, int sender, SimTime capture, SimTime render) override;
   void on_frames_abandoned(int receiver, int sender, int frames, SimTime t) override;
   void on_audio_playout(int receiver, int sender, std::uint32_t seq, bool played, double mouth_to_ear_s,
-                        SimTime t) override;
+                        bool comfort_noise, SimTime t) override;
   void on_step(const CallView& view) override;
 
  private:
@@ -78,6 +78,7 @@ class CallMetrics final : public PacketCallObserver {
   std::uint64_t enq_count_ = 0;
   double media_sent_ = 0, media_lost_ = 0, media_recovered_ = 0, rtx_bytes_ = 0, media_bytes_ = 0;
   std::vector<PacketSeries> series_;
+  std::vector<std::vector<std::uint8_t>> comfort_noise_;  // per sender, per audio seq: 1 = DTX update
 };
 
 }  // namespace p2psim::media::packet

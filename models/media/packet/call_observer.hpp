@@ -24,6 +24,8 @@ struct PacketEvent {
   int sender = 0;            // media sender (participant; the MCU mix: its receiver)
   MediaKind kind = MediaKind::kAudio;
   bool rtx = false;          // a retransmission (RFC 4588)
+  bool comfort_noise = false;  // audio: a DTX comfort-noise update, not speech
+  std::uint32_t seq = 0;     // audio: RTP sequence number of the sender's audio stream
   std::int64_t wire = 0;     // bytes on the wire
   std::int64_t payload = 0;  // media payload bytes
 };
@@ -75,8 +77,9 @@ class PacketCallObserver {
   virtual void on_frames_abandoned(int /*receiver*/, int /*sender*/, int /*frames*/, SimTime /*t*/) {}
   // An audio packet (RTP sequence `seq` of the stream) reached `receiver`'s playout:
   // played with `mouth_to_ear` (capture to playout plus the frame), or too late.
+  // `comfort_noise`: a DTX update rather than speech.
   virtual void on_audio_playout(int /*receiver*/, int /*sender*/, std::uint32_t /*seq*/, bool /*played*/,
-                                double /*mouth_to_ear_s*/, SimTime /*t*/) {}
+                                double /*mouth_to_ear_s*/, bool /*comfort_noise*/, SimTime /*t*/) {}
   // The SFU now forwards `layer` of `sender` to `receiver` (-1: nothing).
   virtual void on_layer_switch(int /*receiver*/, int /*sender*/, int /*layer*/, SimTime /*t*/) {}
   // Every series step (PacketCallSpec::series_step), for time series.

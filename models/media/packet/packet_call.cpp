@@ -152,6 +152,7 @@ CallDriver::CallDriver(const PacketCallSpec& spec, std::uint64_t seed, const Lay
         emit([&](PacketCallObserver& o) { o.on_render(j, s, capture, render); });
       };
   audio_frame_.assign(n_, 0);
+  audio_slot_.assign(n_, 0);
   recency_.resize(n_);
   for (int i = 0; i < n_; ++i) recency_[i] = i;
   if (mesh()) update_mesh_visibility();
@@ -170,6 +171,8 @@ PacketEvent CallDriver::event(const Pkt& p) const {
   e.sender = p.sender;
   e.kind = p.kind == PktKind::kAudio ? MediaKind::kAudio : p.kind == PktKind::kVideo ? MediaKind::kVideo : MediaKind::kProbe;
   e.rtx = p.rtx;
+  e.comfort_noise = p.cn;
+  e.seq = p.kind == PktKind::kAudio ? p.frame : 0;
   e.wire = p.wire;
   e.payload = p.payload;
   return e;
@@ -411,16 +414,23 @@ void CallDriver::mcu_audio_tick() {
 void CallDriver::audio_tick(int i) {
   sim_.schedule_after(spec_.call.media.audio.frame, [this, i] { audio_tick(i); });
   if (!present(i)) return;
-  const std::uint32_t slot = audio_frame_[i]++;
+  const std::uint32_t slot = audio_slot_[i]++;
   emit([&](PacketCallObserver& o) { o.on_audio_encoded(i, sim_.now()); });
   const bool speaking = recency_.front() == i;
   std::int64_t bytes = audio_bytes_;
-  if (spec_.dtx && !speaking) {
+  // DTX as the flow model defines it (media.audio.dtx, dtx_interval, dtx_payload;
+  // media_profile.hpp): a silent sender sends one comfort-noise update every dtx_interval.
+  const AudioProfile& ap = spec_.call.media.audio;
+  const bool cn = ap.dtx && !speaking;
+  if (cn) {
     AudioSourceSpec a;
-    a.frame = spec_.call.media.audio.frame;
+    a.frame = ap.frame;
+    a.dtx_interval = ap.dtx_interval;
     if (!dtx_sends(a, slot)) return;
-    bytes = a.dtx_frame_bytes;
+    bytes = ap.dtx_payload_bytes;
   }
+  // RTP sequence numbers count the packets sent, so DTX pauses are no gaps (RFC 3550 s5.1).
+  const std::uint32_t seq = audio_frame_[i]++;
   auto make = [&](int h, int dst) {
     const std::uint32_t t = alloc();
     Pkt& p = pool_[t];
@@ -428,7 +438,8 @@ void CallDriver::audio_tick(int i) {
     p.kind = PktKind::kAudio;
     p.sender = i;
     p.dst = dst;
-    p.frame = slot;
+    p.frame = seq;
+    p.cn = cn;
     p.stream = 0;
     p.payload = bytes;
     p.wire = bytes + overhead_;
@@ -452,9 +463,8 @@ void CallDriver::deliver(int j, const Pkt& p) {
   const std::size_t k = static_cast<std::size_t>(j) * n_ + p.sender;
   if (p.kind == PktKind::kAudio) {
     emit([&](PacketCallObserver& o) { o.on_audio_decoded(j, now); });
-    if (spec_.dtx) return;  // DTX streams: loss/late accounting needs the speech pattern; scored without DTX
     const AudioPlayout out = arx_[k].on_packet(now, p.frame, p.capture);
-    emit([&](PacketCallObserver& o) { o.on_audio_playout(j, p.sender, p.frame, out.played, out.mouth_to_ear_s, now); });
+    emit([&](PacketCallObserver& o) { o.on_audio_playout(j, p.sender, p.frame, out.played, out.mouth_to_ear_s, p.cn, now); });
     return;
   }
   VideoReceiver& v = vrx_[k];

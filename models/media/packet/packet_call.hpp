@@ -69,7 +69,6 @@ struct PacketCallSpec {
   SimTime nack_max_rtt = SimTime::ms(500);  // no NACK when the RTT is above this
   double fec_overhead = 0;                  // extra video bytes (FlexFEC/ULPFEC), fraction of payload
   double hysteresis = 0.15;                 // SFU: an up-switch needs the new layers to fit (1 - h) x estimate
-  bool dtx = false;                         // Opus DTX for non-speakers
   EModelCodec audio_codec;                  // Ie / Bpl
   std::vector<Presence> presence;           // joins and leaves (others: the whole call)
   SimTime series_step = SimTime::s(1);      // time-series resolution

@@ -7,7 +7,7 @@
 
 namespace p2psim::media::packet {
 
-void AudioStreamQuality::on_playout(std::uint32_t seq, bool play, double mouth_to_ear) {
+void AudioStreamQuality::on_playout(std::uint32_t seq, bool play, double mouth_to_ear, bool comfort_noise) {
   if (static_cast<std::int64_t>(seq) > highest_) {
     highest_ = seq;
     if (got_.size() <= seq) got_.resize(static_cast<std::size_t>(seq) + 1, 0);
@@ -18,21 +18,40 @@ void AudioStreamQuality::on_playout(std::uint32_t seq, bool play, double mouth_t
   }
   ++played;
   got_[seq] = 1;
-  mouth_to_ear_s.add(mouth_to_ear);
+  if (!comfort_noise) mouth_to_ear_s.add(mouth_to_ear);
 }
 
-double AudioStreamQuality::loss_fraction() const {
-  const double e = static_cast<double>(expected());
-  return e > 0 ? 1.0 - static_cast<double>(played) / e : 0;
+namespace {
+bool is_cn(std::span<const std::uint8_t> cn, std::size_t seq) { return seq < cn.size() && cn[seq] != 0; }
+}  // namespace
+
+std::uint64_t AudioStreamQuality::speech_expected(std::span<const std::uint8_t> cn) const {
+  if (cn.empty()) return expected();
+  std::uint64_t n = 0;
+  for (std::size_t k = 0; k < got_.size(); ++k) n += !is_cn(cn, k);
+  return n;
 }
 
-double AudioStreamQuality::burst_ratio() const {
-  const double p = loss_fraction();
+std::uint64_t AudioStreamQuality::speech_played(std::span<const std::uint8_t> cn) const {
+  if (cn.empty()) return played;
+  std::uint64_t n = 0;
+  for (std::size_t k = 0; k < got_.size(); ++k) n += got_[k] && !is_cn(cn, k);
+  return n;
+}
+
+double AudioStreamQuality::loss_fraction(std::span<const std::uint8_t> cn) const {
+  const double e = static_cast<double>(speech_expected(cn));
+  return e > 0 ? 1.0 - static_cast<double>(speech_played(cn)) / e : 0;
+}
+
+double AudioStreamQuality::burst_ratio(std::span<const std::uint8_t> cn) const {
+  const double p = loss_fraction(cn);
   if (p <= 0 || p >= 1) return 1;
   std::uint64_t bursts = 0, lost = 0;
   bool prev = false;
-  for (std::uint8_t g : got_) {
-    const bool l = g == 0;
+  for (std::size_t k = 0; k < got_.size(); ++k) {
+    if (is_cn(cn, k)) continue;  // comfort noise: neither a loss nor the end of a burst
+    const bool l = got_[k] == 0;
     lost += l;
     if (l && !prev) ++bursts;
     prev = l;

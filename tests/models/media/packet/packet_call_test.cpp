@@ -286,3 +286,30 @@ TEST_CASE("per-stream results add up to the participant's and follow the flow mo
     CHECK(sum == Approx(r.participants[j].video_received_bps).epsilon(1e-9));
   }
 }
+
+TEST_CASE("DTX in packet mode: the flow model's comfort-noise stream, scored on speech only", "[media][packet][dtx]") {
+  // 2-person audio-only mesh with DTX (media.audio.dtx, the flow model's definition):
+  // participant 0 speaks the whole call (no speaker change), participant 1 is silent and
+  // sends one 10-byte update every 400 ms. Uplink wire rates by hand from the flow
+  // model's streams: speech 50 x (80 + 50) B x 8 = 52 kbit/s, DTX 2.5 x (10 + 50) B x 8 =
+  // 1.2 kbit/s.
+  PacketCallSpec s = fat(TopologyKind::kMesh, 2);
+  s.call.duration = SimTime::s(20);
+  s.call.speaker_turn_mean = SimTime::h(10);
+  s.call.media.video.enabled = false;
+  s.call.media.audio.dtx = true;
+  const MediaProfile& m = s.call.media;
+  const double speech = wire_bps(audio_stream(m.audio), m.overhead, LegTransport::kUdp);
+  const double dtx = wire_bps(audio_dtx_stream(m.audio), m.overhead, LegTransport::kUdp);
+  REQUIRE(speech == Approx(52'000));
+  REQUIRE(dtx == Approx(1'200));
+  const PacketCallResult r = simulate_packet_call(s, 3);
+  CHECK(r.participants[0].uplink_delivered_bps == Approx(speech).epsilon(0.01));
+  CHECK(r.participants[1].uplink_delivered_bps == Approx(dtx).epsilon(0.03));
+  // No loss: only the speech stream is scored (the silent stream has no speech), with
+  // Ppl = 0 and Ta < 100 ms: R = 93.2, MOS 4.409 (G.107 Annex B, by hand).
+  CHECK(r.audio_loss == 0);
+  CHECK(r.participants[1].audio_mos == Approx(4.409).epsilon(1e-3));
+  CHECK(r.participants[0].audio_mos == 0);
+  CHECK(r.audio_mos_mean == Approx(4.409).epsilon(1e-3));
+}
