@@ -150,6 +150,17 @@ class PacketStudy final : public Study {
     put("server_bytes_per_s", r.server_bytes_per_s);
     put("server_cores", r.server_cores);
     put("events", static_cast<double>(r.events));
+    // packet.per_stream: one group of metrics per (receiver, sender) stream.
+    for (const auto& x : r.streams) {
+      const std::string p = "stream/" + std::to_string(x.receiver) + "/" + std::to_string(x.sender) + "/";
+      put(p + "video_received_bps", x.video_received_bps);
+      put(p + "freezes", x.freezes);
+      put(p + "freeze_s", x.freeze_s);
+      put(p + "received_fps", x.fps);
+      put(p + "received_height", x.height);
+      put(p + "video_delay_p95_s", x.video_delay_p95_s);
+      put(p + "network_delay_p95_s", x.network_delay_p95_s);
+    }
     for (const auto& s : r.series) out.series.push_back(Series{s.name, s.unit, s.t, s.v});
     return out;
   }
@@ -171,14 +182,15 @@ std::unique_ptr<Study> parse_group_call_packet(const Field& root, const media::C
   if (auto c = root.get("connectivity")) c->fail("relayed and failed paths are not simulated in call.model: packet");
   if (call.group_size > 200) root.require("call").require("group_size").fail("call.model: packet supports at most 200 participants");
   if (auto f = root.get("packet")) {
-    f->allow_only({"feedback_interval", "nack", "nack_max_rtt", "fec_overhead", "hysteresis", "dtx", "encoder",
-                   "controller", "audio_codec", "links", "presence", "series_step"});
+    if (f->has("dtx")) f->require("dtx").fail("DTX is media.audio.dtx (with dtx_interval, dtx_payload), shared with the flow model");
+    f->allow_only({"feedback_interval", "nack", "nack_max_rtt", "fec_overhead", "hysteresis", "encoder",
+                   "controller", "audio_codec", "links", "presence", "series_step", "per_stream"});
     p.feedback_interval = f->get_time("feedback_interval", p.feedback_interval, SimTime::ms(10), SimTime::s(1));
     p.nack = f->get_bool("nack", p.nack);
     p.nack_max_rtt = f->get_time("nack_max_rtt", p.nack_max_rtt, SimTime::zero(), SimTime::s(10));
     p.fec_overhead = f->get_double("fec_overhead", p.fec_overhead, 0, 1);
     p.hysteresis = f->get_double("hysteresis", p.hysteresis, 0, 0.5);
-    p.dtx = f->get_bool("dtx", p.dtx);
+    p.per_stream = f->get_bool("per_stream", p.per_stream);
     p.series_step = f->get_time("series_step", p.series_step, SimTime::ms(100), SimTime::min(10));
     if (auto e = f->get("encoder")) {
       e->allow_only({"reaction", "key_ratio", "key_interval", "noise"});

@@ -65,6 +65,7 @@ TEST_CASE("group-call packet mode: bad keys are errors with their position", "[a
   CHECK(error_of(kBase + "packet:\n  links:\n    lte: {uplink_trace_file: no-such-trace.csv}\n")
             .find("packet.links.lte.uplink_trace_file: cannot read trace file") != std::string::npos);
   CHECK(error_of("call: {model: packet, topology: hybrid}\n").find("not hybrid") != std::string::npos);
+  CHECK(error_of(kBase + "packet: {dtx: true}\n").find("packet.dtx: DTX is media.audio.dtx") != std::string::npos);
 }
 
 TEST_CASE("group-call packet mode: metrics and time series", "[app][group_call][packet]") {
@@ -87,6 +88,18 @@ TEST_CASE("group-call packet mode: metrics and time series", "[app][group_call][
   const study::RunResult again = st->run(1);
   REQUIRE(again.metrics.size() == r.metrics.size());
   for (std::size_t k = 0; k < r.metrics.size(); ++k) CHECK(again.metrics[k].value == r.metrics[k].value);
+}
+
+TEST_CASE("group-call packet mode: packet.per_stream adds one group of metrics per stream", "[app][group_call][packet]") {
+  const study::RunResult off = kind().parse(field_of(kBase))->run(1);
+  const study::RunResult on = kind().parse(field_of(kBase + "packet: {per_stream: true}\n"))->run(1);
+  // Off by default; on: 3 x 2 (receiver, sender) streams, each with 7 metrics.
+  CHECK(on.metrics.size() == off.metrics.size() + 6 * 7);
+  CHECK(metric(on, "stream/0/1/video_received_bps") > 0);
+  CHECK(metric(on, "stream/2/1/received_fps") > 0);
+  CHECK(metric(on, "stream/1/0/freezes") >= 0);
+  // The aggregate metrics do not change.
+  for (const auto& m : off.metrics) CHECK(metric(on, m.name) == m.value);
 }
 
 TEST_CASE("group-call packet mode: a trace file relative to the scenario", "[app][group_call][packet]") {

@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "models/media/packet/call_metrics.hpp"
 #include "models/media/packet/packet_call.hpp"
 #include "models/media/packet/receivers.hpp"
 #include "sim/random.hpp"
@@ -30,8 +31,9 @@ struct Pkt {
   std::int16_t res = 0;        // row of the layer table matching the frame's resolution (metrics)
   PktKind kind = PktKind::kAudio;
   bool key = false, rtx = false;
+  bool cn = false;               // audio: a DTX comfort-noise update (not speech)
   std::uint16_t index = 0, count = 1;
-  std::uint32_t frame = 0;       // video frame number (per encoder) / audio frame number
+  std::uint32_t frame = 0;       // video frame number (per encoder) / audio RTP sequence number of the sender's stream
   std::uint32_t stream = 0;      // stream key on the hop (for RTP sequence numbers and NACK)
   std::uint32_t seq = 0;         // RTP sequence number on the hop
   std::int64_t wire = 0, payload = 0;
@@ -62,6 +64,7 @@ struct Hop {
   int from = 0, to = 0;  // participant, or kServer
   std::unique_ptr<CongestionController> cc;
   double max_bps = 0;  // the controller's ceiling (what the hop's streams can use, with headroom)
+  double max_allocation = 0;  // mesh: the last ideal rate (audio + video if shown) seen by on_target
   // sender side
   std::deque<std::uint32_t> pacer;
   double budget = 0;
@@ -84,11 +87,9 @@ struct Hop {
   // control messages travelling back to the sender
   std::deque<Control> ctl;
   SimTime last_ctl;
-  // stats
-  TimeWeighted target{SimTime::zero(), 0};
 };
 
-class CallDriver final : public net::LinkSink, public net::LinkObserver {
+class CallDriver final : public net::LinkSink, public net::LinkObserver, public CallView {
  public:
   CallDriver(const PacketCallSpec& spec, std::uint64_t seed, const LayerChooser& chooser,
              std::span<PacketCallObserver* const> observers);
@@ -97,20 +98,31 @@ class CallDriver final : public net::LinkSink, public net::LinkObserver {
   // net::LinkSink / LinkObserver
   void on_link_arrival(std::uint32_t link, std::uint32_t token) override;
   void on_link_loss(std::uint32_t link, std::uint32_t token) override;
-  void count_loss(const Pkt& p) {
-    if (p.kind != PktKind::kProbe && !p.rtx) media_lost_ += 1;
-  }
+  void count_loss(const Pkt& p);
   void on_enqueue(std::uint32_t link, std::int64_t bytes, SimTime queue_delay, SimTime t) override;
   void on_drop(std::uint32_t link, std::int64_t bytes, net::LinkDrop, SimTime t) override;
 
+  // CallView (for observers)
+  SimTime now() const override { return sim_.now(); }
+  bool present(int i) const override;
+  int profile(int i) const override { return profile_[static_cast<std::size_t>(i)]; }
+  double uplink_capacity(int i, SimTime t) const override { return links_[2 * static_cast<std::size_t>(i)]->capacity_at(t); }
+  SimTime uplink_queue_delay(int i) const override { return links_[2 * static_cast<std::size_t>(i)]->queue_delay(); }
+  std::uint64_t events() const override { return sim_.events_executed(); }
+
  private:
-  PacketCallResult collect();  // packet_results.cpp
+  // Emits an event to every observer (the built-in metrics first).
+  template <class F>
+  void emit(F&& f) {
+    for (PacketCallObserver* o : observers_) f(*o);
+  }
+  PacketEvent event(const Pkt& p) const;
+  void set_target(int h);  // tells observers the hop's current target
   bool mesh() const { return spec_.call.topology == TopologyKind::kMesh; }
   bool mcu() const { return spec_.call.topology == TopologyKind::kMcu; }
   // Receiver j's streams: from every other sender (mesh, SFU), or the MCU's mix, kept on
   // the diagonal (j, j).
   bool stream_of(int j, int s) const { return mcu() ? s == j : s != j; }
-  bool present(int i) const;
   std::uint32_t alloc();
   void release(std::uint32_t t) { free_.push_back(t); }
   // transport.cpp
@@ -157,7 +169,8 @@ class CallDriver final : public net::LinkSink, public net::LinkObserver {
 
   const PacketCallSpec& spec_;
   const LayerChooser& chooser_;
-  std::vector<PacketCallObserver*> observers_;
+  CallMetrics metrics_;
+  std::vector<PacketCallObserver*> observers_;  // &metrics_, then the caller's
   std::uint64_t seed_;
   Simulator sim_;
   int n_ = 0, layers_ = 0;
@@ -172,12 +185,11 @@ class CallDriver final : public net::LinkSink, public net::LinkObserver {
   int overhead_ = 50;
   double audio_wire_ = 0, ovh_frac_ = 0;
   std::int64_t audio_bytes_ = 0;
-  std::vector<std::uint32_t> audio_frame_;
+  std::vector<std::uint32_t> audio_frame_;  // per sender: next audio RTP sequence number
+  std::vector<std::uint32_t> audio_slot_;   // per sender: next 20 ms frame slot (DTX timing)
   std::uint32_t mcu_audio_frame_ = 0;
   SimTime mean_upload_;  // MCU: mean upload propagation (capture times of the mixes)
   double mix_bps() const;
-  // Core-seconds of one video frame of `height` px (codec_cost.hpp at the call's fps).
-  double video_frame_core_s(bool encode, int height) const;
   // encoders: mesh one per hop; SFU one per (participant, layer); MCU one upload per
   // participant, then one mix per receiver (index n + j)
   std::vector<VideoEncoder> enc_;
@@ -200,22 +212,9 @@ class CallDriver final : public net::LinkSink, public net::LinkObserver {
   // receivers per (receiver, sender)
   std::vector<VideoReceiver> vrx_;
   std::vector<AudioReceiver> arx_;
-  std::vector<int> res_;  // per (receiver, sender): resolution row of the last decoded frame, -1 none
   std::vector<int> recency_;
   std::vector<char> mesh_shows_;  // mesh, per (receiver, sender): the receiver's layout shows the sender
   Rng speaker_rng_;
-  // metrics
-  std::vector<double> up_bytes_, down_bytes_, video_rx_bytes_;
-  std::vector<double> client_core_s_;  // codec core-seconds per participant (codec_cost.hpp)
-  double server_core_s_ = 0;           // MCU codec core-seconds
-  double server_packets_ = 0, server_bytes_ = 0;  // packets and wire bytes into and out of the SFU/MCU
-  std::vector<double> step_video_bytes_, step_renders_;
-  std::vector<std::vector<double>> video_rate_series_;  // per receiver, per step (bit/s)
-  Samples queue_delay_s_, net_delay_s_;
-  std::uint64_t enq_count_ = 0;
-  double media_sent_ = 0, media_lost_ = 0, media_recovered_ = 0, rtx_bytes_ = 0, media_bytes_ = 0;
-  std::vector<PacketSeries> series_;
-  std::vector<std::uint64_t> renders_at_step_;
 };
 
 }  // namespace p2psim::media::packet::detail

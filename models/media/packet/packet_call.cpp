@@ -28,10 +28,12 @@ CallDriver::CallDriver(const PacketCallSpec& spec, std::uint64_t seed, const Lay
                        std::span<PacketCallObserver* const> observers)
     : spec_(spec),
       chooser_(chooser),
-      observers_(observers.begin(), observers.end()),
+      metrics_(spec),
       seed_(seed),
       speaker_rng_(Rng::stream(seed, "media/speakers")) {
   const CallSpec& c = spec.call;
+  observers_.push_back(&metrics_);
+  observers_.insert(observers_.end(), observers.begin(), observers.end());
   n_ = c.group_size;
   layers_ = c.media.video.enabled ? static_cast<int>(c.media.video.layers.size()) : 0;
   overhead_ = packet_overhead_bytes(c.media.overhead, LegTransport::kUdp);
@@ -103,7 +105,7 @@ CallDriver::CallDriver(const PacketCallSpec& spec, std::uint64_t seed, const Lay
     cs.max_bps = std::max(max_bps * headroom, cs.start_bps);
     hops_[h].max_bps = cs.max_bps;
     hops_[h].cc = make_controller(spec_.controller_kind, cs);
-    hops_[h].target.set(SimTime::zero(), hops_[h].cc->target_bps());
+    set_target(h);
   };
   if (mesh()) {
     for (int i = 0; i < n_; ++i)
@@ -152,34 +154,47 @@ CallDriver::CallDriver(const PacketCallSpec& spec, std::uint64_t seed, const Lay
   }
   vrx_.resize(static_cast<std::size_t>(n_) * n_);
   arx_.assign(static_cast<std::size_t>(n_) * n_, AudioReceiver(c.media.audio.frame));
-  res_.assign(static_cast<std::size_t>(n_) * n_, -1);
-  if (!observers_.empty())
-    for (int j = 0; j < n_; ++j)
-      for (int s = 0; s < n_; ++s)
-        vrx_[static_cast<std::size_t>(j) * n_ + s].on_render = [this, j, s](SimTime capture, SimTime render) {
-          for (PacketCallObserver* o : observers_) o->on_render(j, s, capture, render);
-        };
+  for (int j = 0; j < n_; ++j)
+    for (int s = 0; s < n_; ++s)
+      vrx_[static_cast<std::size_t>(j) * n_ + s].on_render = [this, j, s](SimTime capture, SimTime render) {
+        emit([&](PacketCallObserver& o) { o.on_render(j, s, capture, render); });
+      };
   audio_frame_.assign(n_, 0);
+  audio_slot_.assign(n_, 0);
   recency_.resize(n_);
   for (int i = 0; i < n_; ++i) recency_[i] = i;
   if (mesh()) update_mesh_visibility();
-  up_bytes_.assign(n_, 0);
-  client_core_s_.assign(n_, 0);
-  down_bytes_.assign(n_, 0);
-  video_rx_bytes_.assign(n_, 0);
-  step_video_bytes_.assign(n_, 0);
-  step_renders_.assign(n_, 0);
-  video_rate_series_.assign(n_, {});
   pool_.reserve(4096);
   // Initial encoder targets.
   for (std::size_t h = 0; h < hops_.size(); ++h)
     if (hops_[h].cc && (hops_[h].from != kServer || mcu())) on_target(static_cast<int>(h));
 }
 
-double CallDriver::video_frame_core_s(bool encode, int height) const {
-  const CodecCostModel& c = spec_.call.codec;
-  const double fps = spec_.call.media.video.fps;
-  return (encode ? c.encode(height, fps) : c.decode(height, fps)) / fps;
+PacketEvent CallDriver::event(const Pkt& p) const {
+  PacketEvent e;
+  if (p.hop >= 0) {
+    e.from = hops_[static_cast<std::size_t>(p.hop)].from;
+    e.to = hops_[static_cast<std::size_t>(p.hop)].to;
+  }
+  e.sender = p.sender;
+  e.kind = p.kind == PktKind::kAudio ? MediaKind::kAudio : p.kind == PktKind::kVideo ? MediaKind::kVideo : MediaKind::kProbe;
+  e.rtx = p.rtx;
+  e.comfort_noise = p.cn;
+  e.seq = p.kind == PktKind::kAudio ? p.frame : 0;
+  e.wire = p.wire;
+  e.payload = p.payload;
+  return e;
+}
+
+void CallDriver::count_loss(const Pkt& p) {
+  const PacketEvent e = event(p);
+  emit([&](PacketCallObserver& o) { o.on_packet_lost(e, sim_.now()); });
+}
+
+void CallDriver::set_target(int h) {
+  const Hop& hop = hops_[static_cast<std::size_t>(h)];
+  const double bps = hop.cc->target_bps();
+  emit([&](PacketCallObserver& o) { o.on_target(hop.from, hop.to, sim_.now(), bps); });
 }
 
 double CallDriver::mix_bps() const {
@@ -216,16 +231,14 @@ void CallDriver::on_link_arrival(std::uint32_t link, std::uint32_t token) {
     }
     return;
   }
+  emit([&](PacketCallObserver& o) { o.on_link_delivered(i, up, p.wire, sim_.now()); });
   if (up && !mesh() && ingress_) {
-    up_bytes_[i] += static_cast<double>(p.wire);
     if (!ingress_->send(token, p.wire)) {
       count_loss(p);
       release(token);
     }
     return;
   }
-  if (up) up_bytes_[i] += static_cast<double>(p.wire);
-  else down_bytes_[i] += static_cast<double>(p.wire);
   if (up && mesh()) {
     if (!links_[2 * p.dst + 1]->send(token, p.wire)) {
       count_loss(p);
@@ -242,13 +255,11 @@ void CallDriver::on_link_loss(std::uint32_t, std::uint32_t token) {
 }
 
 void CallDriver::on_enqueue(std::uint32_t link, std::int64_t bytes, SimTime queue_delay, SimTime t) {
-  if ((enq_count_++ & 3) == 0) queue_delay_s_.add(queue_delay.seconds());
-  for (PacketCallObserver* o : observers_) o->on_queue(static_cast<int>(link / 2), link % 2 == 0, bytes, queue_delay, t);
+  emit([&](PacketCallObserver& o) { o.on_queue(static_cast<int>(link / 2), link % 2 == 0, bytes, queue_delay, t); });
 }
 
 void CallDriver::on_drop(std::uint32_t link, std::int64_t, net::LinkDrop d, SimTime t) {
-  for (PacketCallObserver* o : observers_)
-    o->on_drop(static_cast<int>(link / 2), link % 2 == 0, d == net::LinkDrop::kQueueFull, t);
+  emit([&](PacketCallObserver& o) { o.on_drop(static_cast<int>(link / 2), link % 2 == 0, d == net::LinkDrop::kQueueFull, t); });
 }
 
 void CallDriver::on_target(int h) {
@@ -275,8 +286,12 @@ void CallDriver::on_target(int h) {
     const double top = chooser_.layers(hop.from)[layers_ - 1].bitrate_bps;
     enc_[h].set_target(now, std::min(top, video_wire / (1 + ovh_frac_)));
     const bool video = mesh_shows_[static_cast<std::size_t>(hop.to) * n_ + hop.from] != 0;
+    // One encoding that follows the estimate is never application-limited below its top
+    // rate, so it is not probed periodically (libwebrtc probes in ALR only); it probes when
+    // its maximum allocation rises (video turned on: ProbeController::OnMaxTotalAllocatedBitrate).
     const double ideal = audio_wire_ + (video ? chooser_.layer_wire_bps(hop.from, layers_ - 1) : 0.0);
-    if (ideal > 1.05 * target) hop.cc->probe_to(now, 1.05 * ideal);
+    if (ideal > hop.max_allocation && ideal > 1.05 * target) hop.cc->probe_to(now, 1.05 * ideal);
+    hop.max_allocation = ideal;
     return;
   }
   const int i = hop.from;
@@ -321,9 +336,9 @@ void CallDriver::encode_and_send(int h, VideoEncoder& enc, std::uint32_t& frame_
       if (f.target_bps >= 0.95 * table[k].bitrate_bps) res = k;
   }
   {
-    const double cost = video_frame_core_s(true, chooser_.layers(sender)[static_cast<std::size_t>(res)].height);
-    if (hops_[h].from == kServer) server_core_s_ += cost;  // the MCU's mix
-    else client_core_s_[sender] += cost;
+    const int who = hops_[h].from == kServer ? kServerIndex : sender;  // the MCU's mix: the server
+    const int height = chooser_.layers(sender)[static_cast<std::size_t>(res)].height;
+    emit([&](PacketCallObserver& o) { o.on_video_encoded(who, height, now); });
   }
   for (int k = 0; k < count; ++k) {
     const std::uint32_t t = alloc();
@@ -401,7 +416,7 @@ void CallDriver::mcu_audio_tick() {
     p.wire = audio_bytes_ + overhead_;
     p.capture = sim_.now() - back;
     p.origin_sent = sim_.now();
-    server_core_s_ += spec_.call.codec.audio_encode * spec_.call.media.audio.frame.seconds();
+    emit([&](PacketCallObserver& o) { o.on_audio_encoded(kServerIndex, sim_.now()); });
     hop_enqueue(down_hop(j), t, false);
   }
 }
@@ -409,16 +424,23 @@ void CallDriver::mcu_audio_tick() {
 void CallDriver::audio_tick(int i) {
   sim_.schedule_after(spec_.call.media.audio.frame, [this, i] { audio_tick(i); });
   if (!present(i)) return;
-  const std::uint32_t slot = audio_frame_[i]++;
-  client_core_s_[i] += spec_.call.codec.audio_encode * spec_.call.media.audio.frame.seconds();
+  const std::uint32_t slot = audio_slot_[i]++;
+  emit([&](PacketCallObserver& o) { o.on_audio_encoded(i, sim_.now()); });
   const bool speaking = recency_.front() == i;
   std::int64_t bytes = audio_bytes_;
-  if (spec_.dtx && !speaking) {
+  // DTX as the flow model defines it (media.audio.dtx, dtx_interval, dtx_payload;
+  // media_profile.hpp): a silent sender sends one comfort-noise update every dtx_interval.
+  const AudioProfile& ap = spec_.call.media.audio;
+  const bool cn = ap.dtx && !speaking;
+  if (cn) {
     AudioSourceSpec a;
-    a.frame = spec_.call.media.audio.frame;
+    a.frame = ap.frame;
+    a.dtx_interval = ap.dtx_interval;
     if (!dtx_sends(a, slot)) return;
-    bytes = a.dtx_frame_bytes;
+    bytes = ap.dtx_payload_bytes;
   }
+  // RTP sequence numbers count the packets sent, so DTX pauses are no gaps (RFC 3550 s5.1).
+  const std::uint32_t seq = audio_frame_[i]++;
   auto make = [&](int h, int dst) {
     const std::uint32_t t = alloc();
     Pkt& p = pool_[t];
@@ -426,7 +448,8 @@ void CallDriver::audio_tick(int i) {
     p.kind = PktKind::kAudio;
     p.sender = i;
     p.dst = dst;
-    p.frame = slot;
+    p.frame = seq;
+    p.cn = cn;
     p.stream = 0;
     p.payload = bytes;
     p.wire = bytes + overhead_;
@@ -445,25 +468,27 @@ void CallDriver::audio_tick(int i) {
 void CallDriver::deliver(int j, const Pkt& p) {
   if (!present(j)) return;
   const SimTime now = sim_.now();
-  net_delay_s_.add((now - p.origin_sent).seconds());
+  const PacketEvent e = event(p);
+  emit([&](PacketCallObserver& o) { o.on_media_received(j, e, p.origin_sent, now); });
   const std::size_t k = static_cast<std::size_t>(j) * n_ + p.sender;
   if (p.kind == PktKind::kAudio) {
-    client_core_s_[j] += spec_.call.codec.audio_decode * spec_.call.media.audio.frame.seconds();
-    if (spec_.dtx) return;  // DTX streams: loss/late accounting needs the speech pattern; scored without DTX
-    arx_[k].on_packet(now, p.frame, p.capture);
+    emit([&](PacketCallObserver& o) { o.on_audio_decoded(j, now); });
+    const AudioPlayout out = arx_[k].on_packet(now, p.frame, p.capture);
+    emit([&](PacketCallObserver& o) { o.on_audio_playout(j, p.sender, p.frame, out.played, out.mouth_to_ear_s, p.cn, now); });
     return;
   }
-  video_rx_bytes_[j] += static_cast<double>(p.payload);
-  step_video_bytes_[j] += static_cast<double>(p.payload);
-  const std::uint64_t before = vrx_[k].frames_decoded;
+  VideoReceiver& v = vrx_[k];
+  const std::uint64_t decoded = v.frames_decoded, abandoned = v.frames_abandoned;
   const Hop& hop = hops_[p.hop];
-  if (vrx_[k].on_packet(now, p.layer, p.frame, p.count, p.key, p.capture, p.rtx, hop.rtt))
-    request_key(j, p.sender, p.layer);
-  step_renders_[j] += static_cast<double>(vrx_[k].frames_decoded - before);
-  if (vrx_[k].frames_decoded != before) {
-    res_[k] = p.res;
-    client_core_s_[j] += static_cast<double>(vrx_[k].frames_decoded - before) *
-                         video_frame_core_s(false, chooser_.layers(p.sender)[static_cast<std::size_t>(p.res)].height);
+  if (v.on_packet(now, p.layer, p.frame, p.count, p.key, p.capture, p.rtx, hop.rtt)) request_key(j, p.sender, p.layer);
+  if (v.frames_abandoned != abandoned) {
+    const int n = static_cast<int>(v.frames_abandoned - abandoned);
+    emit([&](PacketCallObserver& o) { o.on_frames_abandoned(j, p.sender, n, now); });
+  }
+  if (v.frames_decoded != decoded) {
+    const int n = static_cast<int>(v.frames_decoded - decoded);
+    const int height = chooser_.layers(p.sender)[static_cast<std::size_t>(p.res)].height;
+    emit([&](PacketCallObserver& o) { o.on_video_decoded(j, p.sender, n, height, now); });
   }
 }
 
@@ -509,55 +534,12 @@ void CallDriver::presence_change(int i) {
 }
 
 void CallDriver::sample_series() {
-  const SimTime now = sim_.now();
-  const double step = spec_.series_step.seconds();
-  double rate = 0, fps = 0, height = 0;
-  int receivers = 0, streams = 0;
-  for (int j = 0; j < n_; ++j) {
-    const double r = 8 * step_video_bytes_[j] / step;
-    video_rate_series_[j].push_back(present(j) ? r : -1);
-    if (present(j)) {
-      rate += r;
-      ++receivers;
-      int senders = 0;
-      for (int s = 0; s < n_; ++s) {
-        if (!stream_of(j, s) || !present(s)) continue;
-        ++senders;
-        const int res = res_[static_cast<std::size_t>(j) * n_ + s];
-        if (res >= 0) {
-          height += chooser_.layers(s)[res].height;
-          ++streams;
-        }
-      }
-      if (senders) fps += step_renders_[j] / senders / step;
-    }
-    step_video_bytes_[j] = 0;
-    step_renders_[j] = 0;
-  }
-  auto push = [&](std::size_t k, double v) {
-    series_[k].t.push_back(now.seconds());
-    series_[k].v.push_back(v);
-  };
-  push(0, receivers ? rate / receivers : 0);
-  double target0 = 0;
-  if (mesh()) {
-    for (int j = 1; j < n_; ++j) target0 += hops_[mesh_hop(0, j)].cc->target_bps();
-  } else {
-    target0 = hops_[up_hop(0)].cc->target_bps();
-  }
-  push(1, target0);
-  push(2, links_[0]->capacity_at(now));
-  push(3, links_[0]->queue_delay().milliseconds());
-  push(4, receivers ? fps / receivers : 0);
-  push(5, streams ? height / streams : 0);
+  emit([&](PacketCallObserver& o) { o.on_step(*this); });
   sim_.schedule_after(spec_.series_step, [this] { sample_series(); });
 }
 
 PacketCallResult CallDriver::run() {
   const CallSpec& c = spec_.call;
-  series_ = {{"video_received_bps", "bit/s", {}, {}},   {"upload_target_bps_p0", "bit/s", {}, {}},
-             {"uplink_capacity_bps_p0", "bit/s", {}, {}}, {"uplink_queue_delay_ms_p0", "ms", {}, {}},
-             {"received_fps", "frames/s", {}, {}},      {"received_height", "pixels", {}, {}}};
   Rng phase = Rng::stream(seed_, "media/packet/phase");
   for (int i = 0; i < n_; ++i) {
     const SimTime start = join_[i];
@@ -579,7 +561,7 @@ PacketCallResult CallDriver::run() {
                    [this] { speaker_change(); });
   sim_.schedule_at(spec_.series_step, [this] { sample_series(); });
   sim_.run_until(c.duration);
-  return collect();
+  return metrics_.finish(*this);
 }
 
 }  // namespace detail

@@ -19,7 +19,9 @@
 //    hysteresis, switching at a key frame it requests by PLI. MCU: one upload encoding per
 //    participant (like mesh), and per receiver one mixed video encoded at min(mix rate,
 //    downlink estimate) and one audio mix.
-//  - receivers: receivers.hpp (frames, jitter buffer, freezes, audio playout, E-model).
+//  - receivers: receivers.hpp (frames, jitter buffer, audio playout).
+//  - metrics: the call emits events (call_observer.hpp) and computes no metric itself;
+//    PacketCallResult comes from the CallMetrics observer (call_metrics.hpp).
 // The hybrid topology is not simulated in packet mode (see docs/models/media-packet.md).
 #pragma once
 
@@ -30,6 +32,7 @@
 #include <vector>
 
 #include "models/media/call_spec.hpp"
+#include "models/media/packet/call_observer.hpp"
 #include "models/media/packet/congestion_controller.hpp"
 #include "models/media/packet/layer_chooser.hpp"
 #include "models/media/packet/media_source.hpp"
@@ -66,10 +69,10 @@ struct PacketCallSpec {
   SimTime nack_max_rtt = SimTime::ms(500);  // no NACK when the RTT is above this
   double fec_overhead = 0;                  // extra video bytes (FlexFEC/ULPFEC), fraction of payload
   double hysteresis = 0.15;                 // SFU: an up-switch needs the new layers to fit (1 - h) x estimate
-  bool dtx = false;                         // Opus DTX for non-speakers
   EModelCodec audio_codec;                  // Ie / Bpl
   std::vector<Presence> presence;           // joins and leaves (others: the whole call)
   SimTime series_step = SimTime::s(1);      // time-series resolution
+  bool per_stream = false;                  // also report every (receiver, sender) stream (PacketCallResult::streams)
 };
 
 struct PacketSeries {
@@ -91,6 +94,17 @@ struct PacketParticipantResult {
   // every audio frame, averaged over its time in the call. Not throttled by its device.
   double client_cores = 0;
   double device_capacity = 0;     // its device class's reference cores (device.hpp); inf = unlimited
+};
+
+// One (receiver, sender) stream over the time both were present (only with
+// PacketCallSpec::per_stream). MCU: the receiver's mix (sender == receiver).
+struct PacketStreamResult {
+  int receiver = 0, sender = 0;
+  double video_received_bps = 0;  // video payload delivered
+  double freezes = 0, freeze_s = 0;
+  double fps = 0, height = 0;     // decoded frames per second; mean height of decoded frames
+  double video_delay_p95_s = 0;   // capture -> render
+  double network_delay_p95_s = 0; // media packets, first send -> final arrival
 };
 
 struct PacketCallResult {
@@ -115,22 +129,7 @@ struct PacketCallResult {
   double server_packets_per_s = 0, server_bytes_per_s = 0, server_cores = 0;
   std::uint64_t events = 0;
   std::vector<PacketSeries> series;
-};
-
-// Observes a packet-mode call as it runs (traces, custom metrics); the built-in metrics
-// of PacketCallResult do not depend on it. Participants are indices; -1 is the server.
-class PacketCallObserver {
- public:
-  virtual ~PacketCallObserver() = default;
-  // A transport's controller set a new target after a feedback report.
-  virtual void on_target(int /*from*/, int /*to*/, SimTime /*t*/, double /*target_bps*/) {}
-  // A link accepted a packet that waits `queue_delay`, or dropped one (participant N: the
-  // server's ingress (uplink = true) or egress).
-  virtual void on_queue(int /*participant*/, bool /*uplink*/, std::int64_t /*bytes*/, SimTime /*queue_delay*/,
-                        SimTime /*t*/) {}
-  virtual void on_drop(int /*participant*/, bool /*uplink*/, bool /*queue_full*/, SimTime /*t*/) {}
-  // `receiver` rendered a video frame from `sender` (receiver == sender: the MCU's mix).
-  virtual void on_render(int /*receiver*/, int /*sender*/, SimTime /*capture*/, SimTime /*render*/) {}
+  std::vector<PacketStreamResult> streams;  // per_stream only, receiver-major
 };
 
 // Runs the call. Preconditions: as simulate_group_call; topology mesh, SFU or MCU; access

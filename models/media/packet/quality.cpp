@@ -7,6 +7,60 @@
 
 namespace p2psim::media::packet {
 
+void AudioStreamQuality::on_playout(std::uint32_t seq, bool play, double mouth_to_ear, bool comfort_noise) {
+  if (static_cast<std::int64_t>(seq) > highest_) {
+    highest_ = seq;
+    if (got_.size() <= seq) got_.resize(static_cast<std::size_t>(seq) + 1, 0);
+  }
+  if (!play) {
+    ++late;
+    return;
+  }
+  ++played;
+  got_[seq] = 1;
+  if (!comfort_noise) mouth_to_ear_s.add(mouth_to_ear);
+}
+
+namespace {
+bool is_cn(std::span<const std::uint8_t> cn, std::size_t seq) { return seq < cn.size() && cn[seq] != 0; }
+}  // namespace
+
+std::uint64_t AudioStreamQuality::speech_expected(std::span<const std::uint8_t> cn) const {
+  if (cn.empty()) return expected();
+  std::uint64_t n = 0;
+  for (std::size_t k = 0; k < got_.size(); ++k) n += !is_cn(cn, k);
+  return n;
+}
+
+std::uint64_t AudioStreamQuality::speech_played(std::span<const std::uint8_t> cn) const {
+  if (cn.empty()) return played;
+  std::uint64_t n = 0;
+  for (std::size_t k = 0; k < got_.size(); ++k) n += got_[k] && !is_cn(cn, k);
+  return n;
+}
+
+double AudioStreamQuality::loss_fraction(std::span<const std::uint8_t> cn) const {
+  const double e = static_cast<double>(speech_expected(cn));
+  return e > 0 ? 1.0 - static_cast<double>(speech_played(cn)) / e : 0;
+}
+
+double AudioStreamQuality::burst_ratio(std::span<const std::uint8_t> cn) const {
+  const double p = loss_fraction(cn);
+  if (p <= 0 || p >= 1) return 1;
+  std::uint64_t bursts = 0, lost = 0;
+  bool prev = false;
+  for (std::size_t k = 0; k < got_.size(); ++k) {
+    if (is_cn(cn, k)) continue;  // comfort noise: neither a loss nor the end of a burst
+    const bool l = got_[k] == 0;
+    lost += l;
+    if (l && !prev) ++bursts;
+    prev = l;
+  }
+  if (bursts == 0) return 1;
+  // G.107 s7.5: mean observed burst length / mean burst length under random loss, 1/(1-p).
+  return std::max(1.0, static_cast<double>(lost) / static_cast<double>(bursts) * (1 - p));
+}
+
 void FreezeCounter::on_render(SimTime t) {
   ++frames_;
   if (frames_ > 1) {

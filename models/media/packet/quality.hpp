@@ -15,11 +15,22 @@
 //   Ie_eff = Ie + (95 - Ie) Ppl / (Ppl / BurstR + Bpl)   (G.107 s7.5, Ppl in %)
 //   MOS = 1 + 0.035 R + R (R - 60)(100 - R) 7e-6 for 0 < R < 100 (Annex B)
 // Ta is the mean one-way mouth-to-ear delay.
+//
+// AudioStreamQuality: the E-model inputs of one received audio stream from its playout
+// outcomes (AudioReceiver): loss fraction (lost + late) / expected, expected = highest
+// sequence + 1, G.107 s7.5 BurstR of the observed loss pattern, mouth-to-ear samples.
+// With DTX the stream also carries comfort-noise updates; given which sequence numbers
+// were comfort noise (`cn`, from the sender), only speech packets count: a lost or late
+// comfort-noise update impairs no speech (Ppl and BurstR over the speech packets, in
+// order), and Ta is the mean mouth-to-ear delay of played speech packets.
 #pragma once
 
 #include <cstdint>
 #include <deque>
+#include <span>
+#include <vector>
 
+#include "sim/stats.hpp"
 #include "sim/time.hpp"
 
 namespace p2psim::media::packet {
@@ -38,6 +49,25 @@ class FreezeCounter {
   SimTime last_;
   std::uint64_t frames_ = 0, freezes_ = 0;
   double total_freeze_s_ = 0;
+};
+
+class AudioStreamQuality {
+ public:
+  // Packet `seq` reached playout: played (with its mouth-to-ear delay) or late.
+  void on_playout(std::uint32_t seq, bool played, double mouth_to_ear_s, bool comfort_noise = false);
+  std::uint64_t expected() const { return static_cast<std::uint64_t>(highest_ + 1); }
+  std::uint64_t played = 0, late = 0;  // all packets
+  Samples mouth_to_ear_s;              // played speech packets
+  // Speech packets among sequences 0..highest (cn[seq] != 0: comfort noise; shorter or
+  // empty cn: speech), and those played.
+  std::uint64_t speech_expected(std::span<const std::uint8_t> cn = {}) const;
+  std::uint64_t speech_played(std::span<const std::uint8_t> cn = {}) const;
+  double loss_fraction(std::span<const std::uint8_t> cn = {}) const;  // speech (lost + late) / speech expected
+  double burst_ratio(std::span<const std::uint8_t> cn = {}) const;    // G.107 BurstR over speech packets (1 = random)
+
+ private:
+  std::vector<std::uint8_t> got_;  // per seq: 1 played, 0 missing or late
+  std::int64_t highest_ = -1;
 };
 
 struct EModelCodec {

@@ -42,8 +42,6 @@ void VideoReceiver::render(SimTime now, SimTime capture, int layer) {
   last_render_ = at;
   ++frames_decoded;
   last_layer = layer;
-  freezes.on_render(at);
-  e2e_delay_s.add((at - capture).seconds());
   if (keep_renders) renders.push_back({capture, at, layer});
   if (on_render) on_render(capture, at);
 }
@@ -107,7 +105,7 @@ bool VideoReceiver::try_decode(SimTime now) {
   return want_key;
 }
 
-void AudioReceiver::on_packet(SimTime now, std::uint32_t seq, SimTime capture) {
+AudioPlayout AudioReceiver::on_packet(SimTime now, std::uint32_t, SimTime capture) {
   const double transit_ms = (now - capture).milliseconds();
   min_transit_ms_ = std::min(min_transit_ms_, transit_ms);
   const double rel = transit_ms - min_transit_ms_;
@@ -125,41 +123,10 @@ void AudioReceiver::on_packet(SimTime now, std::uint32_t seq, SimTime capture) {
       break;
     }
   }
-  if (static_cast<std::int64_t>(seq) > highest_) {
-    highest_ = seq;
-    if (got_.size() <= seq) got_.resize(static_cast<std::size_t>(seq) + 1, 0);
-  }
   const double playout_ms = min_transit_ms_ + target_ms_;
-  if (transit_ms > playout_ms + 1e-9 && received > 0) {
-    ++late;
-    return;
-  }
-  ++received;
-  got_[seq] = 1;
-  mouth_to_ear_s.add((playout_ms + frame_.milliseconds()) / 1e3);
-}
-
-void AudioReceiver::finish() {}
-
-double AudioReceiver::loss_fraction() const {
-  const double e = static_cast<double>(expected());
-  return e > 0 ? 1.0 - static_cast<double>(received) / e : 0;
-}
-
-double AudioReceiver::burst_ratio() const {
-  const double p = loss_fraction();
-  if (p <= 0 || p >= 1) return 1;
-  std::uint64_t bursts = 0, lost = 0;
-  bool prev = false;
-  for (std::uint8_t g : got_) {
-    const bool l = g == 0;
-    lost += l;
-    if (l && !prev) ++bursts;
-    prev = l;
-  }
-  if (bursts == 0) return 1;
-  // G.107 s7.5: mean observed burst length / mean burst length under random loss, 1/(1-p).
-  return std::max(1.0, static_cast<double>(lost) / static_cast<double>(bursts) * (1 - p));
+  if (transit_ms > playout_ms + 1e-9 && played_ > 0) return {};
+  ++played_;
+  return {true, (playout_ms + frame_.milliseconds()) / 1e3};
 }
 
 }  // namespace p2psim::media::packet

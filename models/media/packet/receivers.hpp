@@ -16,7 +16,8 @@
 // Audio: playout at capture + minimum transit + target, the target being the 0.95
 // quantile of the relative delay in a histogram with forget factor 0.983 (libwebrtc
 // modules/audio_coding/neteq/delay_manager.h); a packet arriving after its playout time
-// is a late loss.
+// is a late loss. Freezes, delays and E-model inputs are computed by observers
+// (call_metrics.hpp, quality.hpp) from the renders and playout outcomes.
 #pragma once
 
 #include <cstdint>
@@ -44,8 +45,6 @@ class VideoReceiver {
                  SimTime rtt = SimTime::zero());
   SimTime abandon_after = SimTime::ms(300);
   SimTime pli_interval = SimTime::ms(300);
-  FreezeCounter freezes;
-  Samples e2e_delay_s;            // render - capture
   std::vector<RenderedFrame> renders;  // kept only if keep_renders
   bool keep_renders = false;
   std::function<void(SimTime capture, SimTime render)> on_render;  // optional hook
@@ -72,24 +71,23 @@ class VideoReceiver {
   SimTime rtt_;
 };
 
+struct AudioPlayout {
+  bool played = false;  // false: arrived after its playout time (a late loss)
+  double mouth_to_ear_s = 0;  // playout - capture + frame duration (s), when played
+};
+
 class AudioReceiver {
  public:
   explicit AudioReceiver(SimTime frame) : frame_(frame) {}
-  void on_packet(SimTime now, std::uint32_t seq, SimTime capture);
-  // Closes the stream: packets never received up to the highest sequence count as lost.
-  void finish();
-  std::uint64_t expected() const { return highest_ + 1; }
-  std::uint64_t received = 0, late = 0;
-  Samples mouth_to_ear_s;         // playout - capture + frame duration
-  double loss_fraction() const;   // (lost + late) / expected
-  double burst_ratio() const;     // G.107 BurstR of the observed loss pattern
+  // Packet `seq` captured at `capture` arrives now: played or late (quality.hpp's
+  // AudioStreamQuality turns the outcomes into E-model inputs).
+  AudioPlayout on_packet(SimTime now, std::uint32_t seq, SimTime capture);
  private:
   SimTime frame_;
   double target_ms_ = 0;
   std::vector<double> hist_ = std::vector<double>(100, 0.0);  // 20 ms buckets (NetEq)
   double min_transit_ms_ = 1e12;
-  std::vector<std::uint8_t> got_;  // per seq: 1 played, 0 missing or late
-  std::int64_t highest_ = -1;
+  std::uint64_t played_ = 0;
 };
 
 }  // namespace p2psim::media::packet

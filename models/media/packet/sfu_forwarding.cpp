@@ -45,6 +45,7 @@ void CallDriver::sfu_forward(const Pkt& p) {
     if (pend_[k] == p.layer && p.key && p.index == 0) {
       cur_[k] = p.layer;
       pend_[k] = -1;
+      emit([&](PacketCallObserver& o) { o.on_layer_switch(j, s, p.layer, sim_.now()); });
     }
     if (cur_[k] == p.layer) sfu_copy(j, p);
   }

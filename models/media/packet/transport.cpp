@@ -57,15 +57,11 @@ void CallDriver::hop_send(int h, std::uint32_t token) {
   p.tw = hop.next_tw++;
   hop.sent.push_back({now, p.wire, p.probe});
   hop.cc->on_packet_sent(now, p.tw, p.wire, p.probe);
-  if (hop.from == kServer) {  // SFU/MCU output (media, RTX, probes)
-    server_packets_ += 1;
-    server_bytes_ += static_cast<double>(p.wire);
+  {
+    const PacketEvent e = event(p);
+    emit([&](PacketCallObserver& o) { o.on_packet_sent(e, now); });
   }
   if (p.kind != PktKind::kProbe) {
-    if (p.rtx)
-      rtx_bytes_ += static_cast<double>(p.wire);
-    else
-      media_bytes_ += static_cast<double>(p.wire);
     if (p.kind == PktKind::kVideo && spec_.nack && !p.rtx) {
       const std::uint64_t key = (std::uint64_t{p.stream} << 32) | p.seq;
       hop.rtx_store[key] = p;
@@ -75,7 +71,6 @@ void CallDriver::hop_send(int h, std::uint32_t token) {
         hop.rtx_order.pop_front();
       }
     }
-    if (!p.rtx) media_sent_ += 1;
   }
   net::QueuedLink& first = hop.from == kServer ? (egress_ ? *egress_ : *links_[2 * hop.to + 1]) : *links_[2 * hop.from];
   if (!first.send(token, p.wire)) {
@@ -121,21 +116,23 @@ void CallDriver::receive_at(int h, std::uint32_t token) {
   release(token);
   const SimTime now = sim_.now();
   hop.fb.push_back({p.tw, now});
-  if (hop.to == kServer) {  // SFU/MCU input
-    server_packets_ += 1;
-    server_bytes_ += static_cast<double>(p.wire);
+  {
+    const PacketEvent e = event(p);
+    emit([&](PacketCallObserver& o) { o.on_packet_arrived(e, now); });
+  }
+  if (hop.to == kServer && mcu()) {
     // The MCU decodes every uploaded video frame (counted at its first packet) and audio frame.
-    if (mcu() && p.kind == PktKind::kVideo && p.index == 0)
-      server_core_s_ += video_frame_core_s(false, chooser_.layers(p.sender)[static_cast<std::size_t>(p.res)].height);
-    if (mcu() && p.kind == PktKind::kAudio)
-      server_core_s_ += spec_.call.codec.audio_decode * spec_.call.media.audio.frame.seconds();
+    if (p.kind == PktKind::kVideo && p.index == 0) {
+      const int height = chooser_.layers(p.sender)[static_cast<std::size_t>(p.res)].height;
+      emit([&](PacketCallObserver& o) { o.on_video_decoded(kServerIndex, p.sender, 1, height, now); });
+    }
+    if (p.kind == PktKind::kAudio) emit([&](PacketCallObserver& o) { o.on_audio_decoded(kServerIndex, now); });
   }
   if (!hop.fb_scheduled) {
     hop.fb_scheduled = true;
     sim_.schedule_after(spec_.feedback_interval, [this, h] { feedback_fire(h); });
   }
   if (p.kind == PktKind::kProbe) return;
-  if (p.rtx) media_recovered_ += 1;
   if (p.kind == PktKind::kVideo) {
     // NACK: a gap in the hop's sequence numbers of this stream.
     auto [it, fresh] = hop.highest.try_emplace(p.stream, static_cast<std::int64_t>(p.seq));
@@ -256,8 +253,7 @@ void CallDriver::on_feedback(int h, const Control& c) {
     hop.rtt_valid = true;
   }
   hop.cc->on_feedback(now, res, hop.rtt);
-  hop.target.set(now, hop.cc->target_bps());
-  for (PacketCallObserver* o : observers_) o->on_target(hop.from, hop.to, now, hop.cc->target_bps());
+  set_target(h);
   on_target(h);
   maybe_probe(h);
 }
@@ -281,8 +277,9 @@ void CallDriver::reset_hop(int h) {
   ControllerSpec cs = spec_.controller;
   cs.max_bps = hop.max_bps;
   hop.cc = make_controller(spec_.controller_kind, cs);
-  hop.target.set(sim_.now(), hop.cc->target_bps());
+  set_target(h);
   hop.rtt_valid = false;
+  hop.max_allocation = 0;
   hop.rtx_store.clear();
   hop.rtx_order.clear();
 }

@@ -2,8 +2,9 @@
 //  - no bottleneck, no loss: long-run video rates equal the flow model's (mesh, SFU);
 //  - RFC 8867 s5.1 variable available capacity, one flow: pass criteria from RFC 8868
 //    metrics (utilisation per phase, queue delay after a step down, ramp-up time);
-//  - RFC 8867 s5.3-style competing flows of one algorithm on one bottleneck: Jain's
-//    fairness index and utilisation;
+//  - RFC 8867 s5.4-style competing flows of one algorithm on one bottleneck and s5.5-style
+//    RTT fairness: Jain's fairness index and utilisation (the RFC's own s5.2 and s5.4
+//    timelines are in rmcat_multiflow_test.cpp);
 //  - determinism per seed.
 // Expected values come from the RFC's test definitions and the flow model, never from
 // the packet mode's own output.
@@ -119,7 +120,7 @@ TEST_CASE("RFC 8867 s5.1: variable available capacity, single flow", "[media][pa
   CHECK(max_between(target, 40, 50) > 1.0e6);
 }
 
-TEST_CASE("RFC 8867 s5.3-style: competing flows share a bottleneck fairly", "[media][packet][validation][rmcat]") {
+TEST_CASE("RFC 8867 s5.4-style: competing flows share a bottleneck fairly", "[media][packet][validation][rmcat]") {
   // A 4-person mesh: participant 0's 3 Mbit/s uplink carries three peer connections, each
   // with its own GCC; alone each would use 2.5 Mbit/s. Fair share: 1 Mbit/s each.
   PacketCallSpec s;
@@ -203,8 +204,8 @@ TEST_CASE("observers see renders, targets and queueing", "[media][packet]") {
   CHECK(simulate_packet_call(s, 4).events == r.events);
 }
 
-TEST_CASE("RFC 8867 s5.4-style: flows with different RTTs share a bottleneck", "[media][packet][validation][rmcat]") {
-  // RFC 8867 s5.4 (round-trip-time fairness): flows of one algorithm whose paths differ only
+TEST_CASE("RFC 8867 s5.5-style: flows with different RTTs share a bottleneck", "[media][packet][validation][rmcat]") {
+  // RFC 8867 s5.5 (round-trip-time fairness): flows of one algorithm whose paths differ only
   // in propagation delay share a bottleneck. Here participant 0's 3 Mbit/s uplink carries
   // three peer connections to receivers 10, 50 and 100 ms further away (one-way).
   PacketCallSpec s;
@@ -255,4 +256,60 @@ TEST_CASE("an SFU egress bottleneck is shared by the receivers' controllers", "[
   CHECK(down <= 1.02 * 6e6);
   CHECK(down >= 0.5 * 6e6);
   CHECK(jain >= 0.8);
+}
+
+TEST_CASE("per-stream results add up to the participant's and follow the flow model", "[media][packet]") {
+  // 3-person mesh without a bottleneck: every stream carries the top layer (2.5 Mbit/s of
+  // payload, the flow model's rate) at 30 fps and 720p; a receiver's streams add up to its
+  // own received video (both present the whole call).
+  PacketCallSpec s = fat(TopologyKind::kMesh, 3);
+  s.call.duration = SimTime::s(20);
+  CHECK(simulate_packet_call(s, 4).streams.empty());  // off by default
+  s.per_stream = true;
+  const PacketCallResult r = simulate_packet_call(s, 4);
+  REQUIRE(r.streams.size() == 6);
+  const double top = s.call.media.video.top().bitrate_bps;
+  for (int j = 0; j < 3; ++j) {
+    double sum = 0;
+    for (const PacketStreamResult& x : r.streams) {
+      if (x.receiver != j) continue;
+      CHECK(x.sender != j);
+      sum += x.video_received_bps;
+      // Start-up ramp (~2 s of 20) below the top rate: within 15 %.
+      CHECK(x.video_received_bps == Approx(top).epsilon(0.15));
+      CHECK(x.fps == Approx(30).epsilon(0.05));
+      CHECK(x.height == Approx(s.call.media.video.top().height).epsilon(0.15));
+      CHECK(x.freezes == 0);
+      CHECK(x.video_delay_p95_s > 0);
+      CHECK(x.network_delay_p95_s >= 0.020);  // 10 ms access latency each side at least
+    }
+    CHECK(sum == Approx(r.participants[j].video_received_bps).epsilon(1e-9));
+  }
+}
+
+TEST_CASE("DTX in packet mode: the flow model's comfort-noise stream, scored on speech only", "[media][packet][dtx]") {
+  // 2-person audio-only mesh with DTX (media.audio.dtx, the flow model's definition):
+  // participant 0 speaks the whole call (no speaker change), participant 1 is silent and
+  // sends one 10-byte update every 400 ms. Uplink wire rates by hand from the flow
+  // model's streams: speech 50 x (80 + 50) B x 8 = 52 kbit/s, DTX 2.5 x (10 + 50) B x 8 =
+  // 1.2 kbit/s.
+  PacketCallSpec s = fat(TopologyKind::kMesh, 2);
+  s.call.duration = SimTime::s(20);
+  s.call.speaker_turn_mean = SimTime::h(10);
+  s.call.media.video.enabled = false;
+  s.call.media.audio.dtx = true;
+  const MediaProfile& m = s.call.media;
+  const double speech = wire_bps(audio_stream(m.audio), m.overhead, LegTransport::kUdp);
+  const double dtx = wire_bps(audio_dtx_stream(m.audio), m.overhead, LegTransport::kUdp);
+  REQUIRE(speech == Approx(52'000));
+  REQUIRE(dtx == Approx(1'200));
+  const PacketCallResult r = simulate_packet_call(s, 3);
+  CHECK(r.participants[0].uplink_delivered_bps == Approx(speech).epsilon(0.01));
+  CHECK(r.participants[1].uplink_delivered_bps == Approx(dtx).epsilon(0.03));
+  // No loss: only the speech stream is scored (the silent stream has no speech), with
+  // Ppl = 0 and Ta < 100 ms: R = 93.2, MOS 4.409 (G.107 Annex B, by hand).
+  CHECK(r.audio_loss == 0);
+  CHECK(r.participants[1].audio_mos == Approx(4.409).epsilon(1e-3));
+  CHECK(r.participants[0].audio_mos == 0);
+  CHECK(r.audio_mos_mean == Approx(4.409).epsilon(1e-3));
 }

@@ -66,3 +66,37 @@ TEST_CASE("E-model: delay impairment, effective equipment impairment, MOS", "[me
   CHECK(emodel_mos(-3) == 1);
   CHECK(emodel_mos(120) == 4.5);
 }
+
+TEST_CASE("E-model with DTX: lost comfort noise impairs no speech", "[media][packet][quality][dtx]") {
+  // Speech packets 0-49, five DTX updates 50-54, speech 55-104. Speech 10 and 11 and the
+  // update 52 are lost. Played speech reaches the ear after 70 ms, updates after 500 ms.
+  AudioStreamQuality a;
+  std::vector<std::uint8_t> cn(105, 0);
+  for (int k = 50; k <= 54; ++k) cn[k] = 1;
+  for (std::uint32_t k = 0; k < 105; ++k) {
+    if (k == 10 || k == 11 || k == 52) continue;
+    a.on_playout(k, true, cn[k] ? 0.5 : 0.070, cn[k] != 0);
+  }
+  // Without the DTX pattern every packet is speech: 3 of 105 lost.
+  CHECK(a.loss_fraction() == Approx(3.0 / 105));
+  // With it: 100 speech packets, 2 lost (one burst of 2): Ppl = 2 %, BurstR = 2 x 0.98.
+  CHECK(a.speech_expected(cn) == 100);
+  CHECK(a.speech_played(cn) == 98);
+  CHECK(a.loss_fraction(cn) == Approx(0.02));
+  CHECK(a.burst_ratio(cn) == Approx(1.96));
+  // Ta: speech only.
+  CHECK(a.mouth_to_ear_s.mean() == Approx(0.070));
+  // Ie_eff = 95 x 2 / (2 / 1.96 + 25.1) = 7.2740; R = 93.2 - 0 - 7.2740 = 85.926;
+  // MOS = 1 + 0.035 R + R (R - 60)(100 - R) 7e-6 = 4.2269.
+  const EModelCodec c;
+  CHECK(emodel_ie_eff(c, 100 * a.loss_fraction(cn), a.burst_ratio(cn)) == Approx(7.2740).epsilon(1e-4));
+  CHECK(emodel_mos(emodel_r(c, a.mouth_to_ear_s.mean(), 100 * a.loss_fraction(cn), a.burst_ratio(cn))) ==
+        Approx(4.2269).epsilon(1e-4));
+  // A lost update between two lost speech packets does not split their burst.
+  AudioStreamQuality b;
+  std::vector<std::uint8_t> cn2 = {0, 0, 1, 0, 0};
+  for (std::uint32_t k : {0u, 4u}) b.on_playout(k, true, 0.05, false);
+  // Lost: 1 (speech), 2 (CN), 3 (speech): one burst of 2 speech packets among 4.
+  CHECK(b.loss_fraction(cn2) == Approx(0.5));
+  CHECK(b.burst_ratio(cn2) == Approx(std::max(1.0, 2 * 0.5)));
+}

@@ -2,18 +2,22 @@
 // loss pattern; video decode order, a lost frame breaking the chain until a key frame.
 #include <catch2/catch.hpp>
 
+#include "models/media/packet/quality.hpp"
 #include "models/media/packet/receivers.hpp"
 
 using namespace p2psim;
 using namespace p2psim::media::packet;
 
 TEST_CASE("audio receiver: loss fraction and BurstR of a known pattern", "[media][packet][receivers]") {
-  AudioReceiver a(SimTime::ms(20));
+  // The receiver decides playout; AudioStreamQuality (quality.hpp) scores the outcomes.
+  AudioReceiver rx(SimTime::ms(20));
+  AudioStreamQuality a;
   // 100 frames at a constant 30 ms transit; frames 10-13 and 50-53 never arrive.
   for (std::uint32_t k = 0; k < 100; ++k) {
     if ((k >= 10 && k <= 13) || (k >= 50 && k <= 53)) continue;
     const SimTime capture = SimTime::ms(20) * k;
-    a.on_packet(capture + SimTime::ms(30), k, capture);
+    const AudioPlayout out = rx.on_packet(capture + SimTime::ms(30), k, capture);
+    a.on_playout(k, out.played, out.mouth_to_ear_s);
   }
   CHECK(a.expected() == 100);
   CHECK(a.late == 0);
