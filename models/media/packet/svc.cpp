@@ -61,7 +61,8 @@ void CallDriver::svc_video_tick(int i) {
     upto += layer_packets[s];
     tmpl.svc_up_to[s] = static_cast<std::uint16_t>(upto);
     // The encoder codes every spatial layer of the frame (codec_cost.hpp per layer height).
-    client_core_s_[i] += video_frame_core_s(true, chooser_.layers(i)[static_cast<std::size_t>(s)].height);
+    const int height = chooser_.layers(i)[static_cast<std::size_t>(s)].height;
+    emit([&](PacketCallObserver& o) { o.on_video_encoded(i, height, now); });
   }
   for (int s = 0; s <= top; ++s) {
     const int count = layer_packets[s];
