@@ -237,7 +237,7 @@ struct CallBuffers {
   MaxMinWorkspace ws;
   MaxMinResult r1, r2;
   std::vector<std::uint32_t> index;
-  std::vector<double> capacity, cap2, rate, fraction, load, client_factor;
+  std::vector<double> capacity, cap2, rate, ratio, fraction, load, client_factor;
   std::vector<char> full, saturated;
 };
 
@@ -265,6 +265,7 @@ class CallRun {
         index_(b.index),
         cap2_(b.cap2),
         rate_(b.rate),
+        ratio_(b.ratio),
         fraction_(b.fraction),
         load_(b.load),
         full_(b.full),
@@ -396,6 +397,14 @@ class CallRun {
     max_min_fair(capacity_, set_, ws_, r1_);
     const MaxMinResult& r1 = r1_;
     for (std::size_t k = 0; k < index_.size(); ++k) rate_[index_[k]] = r1.rate[k];
+    // Delivered share of each flow (rate / demand, 0 without demand), computed once per
+    // flow: an upload is the parent and a leg of many streams.
+    ratio_.resize(F);
+    auto set_ratio = [&](std::size_t f) {
+      const double d = plan_.flows[f].demand_bps;
+      ratio_[f] = d > 0 ? rate_[f] / d : 0.0;
+    };
+    for (std::uint32_t f : index_) set_ratio(f);
 
     std::vector<double>& cap2 = cap2_;
     cap2.resize(L);
@@ -405,14 +414,14 @@ class CallRun {
     for (std::size_t f = 0; f < F; ++f) {
       const PlannedFlow& fl = plan_.flows[f];
       if (fl.parent < 0) continue;
-      const PlannedFlow& parent = plan_.flows[fl.parent];
-      const double frac = parent.demand_bps > 0 ? std::min(1.0, rate_[fl.parent] / parent.demand_bps) : 0.0;
+      const double frac = std::min(1.0, ratio_[static_cast<std::size_t>(fl.parent)]);
       set_.add(demand(fl) * frac, links(fl));
       index_.push_back(static_cast<std::uint32_t>(f));
     }
     max_min_fair(cap2, set_, ws_, r2_);
     const MaxMinResult& r2 = r2_;
     for (std::size_t k = 0; k < index_.size(); ++k) rate_[index_[k]] = r2.rate[k];
+    for (std::uint32_t f : index_) set_ratio(f);
 
     load_.assign(L, 0.0);
     saturated_.assign(L, 0);
@@ -429,11 +438,8 @@ class CallRun {
       const EndToEndStream& e = plan_.streams[k];
       if (e.failed || e.payload_bps <= 0) continue;
       double frac = 1.0;
-      for (std::int32_t leg : e.legs) {
-        if (leg < 0) continue;
-        const double d = plan_.flows[leg].demand_bps;
-        frac = std::min(frac, d > 0 ? rate_[leg] / d : 0.0);
-      }
+      for (std::int32_t leg : e.legs)
+        if (leg >= 0) frac = std::min(frac, ratio_[static_cast<std::size_t>(leg)]);
       fraction_[k] = frac;
       full_[k] = e.payload_bps >= e.nominal_payload_bps * (1 - 1e-9) && frac >= 1 - 1e-6 &&
                  (e.kind != MediaKind::kVideo || client_factor_[e.receiver] >= 1);
@@ -465,7 +471,7 @@ class CallRun {
   MaxMinWorkspace& ws_;
   MaxMinResult &r1_, &r2_;
   std::vector<std::uint32_t>& index_;
-  std::vector<double>&cap2_, &rate_, &fraction_, &load_;
+  std::vector<double>&cap2_, &rate_, &ratio_, &fraction_, &load_;  // ratio_: rate / demand per flow
   std::vector<char>&full_, &saturated_;
   std::vector<double>& client_factor_;
   CallLimits limits_;
