@@ -119,6 +119,7 @@ class CallDriver final : public net::LinkSink, public net::LinkObserver, public 
   // Receiver j's streams: from every other sender (mesh, SFU), or the MCU's mix, kept on
   // the diagonal (j, j).
   bool stream_of(int j, int s) const { return mcu() ? s == j : s != j; }
+  bool connected_at_start(int i) const;  // the server, or a participant present from t = 0
   std::uint32_t alloc();
   void release(std::uint32_t t) { free_.push_back(t); }
   // transport.cpp

@@ -195,6 +195,8 @@ double CallDriver::mix_bps() const {
   return c.mcu_cpu.mix_bitrate_bps > 0 ? c.mcu_cpu.mix_bitrate_bps : c.media.video.top().bitrate_bps;
 }
 
+bool CallDriver::connected_at_start(int i) const { return i == kServer || join_[i] == SimTime::zero(); }
+
 bool CallDriver::present(int i) const {
   const SimTime now = sim_.now();
   return now >= join_[i] && now < leave_[i];
@@ -541,7 +543,10 @@ PacketCallResult CallDriver::run() {
     if (leave_[i] < c.duration) sim_.schedule_at(leave_[i], [this, i] { presence_change(i); });
   }
   for (std::size_t h = 0; h < hops_.size(); ++h)
-    if (hops_[h].cc) sim_.schedule_at(SimTime::zero(), [this, h] { maybe_probe(static_cast<int>(h)); });
+    // Start-up probing on the transports that exist at the start: a participant who joins
+    // later probes when its transports start (presence_change).
+    if (hops_[h].cc && connected_at_start(hops_[h].from) && connected_at_start(hops_[h].to))
+      sim_.schedule_at(SimTime::zero(), [this, h] { maybe_probe(static_cast<int>(h)); });
   if (mcu()) {
     for (int i = 0; i < n_; ++i) mean_upload_ += links_[2 * i]->spec().propagation / n_;
     if (c.media.audio.enabled) sim_.schedule_at(SimTime::ms(1), [this] { mcu_audio_tick(); });
