@@ -61,6 +61,12 @@ struct Hop {
   std::unique_ptr<CongestionController> cc;
   double max_bps = 0;  // the controller's ceiling (what the hop's streams can use, with headroom)
   double max_allocation = 0;  // mesh: the last ideal rate (audio + video if shown) seen by on_target
+  // Path (the connectivity the flow model's ICE outcome gives, CallSpec::connectivity):
+  // packet overhead of its transport (UDP, TURN ChannelData over UDP or TCP, ICE-TCP), the
+  // extra one-way delay of a TURN relay on it, and whether it failed (carries nothing).
+  int overhead = 50;
+  SimTime relay_delay = SimTime::zero();
+  bool relayed = false, failed = false;
   // sender side
   std::deque<std::uint32_t> pacer;
   double budget = 0;
@@ -95,6 +101,9 @@ class CallDriver final : public net::LinkSink, public net::LinkObserver, public 
   void on_link_arrival(std::uint32_t link, std::uint32_t token) override;
   void on_link_loss(std::uint32_t link, std::uint32_t token) override;
   void count_loss(const Pkt& p);
+  // Offers the packet to `link` after `delay` (a TURN relay on the path), or now.
+  void send_after(SimTime delay, std::uint32_t token, net::QueuedLink& link);
+  void after_uplink(std::uint32_t token);
   void on_enqueue(std::uint32_t link, std::int64_t bytes, SimTime queue_delay, SimTime t) override;
   void on_drop(std::uint32_t link, std::int64_t bytes, net::LinkDrop, SimTime t) override;
 
@@ -119,7 +128,8 @@ class CallDriver final : public net::LinkSink, public net::LinkObserver, public 
   // Receiver j's streams: from every other sender (mesh, SFU), or the MCU's mix, kept on
   // the diagonal (j, j).
   bool stream_of(int j, int s) const { return mcu() ? s == j : s != j; }
-  bool connected_at_start(int i) const;  // the server, or a participant present from t = 0
+  bool connected_at_start(int i) const;
+  void configure_paths();  // the server, or a participant present from t = 0
   std::uint32_t alloc();
   void release(std::uint32_t t) { free_.push_back(t); }
   // transport.cpp

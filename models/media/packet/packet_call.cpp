@@ -138,6 +138,7 @@ CallDriver::CallDriver(const PacketCallSpec& spec, std::uint64_t seed, const Lay
     for (std::size_t e = 0; e < enc_.size(); ++e)
       enc_[e] = VideoEncoder(spec_.encoder, Rng::stream(seed, "media/packet/encoder/" + std::to_string(e)));
   }
+  configure_paths();
   enc_on_.assign(enc_.size(), 0);
   active_layers_.assign(n_, 0);
   for (int i = 0; i < n_; ++i) active_layers_[i] = layers_ > 0 && chooser_.sends_video(i) ? 1 : 0;
@@ -195,6 +196,48 @@ double CallDriver::mix_bps() const {
   return c.mcu_cpu.mix_bitrate_bps > 0 ? c.mcu_cpu.mix_bitrate_bps : c.media.video.top().bitrate_bps;
 }
 
+// Paths from the connectivity the flow model uses (CallSpec::connectivity, filled from
+// the connectivity section or simulated ICE): a relayed mesh pair crosses the TURN server
+// (2 x turn.latency + turn.processing_delay instead of core_latency, as the flow model's
+// mesh leg; never shorter than the direct path), with ChannelData on the wire (RFC 8656
+// s12.4); a participant reaching the SFU/MCU through TURN adds turn.latency +
+// processing_delay on its upload and download (the flow model's via_turn), over UDP or
+// TCP; ICE-TCP adds TCP and RFC 4571 framing. TCP is modelled by its overhead only (its
+// own retransmission and head-of-line blocking are not simulated).
+void CallDriver::configure_paths() {
+  const CallSpec& c = spec_.call;
+  for (Hop& hop : hops_) hop.overhead = overhead_;
+  auto set = [&](Hop& hop, LegTransport t, SimTime delay) {
+    hop.overhead = packet_overhead_bytes(c.media.overhead, t);
+    hop.relay_delay = delay;
+    hop.relayed = t == LegTransport::kTurnUdp || t == LegTransport::kTurnTcp;
+  };
+  if (mesh()) {
+    if (c.connectivity.peer.empty()) return;
+    const SimTime relayed = std::max(SimTime::zero(), c.turn.latency * 2 + c.turn.processing_delay - c.core_latency);
+    for (int i = 0; i < n_; ++i)
+      for (int j = 0; j < n_; ++j) {
+        if (i == j) continue;
+        Hop& hop = hops_[static_cast<std::size_t>(mesh_hop(i, j))];
+        const PeerPath p = c.connectivity.peer[static_cast<std::size_t>(i) * n_ + j];
+        if (p == PeerPath::kRelayed) set(hop, LegTransport::kTurnUdp, relayed);
+        hop.failed = p == PeerPath::kFailed;
+      }
+    return;
+  }
+  if (c.connectivity.server.empty()) return;
+  const SimTime relay = c.turn.latency + c.turn.processing_delay;
+  for (int i = 0; i < n_; ++i) {
+    const ServerPath p = c.connectivity.server[static_cast<std::size_t>(i)];
+    for (Hop* hop : {&hops_[static_cast<std::size_t>(up_hop(i))], &hops_[static_cast<std::size_t>(down_hop(i))]}) {
+      if (p == ServerPath::kTurnUdp) set(*hop, LegTransport::kTurnUdp, relay);
+      if (p == ServerPath::kTurnTcp) set(*hop, LegTransport::kTurnTcp, relay);
+      if (p == ServerPath::kDirectTcp) set(*hop, LegTransport::kDirectTcp, SimTime::zero());
+      hop->failed = p == ServerPath::kFailed;
+    }
+  }
+}
+
 bool CallDriver::connected_at_start(int i) const { return i == kServer || join_[i] == SimTime::zero(); }
 
 bool CallDriver::present(int i) const {
@@ -217,30 +260,46 @@ void CallDriver::on_link_arrival(std::uint32_t link, std::uint32_t token) {
   const bool up = link % 2 == 0;
   Pkt& p = pool_[token];
   if (i == n_) {  // server links
-    if (up) {
+    if (up)
       receive_at(p.hop, token);
-    } else if (!links_[2 * p.dst + 1]->send(token, p.wire)) {
-      count_loss(p);
-      release(token);
-    }
+    else
+      send_after(hops_[p.hop].relay_delay, token, *links_[2 * p.dst + 1]);
     return;
   }
   emit([&](PacketCallObserver& o) { o.on_link_delivered(i, up, p.wire, sim_.now()); });
-  if (up && !mesh() && ingress_) {
-    if (!ingress_->send(token, p.wire)) {
-      count_loss(p);
-      release(token);
-    }
+  if (!up) {
+    receive_at(p.hop, token);
     return;
   }
-  if (up && mesh()) {
-    if (!links_[2 * p.dst + 1]->send(token, p.wire)) {
-      count_loss(p);
-      release(token);
-    }
+  // Off the uplink: through a TURN relay if the path has one, then on.
+  const SimTime relay = hops_[p.hop].relay_delay;
+  if (relay > SimTime::zero())
+    sim_.schedule_after(relay, [this, token] { after_uplink(token); });
+  else
+    after_uplink(token);
+}
+
+void CallDriver::after_uplink(std::uint32_t token) {
+  Pkt& p = pool_[token];
+  if (!mesh() && ingress_) {
+    send_after(SimTime::zero(), token, *ingress_);
+  } else if (mesh()) {
+    send_after(SimTime::zero(), token, *links_[2 * p.dst + 1]);
+  } else {
+    receive_at(p.hop, token);
+  }
+}
+
+void CallDriver::send_after(SimTime delay, std::uint32_t token, net::QueuedLink& link) {
+  if (delay > SimTime::zero()) {
+    sim_.schedule_after(delay, [this, token, &link] { send_after(SimTime::zero(), token, link); });
     return;
   }
-  receive_at(p.hop, token);
+  Pkt& p = pool_[token];
+  if (!link.send(token, p.wire)) {
+    count_loss(p);
+    release(token);
+  }
 }
 
 void CallDriver::on_link_loss(std::uint32_t, std::uint32_t token) {
@@ -348,7 +407,7 @@ void CallDriver::encode_and_send(int h, VideoEncoder& enc, std::uint32_t& frame_
     p.frame = fno;
     p.stream = stream;
     p.payload = bytes / count + (k == 0 ? bytes % count : 0);
-    p.wire = p.payload + overhead_;
+    p.wire = p.payload + hops_[h].overhead;
     p.capture = now - capture_offset;
     p.origin_sent = now;
     hop_enqueue(h, t, true);
@@ -363,6 +422,7 @@ void CallDriver::video_tick(int i) {
     for (int j = 0; j < n_; ++j) {
       if (j == i || !present(j) || !mesh_shows_[static_cast<std::size_t>(j) * n_ + i]) continue;
       const int h = mesh_hop(i, j);
+      if (hops_[h].failed) continue;  // ICE failed for this pair: nothing flows
       encode_and_send(h, enc_[h], enc_frame_[h], i, 0, j, 1);
     }
     return;
@@ -405,7 +465,7 @@ void CallDriver::mcu_audio_tick() {
     p.dst = j;
     p.frame = slot;
     p.payload = audio_bytes_;
-    p.wire = audio_bytes_ + overhead_;
+    p.wire = audio_bytes_ + hops_[down_hop(j)].overhead;
     p.capture = sim_.now() - back;
     p.origin_sent = sim_.now();
     emit([&](PacketCallObserver& o) { o.on_audio_encoded(kServerIndex, sim_.now()); });
@@ -444,14 +504,14 @@ void CallDriver::audio_tick(int i) {
     p.cn = cn;
     p.stream = 0;
     p.payload = bytes;
-    p.wire = bytes + overhead_;
+    p.wire = bytes + hops_[h].overhead;
     p.capture = sim_.now();
     p.origin_sent = p.capture;
     hop_enqueue(h, t, false);  // audio is not paced (libwebrtc pace_audio off)
   };
   if (mesh()) {
     for (int j = 0; j < n_; ++j)
-      if (j != i && present(j)) make(mesh_hop(i, j), j);
+      if (j != i && present(j) && !hops_[mesh_hop(i, j)].failed) make(mesh_hop(i, j), j);
   } else {
     make(up_hop(i), kServer);
   }
@@ -514,7 +574,7 @@ void CallDriver::presence_change(int i) {
     reset_hop(h);
     if (mesh()) enc_[h].request_key_frame();
     if (hops_[h].from != kServer || mcu()) on_target(h);
-    maybe_probe(h);
+    if (!hops_[h].failed) maybe_probe(h);
   }
   if (mcu()) {
     for (int j = 0; j < n_; ++j) enc_[static_cast<std::size_t>(n_ + j)].request_key_frame();
@@ -545,7 +605,7 @@ PacketCallResult CallDriver::run() {
   for (std::size_t h = 0; h < hops_.size(); ++h)
     // Start-up probing on the transports that exist at the start: a participant who joins
     // later probes when its transports start (presence_change).
-    if (hops_[h].cc && connected_at_start(hops_[h].from) && connected_at_start(hops_[h].to))
+    if (hops_[h].cc && !hops_[h].failed && connected_at_start(hops_[h].from) && connected_at_start(hops_[h].to))
       sim_.schedule_at(SimTime::zero(), [this, h] { maybe_probe(static_cast<int>(h)); });
   if (mcu()) {
     for (int i = 0; i < n_; ++i) mean_upload_ += links_[2 * i]->spec().propagation / n_;
@@ -564,6 +624,19 @@ PacketCallResult CallDriver::run() {
 PacketCallResult simulate_packet_call(const PacketCallSpec& spec, std::uint64_t seed, const LayerChooser* chooser,
                                       std::span<PacketCallObserver* const> observers) {
   const LayoutLayerChooser shared(spec.call, participant_profiles(spec.call, seed));
+  // A participant whose ICE to the SFU/MCU failed is not in the call (joins at the end).
+  const auto& server = spec.call.connectivity.server;
+  if (spec.call.topology != TopologyKind::kMesh &&
+      std::find(server.begin(), server.end(), ServerPath::kFailed) != server.end()) {
+    PacketCallSpec s = spec;
+    for (int i = 0; i < s.call.group_size; ++i) {
+      if (server[static_cast<std::size_t>(i)] != ServerPath::kFailed) continue;
+      std::erase_if(s.presence, [i](const Presence& p) { return p.participant == i; });
+      s.presence.push_back({i, s.call.duration, SimTime::max()});
+    }
+    detail::CallDriver d(s, seed, chooser ? *chooser : shared, observers);
+    return d.run();
+  }
   detail::CallDriver d(spec, seed, chooser ? *chooser : shared, observers);
   return d.run();
 }
