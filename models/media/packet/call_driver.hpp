@@ -4,6 +4,7 @@
 // file. Not for use outside models/media/packet.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -129,7 +130,14 @@ class CallDriver final : public net::LinkSink, public net::LinkObserver, public 
   // the diagonal (j, j).
   bool stream_of(int j, int s) const { return mcu() ? s == j : s != j; }
   bool connected_at_start(int i) const;
-  void configure_paths();  // the server, or a participant present from t = 0
+  void configure_paths();
+  // client_cpu.cpp: a client short of CPU skips frames it would encode or render.
+  bool cpu_limited(int i) const { return !cpu_.empty() && std::isfinite(cpu_[static_cast<std::size_t>(i)].capacity); }
+  void cpu_tick();
+  bool cpu_admit_encode(int i);
+  bool cpu_admit_render(int j, int height);
+  void cpu_need(int i, double core_s) { if (cpu_limited(i)) cpu_[static_cast<std::size_t>(i)].need_s += core_s; }
+  double frame_core_s(bool encode, int height) const;  // the server, or a participant present from t = 0
   std::uint32_t alloc();
   void release(std::uint32_t t) { free_.push_back(t); }
   // transport.cpp
@@ -149,6 +157,7 @@ class CallDriver final : public net::LinkSink, public net::LinkObserver, public 
   // media (packet_call.cpp)
   void audio_tick(int i);
   void video_tick(int i);
+  void video_tick_encode(int i);
   void encode_and_send(int h, VideoEncoder& enc, std::uint32_t& frame_no, int sender, int layer, int dst,
                        std::uint32_t stream, SimTime capture_offset = SimTime::zero());
   void on_target(int h);
@@ -207,6 +216,16 @@ class CallDriver final : public net::LinkSink, public net::LinkObserver, public 
   std::vector<int> recency_;
   std::vector<char> mesh_shows_;  // mesh, per (receiver, sender): the receiver's layout shows the sender
   Rng speaker_rng_;
+  // Client CPU (client_cpu.cpp): per participant, its device's reference cores, the
+  // core-seconds its codecs were asked for in the current 1 s window, the share of frames
+  // it can process (capacity / need of the last window, at most 1), and the credits that
+  // spread the skipped frames evenly.
+  struct ClientCpu {
+    double capacity = 0, need_s = 0, factor = 1, encode_credit = 0, render_credit = 0, tick_encode_s = 0, tick_accum_s = 0;
+  };
+  std::vector<ClientCpu> cpu_;
+  int render_height_ = 0;      // height of the frames the current VideoReceiver::on_packet renders
+  int renders_admitted_ = 0;   // of them, shown (CPU)
 };
 
 }  // namespace p2psim::media::packet::detail

@@ -150,8 +150,18 @@ CallDriver::CallDriver(const PacketCallSpec& spec, std::uint64_t seed, const Lay
   for (int j = 0; j < n_; ++j)
     for (int s = 0; s < n_; ++s)
       vrx_[static_cast<std::size_t>(j) * n_ + s].on_render = [this, j, s](SimTime capture, SimTime render) {
+        if (!cpu_admit_render(j, render_height_)) return;  // client short of CPU: frame dropped
+        ++renders_admitted_;
         emit([&](PacketCallObserver& o) { o.on_render(j, s, capture, render); });
       };
+  // Client CPU limits (client_cpu.cpp), only where a device class is finite.
+  cpu_.resize(static_cast<std::size_t>(n_));
+  bool any_cpu = false;
+  for (int i = 0; i < n_; ++i) {
+    cpu_[static_cast<std::size_t>(i)].capacity = c.access[profile_[i]].device.capacity();
+    any_cpu = any_cpu || std::isfinite(cpu_[static_cast<std::size_t>(i)].capacity);
+  }
+  if (!any_cpu) cpu_.clear();
   audio_frame_.assign(n_, 0);
   audio_slot_.assign(n_, 0);
   recency_.resize(n_);
@@ -325,6 +335,7 @@ void CallDriver::encode_and_send(int h, VideoEncoder& enc, std::uint32_t& frame_
   {
     const int who = hops_[h].from == kServer ? kServerIndex : sender;  // the MCU's mix: the server
     const int height = chooser_.layers(sender)[static_cast<std::size_t>(res)].height;
+    if (who != kServerIndex && cpu_limited(sender)) cpu_[static_cast<std::size_t>(sender)].tick_accum_s += frame_core_s(true, height);
     emit([&](PacketCallObserver& o) { o.on_video_encoded(who, height, now); });
   }
   for (int k = 0; k < count; ++k) {
@@ -353,6 +364,16 @@ void CallDriver::video_tick(int i) {
   const SimTime period = SimTime::from_seconds(1.0 / spec_.call.media.video.fps);
   sim_.schedule_after(period, [this, i] { video_tick(i); });
   if (!present(i) || !chooser_.sends_video(i)) return;
+  if (!cpu_admit_encode(i)) return;  // client short of CPU: this frame is not encoded
+  video_tick_encode(i);
+  if (cpu_limited(i)) {
+    ClientCpu& cc = cpu_[static_cast<std::size_t>(i)];
+    cc.tick_encode_s = cc.tick_accum_s;
+    cc.tick_accum_s = 0;
+  }
+}
+
+void CallDriver::video_tick_encode(int i) {
   if (mesh()) {
     for (int j = 0; j < n_; ++j) {
       if (j == i || !present(j) || !mesh_shows_[static_cast<std::size_t>(j) * n_ + i]) continue;
@@ -413,6 +434,7 @@ void CallDriver::audio_tick(int i) {
   if (!present(i)) return;
   const std::uint32_t slot = audio_slot_[i]++;
   emit([&](PacketCallObserver& o) { o.on_audio_encoded(i, sim_.now()); });
+  cpu_need(i, spec_.call.codec.audio_encode * spec_.call.media.audio.frame.seconds());
   const bool speaking = recency_.front() == i;
   std::int64_t bytes = audio_bytes_;
   // DTX as the flow model defines it (media.audio.dtx, dtx_interval, dtx_payload;
@@ -460,6 +482,7 @@ void CallDriver::deliver(int j, const Pkt& p) {
   const std::size_t k = static_cast<std::size_t>(j) * n_ + p.sender;
   if (p.kind == PktKind::kAudio) {
     emit([&](PacketCallObserver& o) { o.on_audio_decoded(j, now); });
+    cpu_need(j, spec_.call.codec.audio_decode * spec_.call.media.audio.frame.seconds());
     const AudioPlayout out = arx_[k].on_packet(now, p.frame, p.capture);
     emit([&](PacketCallObserver& o) { o.on_audio_playout(j, p.sender, p.frame, out.played, out.mouth_to_ear_s, p.cn, now); });
     return;
@@ -467,15 +490,18 @@ void CallDriver::deliver(int j, const Pkt& p) {
   VideoReceiver& v = vrx_[k];
   const std::uint64_t decoded = v.frames_decoded, abandoned = v.frames_abandoned;
   const Hop& hop = hops_[p.hop];
+  const int height = chooser_.layers(p.sender)[static_cast<std::size_t>(p.res)].height;
+  render_height_ = height;
+  renders_admitted_ = 0;
   if (v.on_packet(now, p.layer, p.frame, p.count, p.key, p.capture, p.rtx, hop.rtt)) request_key(j, p.sender, p.layer);
   if (v.frames_abandoned != abandoned) {
     const int n = static_cast<int>(v.frames_abandoned - abandoned);
     emit([&](PacketCallObserver& o) { o.on_frames_abandoned(j, p.sender, n, now); });
   }
   if (v.frames_decoded != decoded) {
-    const int n = static_cast<int>(v.frames_decoded - decoded);
-    const int height = chooser_.layers(p.sender)[static_cast<std::size_t>(p.res)].height;
-    emit([&](PacketCallObserver& o) { o.on_video_decoded(j, p.sender, n, height, now); });
+    // Shown frames (all of them unless the client is short of CPU).
+    const int n = cpu_limited(j) ? renders_admitted_ : static_cast<int>(v.frames_decoded - decoded);
+    if (n > 0) emit([&](PacketCallObserver& o) { o.on_video_decoded(j, p.sender, n, height, now); });
   }
 }
 
@@ -550,6 +576,7 @@ PacketCallResult CallDriver::run() {
   sim_.schedule_at(SimTime::from_seconds(speaker_rng_.exponential(c.speaker_turn_mean.seconds())),
                    [this] { speaker_change(); });
   sim_.schedule_at(spec_.series_step, [this] { sample_series(); });
+  if (!cpu_.empty()) sim_.schedule_at(SimTime::s(1), [this] { cpu_tick(); });
   sim_.run_until(c.duration);
   return metrics_.finish(*this);
 }
