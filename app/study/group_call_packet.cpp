@@ -2,6 +2,7 @@
 // docs/scenarios.md ("packet" section) and the model in docs/models/media-packet.md.
 #include "app/study/group_call_packet.hpp"
 
+#include "app/study/group_call_connectivity.hpp"
 #include "app/study/group_call_summary_parts.hpp"
 
 #include <algorithm>
@@ -98,9 +99,12 @@ void parse_links(const Field& links, const media::CallSpec& call, PacketCallSpec
 
 class PacketStudy final : public Study {
  public:
-  explicit PacketStudy(PacketCallSpec s) : s_(std::move(s)) {}
+  PacketStudy(PacketCallSpec s, GroupCallParams params) : s_(std::move(s)), params_(std::move(params)) {}
   RunResult run(std::uint64_t seed) const override {
-    const media::packet::PacketCallResult r = media::packet::simulate_packet_call(s_, seed);
+    // Relayed and failed paths as the flow mode draws them (connectivity section, or ICE).
+    PacketCallSpec spec = s_;
+    fill_call_connectivity(params_, spec.call, seed);
+    const media::packet::PacketCallResult r = media::packet::simulate_packet_call(spec, seed);
     RunResult out;
     auto put = [&](std::string name, double v) { out.metrics.push_back(Metric{std::move(name), v}); };
     put("group_size", s_.call.group_size);
@@ -150,6 +154,23 @@ class PacketStudy final : public Study {
     put("server_bytes_per_s", r.server_bytes_per_s);
     put("server_cores", r.server_cores);
     put("events", static_cast<double>(r.events));
+    // Paths: mesh pairs (of N(N-1)/2) or participants (SFU/MCU) relayed through TURN or failed.
+    {
+      const auto& c = spec.call.connectivity;
+      double relayed = 0, failed = 0, paths = 0;
+      for (media::PeerPath x : c.peer) {
+        relayed += x == media::PeerPath::kRelayed;
+        failed += x == media::PeerPath::kFailed;
+      }
+      if (!c.peer.empty()) paths = static_cast<double>(s_.call.group_size) * (s_.call.group_size - 1);
+      for (media::ServerPath x : c.server) {
+        relayed += x == media::ServerPath::kTurnUdp || x == media::ServerPath::kTurnTcp;
+        failed += x == media::ServerPath::kFailed;
+        paths += 1;
+      }
+      put("relayed_fraction", paths > 0 ? relayed / paths : 0);
+      put("failed_fraction", paths > 0 ? failed / paths : 0);
+    }
     // packet.per_stream: one group of metrics per (receiver, sender) stream.
     for (const auto& x : r.streams) {
       const std::string p = "stream/" + std::to_string(x.receiver) + "/" + std::to_string(x.sender) + "/";
@@ -167,11 +188,13 @@ class PacketStudy final : public Study {
 
  private:
   PacketCallSpec s_;
+  GroupCallParams params_;
 };
 
 }  // namespace
 
-std::unique_ptr<Study> parse_group_call_packet(const Field& root, const media::CallSpec& call) {
+std::unique_ptr<Study> parse_group_call_packet(const Field& root, const GroupCallParams& params) {
+  const media::CallSpec& call = params.spec;
   PacketCallSpec p;
   p.call = call;
   p.access.assign(call.access.size(), PacketAccessSpec{});
@@ -179,7 +202,6 @@ std::unique_ptr<Study> parse_group_call_packet(const Field& root, const media::C
     const Field where = root.require("call").has("topology") ? root.require("call").require("topology") : root;
     where.fail("call.model: packet simulates mesh, sfu and mcu (not hybrid)");
   }
-  if (auto c = root.get("connectivity")) c->fail("relayed and failed paths are not simulated in call.model: packet");
   if (call.group_size > 200) root.require("call").require("group_size").fail("call.model: packet supports at most 200 participants");
   if (auto f = root.get("packet")) {
     if (f->has("dtx")) f->require("dtx").fail("DTX is media.audio.dtx (with dtx_interval, dtx_payload), shared with the flow model");
@@ -224,7 +246,7 @@ std::unique_ptr<Study> parse_group_call_packet(const Field& root, const media::C
       }
     }
   }
-  return std::make_unique<PacketStudy>(std::move(p));
+  return std::make_unique<PacketStudy>(std::move(p), params);
 }
 
 bool is_packet_summary(const RunSetSummary& s) {

@@ -6,13 +6,13 @@
 #include <iosfwd>
 #include <memory>
 
+#include "app/study/group_call_spec_parser.hpp"
 #include "app/study/study.hpp"
-#include "models/media/call_spec.hpp"
 
 namespace p2psim::study {
 
-// `call` is the flow-model spec already parsed from the shared sections.
-std::unique_ptr<Study> parse_group_call_packet(const scenario::Field& root, const media::CallSpec& call);
+// `params`: the flow model's spec and connectivity section, already parsed from the shared sections.
+std::unique_ptr<Study> parse_group_call_packet(const scenario::Field& root, const GroupCallParams& params);
 // True if the run set came from packet mode (it has packet metrics).
 bool is_packet_summary(const RunSetSummary& s);
 void summarize_group_call_packet(const RunSetSummary& s, std::ostream& os);

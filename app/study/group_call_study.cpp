@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "app/study/group_call_connectivity.hpp"
 #include "app/study/group_call_packet.hpp"
 #include "app/study/group_call_spec_parser.hpp"
 #include "app/study/group_call_summary.hpp"
@@ -20,59 +21,6 @@ namespace {
 
 using media::CallSpec;
 using Params = GroupCallParams;
-
-// Fills the connectivity hook from fractions (the ICE model can fill it directly instead).
-void draw_connectivity(const Params& p, CallSpec& s, std::uint64_t seed) {
-  if (p.relayed_fraction <= 0 && p.failed_fraction <= 0) return;
-  const int n = s.group_size;
-  Rng rng = Rng::stream(seed, "media/connectivity");
-  auto draw = [&] {
-    const double u = rng.uniform01();
-    return u < p.failed_fraction ? 2 : u < p.failed_fraction + p.relayed_fraction ? 1 : 0;
-  };
-  if (s.topology == media::TopologyKind::kMesh || (s.topology == media::TopologyKind::kHybrid && n == 2)) {
-    // ICE runs per pair: one outcome for both directions.
-    s.connectivity.peer.assign(static_cast<std::size_t>(n) * n, media::PeerPath::kDirect);
-    for (int i = 0; i < n; ++i)
-      for (int j = i + 1; j < n; ++j) {
-        const auto path = static_cast<media::PeerPath>(draw());
-        s.connectivity.peer[static_cast<std::size_t>(i) * n + j] = path;
-        s.connectivity.peer[static_cast<std::size_t>(j) * n + i] = path;
-      }
-  } else {
-    s.connectivity.server.assign(n, media::ServerPath::kDirectUdp);
-    for (int i = 0; i < n; ++i) {
-      const int d = draw();
-      s.connectivity.server[i] = d == 2   ? media::ServerPath::kFailed
-                                 : d == 1 ? (p.relay_tcp ? media::ServerPath::kTurnTcp : media::ServerPath::kTurnUdp)
-                                          : media::ServerPath::kDirectUdp;
-    }
-  }
-}
-
-// Fills the connectivity hook from simulated ICE sessions (models/ice/call_connectivity.hpp).
-void ice_connectivity(const Params& p, CallSpec& s, std::uint64_t seed) {
-  const int n = s.group_size;
-  const bool mesh = s.topology == media::TopologyKind::kMesh || (s.topology == media::TopologyKind::kHybrid && n == 2);
-  // ICE-TCP to the server: SFUs (and the SFU of a hybrid call) only; the MCU has no TCP candidate.
-  const bool ice_tcp = p.sfu_ice_tcp && s.topology != media::TopologyKind::kMcu;
-  const ice::CallConnectivity c = ice::ice_call_connectivity(p.ice_mix, n, mesh, p.ice_turn, ice_tcp, seed);
-  if (mesh) {
-    s.connectivity.peer.assign(static_cast<std::size_t>(n) * n, media::PeerPath::kDirect);
-    for (std::size_t k = 0; k < c.peer.size(); ++k)
-      s.connectivity.peer[k] = c.peer[k] == ice::Outcome::kDirect    ? media::PeerPath::kDirect
-                               : c.peer[k] == ice::Outcome::kRelayed ? media::PeerPath::kRelayed
-                                                                     : media::PeerPath::kFailed;
-  } else {
-    s.connectivity.server.assign(n, media::ServerPath::kDirectUdp);
-    for (int i = 0; i < n; ++i)
-      s.connectivity.server[i] = c.server[i] == ice::ServerLeg::kDirectUdp ? media::ServerPath::kDirectUdp
-                                 : c.server[i] == ice::ServerLeg::kTurnUdp ? media::ServerPath::kTurnUdp
-                                 : c.server[i] == ice::ServerLeg::kTurnTcp   ? media::ServerPath::kTurnTcp
-                                 : c.server[i] == ice::ServerLeg::kDirectTcp ? media::ServerPath::kDirectTcp
-                                                                             : media::ServerPath::kFailed;
-  }
-}
 
 // The constraints that bound, as 0/1 metrics (prefix + uplink, downlink, client_cpu,
 // server_cpu, server_net).
@@ -90,10 +38,7 @@ class GroupCallStudy final : public Study {
 
   RunResult run(std::uint64_t seed) const override {
     CallSpec spec = p_.spec;
-    if (!p_.ice_mix.empty())
-      ice_connectivity(p_, spec, seed);
-    else
-      draw_connectivity(p_, spec, seed);
+    fill_call_connectivity(p_, spec, seed);
     const media::CallResult r = media::simulate_group_call(spec, seed);
     RunResult out;
     Metrics& m = out.metrics;
@@ -193,7 +138,7 @@ StudyKind make_group_call_kind() {
   k.sections = {"call", "access", "layouts", "devices", "regions", "media", "servers", "connectivity", "packet"};
   k.parse = [](const scenario::Field& root) -> std::unique_ptr<Study> {
     GroupCallParams p = parse_group_call_params(root);
-    if (p.packet) return parse_group_call_packet(root, p.spec);
+    if (p.packet) return parse_group_call_packet(root, p);
     if (auto f = root.get("packet")) f->fail("the packet section needs call.model: packet");
     return std::make_unique<GroupCallStudy>(std::move(p));
   };

@@ -102,6 +102,20 @@ TEST_CASE("group-call packet mode: packet.per_stream adds one group of metrics p
   for (const auto& m : off.metrics) CHECK(metric(on, m.name) == m.value);
 }
 
+TEST_CASE("group-call packet mode: the connectivity section relays and fails paths as in flow mode", "[app][group_call][packet][turn]") {
+  const study::RunResult direct = kind().parse(field_of(kBase))->run(1);
+  const study::RunResult relayed = kind().parse(field_of(kBase + "connectivity: {relayed_fraction: 1}\n"))->run(1);
+  const study::RunResult failed = kind().parse(field_of(kBase + "connectivity: {failed_fraction: 1}\n"))->run(1);
+  CHECK(metric(direct, "relayed_fraction") == 0);
+  CHECK(metric(relayed, "relayed_fraction") == 1);
+  CHECK(metric(failed, "failed_fraction") == 1);
+  // Every SFU leg through TURN (UDP): 10 ms + 1 ms more each way, ChannelData on the wire.
+  CHECK(metric(relayed, "network_delay_mean_s") > metric(direct, "network_delay_mean_s") + 0.015);
+  CHECK(metric(relayed, "uplink_delivered_mean_bps") > metric(direct, "uplink_delivered_mean_bps"));
+  // Nobody connected: nothing delivered.
+  CHECK(metric(failed, "downlink_delivered_mean_bps") == 0);
+}
+
 TEST_CASE("group-call packet mode: a trace file relative to the scenario", "[app][group_call][packet]") {
   const fs::path dir = fs::temp_directory_path() / ("p2psim_trace_" + std::to_string(::getpid()));
   fs::create_directories(dir);

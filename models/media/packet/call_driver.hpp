@@ -4,6 +4,7 @@
 // file. Not for use outside models/media/packet.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -65,6 +66,12 @@ struct Hop {
   std::unique_ptr<CongestionController> cc;
   double max_bps = 0;  // the controller's ceiling (what the hop's streams can use, with headroom)
   double max_allocation = 0;  // mesh: the last ideal rate (audio + video if shown) seen by on_target
+  // Path (the connectivity the flow model's ICE outcome gives, CallSpec::connectivity):
+  // packet overhead of its transport (UDP, TURN ChannelData over UDP or TCP, ICE-TCP), the
+  // extra one-way delay of a TURN relay on it, and whether it failed (carries nothing).
+  int overhead = 50;
+  SimTime relay_delay = SimTime::zero();
+  bool relayed = false, failed = false;
   // sender side
   std::deque<std::uint32_t> pacer;
   double budget = 0;
@@ -99,6 +106,9 @@ class CallDriver final : public net::LinkSink, public net::LinkObserver, public 
   void on_link_arrival(std::uint32_t link, std::uint32_t token) override;
   void on_link_loss(std::uint32_t link, std::uint32_t token) override;
   void count_loss(const Pkt& p);
+  // Offers the packet to `link` after `delay` (a TURN relay on the path), or now.
+  void send_after(SimTime delay, std::uint32_t token, net::QueuedLink& link);
+  void after_uplink(std::uint32_t token);
   void on_enqueue(std::uint32_t link, std::int64_t bytes, SimTime queue_delay, SimTime t) override;
   void on_drop(std::uint32_t link, std::int64_t bytes, net::LinkDrop, SimTime t) override;
 
@@ -123,6 +133,15 @@ class CallDriver final : public net::LinkSink, public net::LinkObserver, public 
   // Receiver j's streams: from every other sender (mesh, SFU), or the MCU's mix, kept on
   // the diagonal (j, j).
   bool stream_of(int j, int s) const { return mcu() ? s == j : s != j; }
+  bool connected_at_start(int i) const;
+  void configure_paths();
+  // client_cpu.cpp: a client short of CPU skips frames it would encode or render.
+  bool cpu_limited(int i) const { return !cpu_.empty() && std::isfinite(cpu_[static_cast<std::size_t>(i)].capacity); }
+  void cpu_tick();
+  bool cpu_admit_encode(int i);
+  bool cpu_admit_render(int j, int height);
+  void cpu_need(int i, double core_s) { if (cpu_limited(i)) cpu_[static_cast<std::size_t>(i)].need_s += core_s; }
+  double frame_core_s(bool encode, int height) const;  // the server, or a participant present from t = 0
   std::uint32_t alloc();
   void release(std::uint32_t t) { free_.push_back(t); }
   // transport.cpp
@@ -142,6 +161,7 @@ class CallDriver final : public net::LinkSink, public net::LinkObserver, public 
   // media (packet_call.cpp)
   void audio_tick(int i);
   void video_tick(int i);
+  void video_tick_encode(int i);
   void encode_and_send(int h, VideoEncoder& enc, std::uint32_t& frame_no, int sender, int layer, int dst,
                        std::uint32_t stream, SimTime capture_offset = SimTime::zero());
   void on_target(int h);
@@ -215,6 +235,16 @@ class CallDriver final : public net::LinkSink, public net::LinkObserver, public 
   std::vector<int> recency_;
   std::vector<char> mesh_shows_;  // mesh, per (receiver, sender): the receiver's layout shows the sender
   Rng speaker_rng_;
+  // Client CPU (client_cpu.cpp): per participant, its device's reference cores, the
+  // core-seconds its codecs were asked for in the current 1 s window, the share of frames
+  // it can process (capacity / need of the last window, at most 1), and the credits that
+  // spread the skipped frames evenly.
+  struct ClientCpu {
+    double capacity = 0, need_s = 0, factor = 1, encode_credit = 0, render_credit = 0, tick_encode_s = 0, tick_accum_s = 0;
+  };
+  std::vector<ClientCpu> cpu_;
+  int render_height_ = 0;      // height of the frames the current VideoReceiver::on_packet renders
+  int renders_admitted_ = 0;   // of them, shown (CPU)
 };
 
 }  // namespace p2psim::media::packet::detail

@@ -138,6 +138,7 @@ CallDriver::CallDriver(const PacketCallSpec& spec, std::uint64_t seed, const Lay
     for (std::size_t e = 0; e < enc_.size(); ++e)
       enc_[e] = VideoEncoder(spec_.encoder, Rng::stream(seed, "media/packet/encoder/" + std::to_string(e)));
   }
+  configure_paths();
   enc_on_.assign(enc_.size(), 0);
   active_layers_.assign(n_, 0);
   for (int i = 0; i < n_; ++i) active_layers_[i] = layers_ > 0 && chooser_.sends_video(i) ? 1 : 0;
@@ -157,8 +158,18 @@ CallDriver::CallDriver(const PacketCallSpec& spec, std::uint64_t seed, const Lay
   for (int j = 0; j < n_; ++j)
     for (int s = 0; s < n_; ++s)
       vrx_[static_cast<std::size_t>(j) * n_ + s].on_render = [this, j, s](SimTime capture, SimTime render) {
+        if (!cpu_admit_render(j, render_height_)) return;  // client short of CPU: frame dropped
+        ++renders_admitted_;
         emit([&](PacketCallObserver& o) { o.on_render(j, s, capture, render); });
       };
+  // Client CPU limits (client_cpu.cpp), only where a device class is finite.
+  cpu_.resize(static_cast<std::size_t>(n_));
+  bool any_cpu = false;
+  for (int i = 0; i < n_; ++i) {
+    cpu_[static_cast<std::size_t>(i)].capacity = c.access[profile_[i]].device.capacity();
+    any_cpu = any_cpu || std::isfinite(cpu_[static_cast<std::size_t>(i)].capacity);
+  }
+  if (!any_cpu) cpu_.clear();
   audio_frame_.assign(n_, 0);
   audio_slot_.assign(n_, 0);
   recency_.resize(n_);
@@ -203,6 +214,8 @@ double CallDriver::mix_bps() const {
   return c.mcu_cpu.mix_bitrate_bps > 0 ? c.mcu_cpu.mix_bitrate_bps : c.media.video.top().bitrate_bps;
 }
 
+bool CallDriver::connected_at_start(int i) const { return i == kServer || join_[i] == SimTime::zero(); }
+
 bool CallDriver::present(int i) const {
   const SimTime now = sim_.now();
   return now >= join_[i] && now < leave_[i];
@@ -223,30 +236,23 @@ void CallDriver::on_link_arrival(std::uint32_t link, std::uint32_t token) {
   const bool up = link % 2 == 0;
   Pkt& p = pool_[token];
   if (i == n_) {  // server links
-    if (up) {
+    if (up)
       receive_at(p.hop, token);
-    } else if (!links_[2 * p.dst + 1]->send(token, p.wire)) {
-      count_loss(p);
-      release(token);
-    }
+    else
+      send_after(hops_[p.hop].relay_delay, token, *links_[2 * p.dst + 1]);
     return;
   }
   emit([&](PacketCallObserver& o) { o.on_link_delivered(i, up, p.wire, sim_.now()); });
-  if (up && !mesh() && ingress_) {
-    if (!ingress_->send(token, p.wire)) {
-      count_loss(p);
-      release(token);
-    }
+  if (!up) {
+    receive_at(p.hop, token);
     return;
   }
-  if (up && mesh()) {
-    if (!links_[2 * p.dst + 1]->send(token, p.wire)) {
-      count_loss(p);
-      release(token);
-    }
-    return;
-  }
-  receive_at(p.hop, token);
+  // Off the uplink: through a TURN relay if the path has one, then on.
+  const SimTime relay = hops_[p.hop].relay_delay;
+  if (relay > SimTime::zero())
+    sim_.schedule_after(relay, [this, token] { after_uplink(token); });
+  else
+    after_uplink(token);
 }
 
 void CallDriver::on_link_loss(std::uint32_t, std::uint32_t token) {
@@ -338,6 +344,7 @@ void CallDriver::encode_and_send(int h, VideoEncoder& enc, std::uint32_t& frame_
   {
     const int who = hops_[h].from == kServer ? kServerIndex : sender;  // the MCU's mix: the server
     const int height = chooser_.layers(sender)[static_cast<std::size_t>(res)].height;
+    if (who != kServerIndex && cpu_limited(sender)) cpu_[static_cast<std::size_t>(sender)].tick_accum_s += frame_core_s(true, height);
     emit([&](PacketCallObserver& o) { o.on_video_encoded(who, height, now); });
   }
   for (int k = 0; k < count; ++k) {
@@ -355,7 +362,7 @@ void CallDriver::encode_and_send(int h, VideoEncoder& enc, std::uint32_t& frame_
     p.frame = fno;
     p.stream = stream;
     p.payload = bytes / count + (k == 0 ? bytes % count : 0);
-    p.wire = p.payload + overhead_;
+    p.wire = p.payload + hops_[h].overhead;
     p.capture = now - capture_offset;
     p.origin_sent = now;
     hop_enqueue(h, t, true);
@@ -366,10 +373,21 @@ void CallDriver::video_tick(int i) {
   const SimTime period = SimTime::from_seconds(1.0 / spec_.call.media.video.fps);
   sim_.schedule_after(period, [this, i] { video_tick(i); });
   if (!present(i) || !chooser_.sends_video(i)) return;
+  if (!cpu_admit_encode(i)) return;  // client short of CPU: this frame is not encoded
+  video_tick_encode(i);
+  if (cpu_limited(i)) {
+    ClientCpu& cc = cpu_[static_cast<std::size_t>(i)];
+    cc.tick_encode_s = cc.tick_accum_s;
+    cc.tick_accum_s = 0;
+  }
+}
+
+void CallDriver::video_tick_encode(int i) {
   if (mesh()) {
     for (int j = 0; j < n_; ++j) {
       if (j == i || !present(j) || !mesh_shows_[static_cast<std::size_t>(j) * n_ + i]) continue;
       const int h = mesh_hop(i, j);
+      if (hops_[h].failed) continue;  // ICE failed for this pair: nothing flows
       encode_and_send(h, enc_[h], enc_frame_[h], i, 0, j, 1);
     }
     return;
@@ -413,7 +431,7 @@ void CallDriver::mcu_audio_tick() {
     p.dst = j;
     p.frame = slot;
     p.payload = audio_bytes_;
-    p.wire = audio_bytes_ + overhead_;
+    p.wire = audio_bytes_ + hops_[down_hop(j)].overhead;
     p.capture = sim_.now() - back;
     p.origin_sent = sim_.now();
     emit([&](PacketCallObserver& o) { o.on_audio_encoded(kServerIndex, sim_.now()); });
@@ -426,6 +444,7 @@ void CallDriver::audio_tick(int i) {
   if (!present(i)) return;
   const std::uint32_t slot = audio_slot_[i]++;
   emit([&](PacketCallObserver& o) { o.on_audio_encoded(i, sim_.now()); });
+  cpu_need(i, spec_.call.codec.audio_encode * spec_.call.media.audio.frame.seconds());
   const bool speaking = recency_.front() == i;
   std::int64_t bytes = audio_bytes_;
   // DTX as the flow model defines it (media.audio.dtx, dtx_interval, dtx_payload;
@@ -452,14 +471,14 @@ void CallDriver::audio_tick(int i) {
     p.cn = cn;
     p.stream = 0;
     p.payload = bytes;
-    p.wire = bytes + overhead_;
+    p.wire = bytes + hops_[h].overhead;
     p.capture = sim_.now();
     p.origin_sent = p.capture;
     hop_enqueue(h, t, false);  // audio is not paced (libwebrtc pace_audio off)
   };
   if (mesh()) {
     for (int j = 0; j < n_; ++j)
-      if (j != i && present(j)) make(mesh_hop(i, j), j);
+      if (j != i && present(j) && !hops_[mesh_hop(i, j)].failed) make(mesh_hop(i, j), j);
   } else {
     make(up_hop(i), kServer);
   }
@@ -473,6 +492,7 @@ void CallDriver::deliver(int j, const Pkt& p) {
   const std::size_t k = static_cast<std::size_t>(j) * n_ + p.sender;
   if (p.kind == PktKind::kAudio) {
     emit([&](PacketCallObserver& o) { o.on_audio_decoded(j, now); });
+    cpu_need(j, spec_.call.codec.audio_decode * spec_.call.media.audio.frame.seconds());
     const AudioPlayout out = arx_[k].on_packet(now, p.frame, p.capture);
     emit([&](PacketCallObserver& o) { o.on_audio_playout(j, p.sender, p.frame, out.played, out.mouth_to_ear_s, p.cn, now); });
     return;
@@ -480,15 +500,18 @@ void CallDriver::deliver(int j, const Pkt& p) {
   VideoReceiver& v = vrx_[k];
   const std::uint64_t decoded = v.frames_decoded, abandoned = v.frames_abandoned;
   const Hop& hop = hops_[p.hop];
+  const int height = chooser_.layers(p.sender)[static_cast<std::size_t>(p.res)].height;
+  render_height_ = height;
+  renders_admitted_ = 0;
   if (v.on_packet(now, p.layer, p.frame, p.count, p.key, p.capture, p.rtx, hop.rtt)) request_key(j, p.sender, p.layer);
   if (v.frames_abandoned != abandoned) {
     const int n = static_cast<int>(v.frames_abandoned - abandoned);
     emit([&](PacketCallObserver& o) { o.on_frames_abandoned(j, p.sender, n, now); });
   }
   if (v.frames_decoded != decoded) {
-    const int n = static_cast<int>(v.frames_decoded - decoded);
-    const int height = chooser_.layers(p.sender)[static_cast<std::size_t>(p.res)].height;
-    emit([&](PacketCallObserver& o) { o.on_video_decoded(j, p.sender, n, height, now); });
+    // Shown frames (all of them unless the client is short of CPU).
+    const int n = cpu_limited(j) ? renders_admitted_ : static_cast<int>(v.frames_decoded - decoded);
+    if (n > 0) emit([&](PacketCallObserver& o) { o.on_video_decoded(j, p.sender, n, height, now); });
   }
 }
 
@@ -522,7 +545,7 @@ void CallDriver::presence_change(int i) {
     reset_hop(h);
     if (mesh()) enc_[h].request_key_frame();
     if (hops_[h].from != kServer || mcu()) on_target(h);
-    maybe_probe(h);
+    if (!hops_[h].failed) maybe_probe(h);
   }
   if (mcu()) {
     for (int j = 0; j < n_; ++j) enc_[static_cast<std::size_t>(n_ + j)].request_key_frame();
@@ -551,7 +574,10 @@ PacketCallResult CallDriver::run() {
     if (leave_[i] < c.duration) sim_.schedule_at(leave_[i], [this, i] { presence_change(i); });
   }
   for (std::size_t h = 0; h < hops_.size(); ++h)
-    if (hops_[h].cc) sim_.schedule_at(SimTime::zero(), [this, h] { maybe_probe(static_cast<int>(h)); });
+    // Start-up probing on the transports that exist at the start: a participant who joins
+    // later probes when its transports start (presence_change).
+    if (hops_[h].cc && !hops_[h].failed && connected_at_start(hops_[h].from) && connected_at_start(hops_[h].to))
+      sim_.schedule_at(SimTime::zero(), [this, h] { maybe_probe(static_cast<int>(h)); });
   if (mcu()) {
     for (int i = 0; i < n_; ++i) mean_upload_ += links_[2 * i]->spec().propagation / n_;
     if (c.media.audio.enabled) sim_.schedule_at(SimTime::ms(1), [this] { mcu_audio_tick(); });
@@ -560,6 +586,7 @@ PacketCallResult CallDriver::run() {
   sim_.schedule_at(SimTime::from_seconds(speaker_rng_.exponential(c.speaker_turn_mean.seconds())),
                    [this] { speaker_change(); });
   sim_.schedule_at(spec_.series_step, [this] { sample_series(); });
+  if (!cpu_.empty()) sim_.schedule_at(SimTime::s(1), [this] { cpu_tick(); });
   sim_.run_until(c.duration);
   return metrics_.finish(*this);
 }
@@ -569,6 +596,19 @@ PacketCallResult CallDriver::run() {
 PacketCallResult simulate_packet_call(const PacketCallSpec& spec, std::uint64_t seed, const LayerChooser* chooser,
                                       std::span<PacketCallObserver* const> observers) {
   const LayoutLayerChooser shared(spec.call, participant_profiles(spec.call, seed));
+  // A participant whose ICE to the SFU/MCU failed is not in the call (joins at the end).
+  const auto& server = spec.call.connectivity.server;
+  if (spec.call.topology != TopologyKind::kMesh &&
+      std::find(server.begin(), server.end(), ServerPath::kFailed) != server.end()) {
+    PacketCallSpec s = spec;
+    for (int i = 0; i < s.call.group_size; ++i) {
+      if (server[static_cast<std::size_t>(i)] != ServerPath::kFailed) continue;
+      std::erase_if(s.presence, [i](const Presence& p) { return p.participant == i; });
+      s.presence.push_back({i, s.call.duration, SimTime::max()});
+    }
+    detail::CallDriver d(s, seed, chooser ? *chooser : shared, observers);
+    return d.run();
+  }
   detail::CallDriver d(spec, seed, chooser ? *chooser : shared, observers);
   return d.run();
 }

@@ -13,6 +13,7 @@ void CallDriver::sfu_copy(int j, const Pkt& p) {
   const std::uint32_t t = alloc();
   Pkt& q = pool_[t];
   q = p;
+  q.wire = p.wire - hops_[static_cast<std::size_t>(p.hop)].overhead + hops_[static_cast<std::size_t>(down_hop(j))].overhead;
   q.dst = j;
   q.rtx = false;
   q.stream = static_cast<std::uint32_t>(2 * p.sender + (p.kind == PktKind::kVideo ? 1 : 0));

@@ -72,10 +72,14 @@ void CallDriver::hop_send(int h, std::uint32_t token) {
       }
     }
   }
-  net::QueuedLink& first = hop.from == kServer ? (egress_ ? *egress_ : *links_[2 * hop.to + 1]) : *links_[2 * hop.from];
-  if (!first.send(token, p.wire)) {
-    count_loss(p);
-    release(token);
+  if (hop.from == kServer) {
+    // A TURN relay towards the receiver sits after the SFU's egress (on_link_arrival).
+    if (egress_)
+      send_after(SimTime::zero(), token, *egress_);
+    else
+      send_after(hop.relay_delay, token, *links_[2 * hop.to + 1]);
+  } else {
+    send_after(SimTime::zero(), token, *links_[2 * hop.from]);
   }
 }
 
@@ -179,7 +183,7 @@ SimTime CallDriver::reverse_delay(int h) {
   }
   if (hop.to == kServer && egress_) d += egress_->queue_delay();
   if (hop.from == kServer && ingress_) d += ingress_->queue_delay();
-  return d;
+  return d + hop.relay_delay;  // RTCP takes the relay too
 }
 
 void CallDriver::send_control(int h, Control c) {

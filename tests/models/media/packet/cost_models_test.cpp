@@ -74,3 +74,45 @@ TEST_CASE("packet and flow modes give the same CPU for the same call", "[media][
   // SFU: the flow model's plan and the packet mode's measured packets, one cost model.
   CHECK(packet.server_cores == Approx(flow.servers[kSfuServer].cpu_cores).epsilon(0.05));
 }
+
+TEST_CASE("packet mode: a client short of CPU encodes and renders in proportion", "[media][packet][cpu]") {
+  // 2-person mesh without a bottleneck, video at the top layer (720p, 30 fps). Participant
+  // 0's device supplies half of what its codecs need (the flow model's definition,
+  // device.hpp): need = encode(720, 30) + decode(720, 30) + audio encode + decode reference
+  // cores (codec_cost.hpp). It then encodes and renders 30 x 0.5 = 15 frames/s, so its
+  // peer receives 15 fps at half the top rate; participant 1 (unlimited) is unaffected in
+  // what it encodes.
+  PacketCallSpec s;
+  s.call.topology = TopologyKind::kMesh;
+  s.call.group_size = 2;
+  s.call.duration = SimTime::s(30);
+  const CodecCostModel& c = s.call.codec;
+  const double need = c.encode(720, 30) + c.decode(720, 30) + c.audio_encode + c.audio_decode;
+  AccessProfile slow{"slow", 1, 1e9, 1e9, SimTime::ms(10)};
+  slow.device = DeviceClass{"half", 1, need / 2};
+  s.call.access = {slow, AccessProfile{"fat", 1, 1e9, 1e9, SimTime::ms(10)}};
+  s.call.access_assignment = {0, 1};
+  // Measured after the start-up ramp (GCC reaches the 720p rate within a few seconds;
+  // before that the codecs need less and nothing is skipped): 10-30 s.
+  struct Window final : PacketCallObserver {
+    double renders[2] = {0, 0}, video_bytes[2] = {0, 0};
+    void on_render(int j, int, SimTime, SimTime t) override {
+      if (t >= SimTime::s(10)) renders[j] += 1;
+    }
+    void on_media_received(int j, const PacketEvent& p, SimTime, SimTime t) override {
+      if (t >= SimTime::s(10) && p.kind == packet::MediaKind::kVideo) video_bytes[j] += static_cast<double>(p.payload);
+    }
+  } w;
+  PacketCallObserver* obs[] = {&w};
+  const PacketCallResult r = simulate_packet_call(s, 5, nullptr, obs);
+  const double top = s.call.media.video.top().bitrate_bps;
+  CHECK(w.renders[1] / 20 == Approx(15).epsilon(0.05));  // what 1 shows of 0's video
+  CHECK(w.renders[0] / 20 == Approx(15).epsilon(0.05));  // what 0 shows of 1's 30 fps
+  CHECK(8 * w.video_bytes[1] / 20 == Approx(top / 2).epsilon(0.1));  // 0 encodes half its frames
+  CHECK(8 * w.video_bytes[0] / 20 == Approx(top).epsilon(0.1));      // 1 still sends 30 fps
+  // The work done stays within the device (plus the unthrottled first seconds).
+  CHECK(r.participants[0].client_cores <= need / 2 * 1.15);
+  // Participant 1 encodes 30 fps but decodes only the 15 fps participant 0 sends (over the
+  // whole call, the ramp at lower resolutions keeps it below that).
+  CHECK(r.participants[1].client_cores <= c.encode(720, 30) + c.decode(720, 30) / 2 + c.audio_encode + c.audio_decode);
+}
