@@ -1,5 +1,6 @@
 #include "app/study/ice_spec.hpp"
 
+#include "models/nat/nat_mix.hpp"
 #include "models/nat/preset.hpp"
 
 namespace p2psim::study {
@@ -42,6 +43,67 @@ std::vector<nat::NatConfig> parse_preset(const scenario::Field& f, std::string* 
   const std::string n = f.as_string();
   if (name) *name = n;
   return preset_layers(f, n);
+}
+
+std::vector<ice::NatShare> parse_ice_nat_mix(const scenario::Field& f) {
+  std::vector<ice::NatShare> mix;
+  auto named = [&](const scenario::Field& at) {
+    at.record_choices(nat::nat_mix_names());
+    const auto m = at.is_scalar() ? nat::find_nat_mix(at.as_string()) : std::nullopt;
+    if (!m) {
+      std::string names;
+      for (const auto& n : nat::nat_mix_names()) names += (names.empty() ? "" : ", ") + n;
+      at.fail_expected("a named NAT mix (one of " + names + ") or a map preset -> weight");
+    }
+    for (const nat::NatMixRow& r : m->rows) {
+      ice::NatShare share;
+      share.name = r.preset;
+      share.layers = nat::preset(r.preset).layers;
+      share.weight = r.share;
+      mix.push_back(std::move(share));
+    }
+  };
+  // Every form is recorded for the schema, whichever the example uses: a mix name here, a
+  // map of weights below.
+  f.record_choices(nat::nat_mix_names());
+  if (f.is_scalar()) {
+    named(f);
+    return mix;
+  }
+  f.expect_map();
+  // {preset: <name>} (checked by hand, not by allow_only, so that the schema keeps
+  // describing the explicit map as a map of names to weights).
+  if (f.has("preset")) {
+    for (const auto& [key, value] : f.entries())
+      if (key != "preset") value.fail("\"preset\" names a mix and excludes preset weights");
+    named(f.require("preset"));
+    return mix;
+  }
+  for (const auto& [name, w] : f.entries()) {
+    ice::NatShare share;
+    share.name = name;
+    share.layers = preset_layers(w, name);
+    share.weight = w.as_double(1e-9, 1e9);
+    mix.push_back(share);
+  }
+  if (mix.empty()) f.fail_expected("at least one preset: weight entry");
+  return mix;
+}
+
+void check_carrier_blocks(const scenario::Field& root, const ice::PopulationSpec& p) {
+  for (const ice::NatShare& share : p.mix)
+    for (std::size_t l = 1; l < share.layers.size(); ++l) {
+      const nat::NatConfig& c = share.layers[l];
+      if (c.port_block_size == 0) continue;
+      const std::int64_t blocks = (std::int64_t{c.port_max} - c.port_min + 1) / c.port_block_size;
+      if (p.cgn_subscribers <= blocks) continue;
+      const auto pop = root.get("population");
+      const scenario::Field at =
+          pop && pop->has("cgn_subscribers") ? pop->require("cgn_subscribers") : root.require("nat_mix");
+      at.fail("cgn_subscribers (" + std::to_string(p.cgn_subscribers) + ") exceeds the " + std::to_string(blocks) +
+              " port blocks of " + std::to_string(c.port_block_size) + " ports one carrier NAT address of \"" +
+              share.name + "\" holds");
+    }
 }
 
 std::string metric_name(const std::string& preset) {
