@@ -86,7 +86,7 @@ TEST_CASE("nat-population: cgn_subscribers must fit the carrier NAT's port block
         "no error");  // no carrier NAT, no blocks
 }
 
-TEST_CASE("capacity access.<p>.nat by name: the named mix's effective behaviours; the default is `default`",
+TEST_CASE("capacity access.<p>.nat by name: the named mix's effective behaviours, and `default` by default",
           "[app][mix][capacity]") {
   auto parse = [](const std::string& yaml) {
     const auto file = std::make_shared<const std::string>("c.yaml");
