@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "models/nat/nat_mix.hpp"
+
 namespace p2psim::scenario {
 
 namespace {
@@ -106,6 +108,23 @@ nat::Preset parse_nat_config(const Field& f) {
 std::vector<NatMixEntry> parse_nat_mix(const Field& f) {
   std::vector<NatMixEntry> mix;
   double total = 0;
+  f.record_choices(nat::nat_mix_names());
+  const bool by_preset = f.is_map() && f.has("preset");
+  if (f.is_scalar() || by_preset) {
+    const Field at = by_preset ? f.require("preset") : f;
+    if (by_preset)
+      for (const auto& [key, value] : f.entries())
+        if (key != "preset") value.fail("\"preset\" names a mix and excludes preset shares");
+    at.record_choices(nat::nat_mix_names());
+    const auto m = at.is_scalar() ? nat::find_nat_mix(at.as_string()) : std::nullopt;
+    if (!m) {
+      std::string names;
+      for (const auto& n : nat::nat_mix_names()) names += (names.empty() ? "" : ", ") + n;
+      at.fail_expected("a named NAT mix (one of " + names + "), a map preset -> share or a list of {nat, share}");
+    }
+    for (const nat::NatMixRow& r : m->rows) mix.push_back({nat::preset(r.preset), r.share});
+    return mix;
+  }
   if (f.is_sequence()) {
     for (const Field& item : f.items()) {
       item.expect_map();

@@ -23,8 +23,9 @@ struct NatMixEntry {
   nat::Preset nat;
   double share = 0;  // fraction of the population, shares sum to 1
 };
-// A NAT mix: a map { <preset name>: <share>, ... } with shares in [0, 1] summing to 1
-// (within 1e-6), or a sequence of { nat: <nat>, share: <share> } for custom NATs.
+// A NAT mix: a named mix of models/nat/nat_mix.hpp (`mobile-heavy` or
+// `{preset: mobile-heavy}`), a map { <preset name>: <share>, ... } with shares in [0, 1]
+// summing to 1 (within 1e-6), or a sequence of { nat: <nat>, share: <share> } for custom NATs.
 std::vector<NatMixEntry> parse_nat_mix(const Field& f);
 
 // STUN server: { port, alt_port, rfc5780 (bool: add an alternate address), tcp }.
