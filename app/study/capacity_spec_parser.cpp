@@ -3,7 +3,7 @@
 #include "app/study/turn_cost_model_parser.hpp"
 #include "models/capacity/ice_connectivity.hpp"
 #include "models/media/sfu_cost_model.hpp"
-#include "models/nat/nat_mix.hpp"
+#include "app/scenario/nat_section.hpp"
 #include "models/nat/preset.hpp"
 
 #include <algorithm>
@@ -140,18 +140,6 @@ std::vector<NatShare> capacity_mix(const nat::NamedNatMix& m) {
   return v;
 }
 
-// `nat: <mix name>` or `nat: {preset: <mix name>}`: a named mix of models/nat/nat_mix.hpp.
-std::vector<NatShare> parse_named_mix(const Field& f) {
-  f.record_choices(nat::nat_mix_names());
-  const auto m = f.is_scalar() ? nat::find_nat_mix(f.as_string()) : std::nullopt;
-  if (!m) {
-    std::string names;
-    for (const auto& n : nat::nat_mix_names()) names += (names.empty() ? "" : ", ") + n;
-    f.fail_expected("a named NAT mix (one of " + names + ") or a list of NAT entries");
-  }
-  return capacity_mix(*m);
-}
-
 std::vector<NatShare> default_nat_mix() { return capacity_mix(*nat::find_nat_mix("default")); }
 
 void parse_population(const Field& root, CapacitySpec& s) {
@@ -184,13 +172,10 @@ void parse_population(const Field& root, CapacitySpec& s) {
     a.share = f.get_double("share", 1.0, 0.0, 1e9);
     a.uplink_bps = f.get_rate("uplink", 10e6, 1e3, kMaxRate);
     a.udp_blocked = f.get_double("udp_blocked", 0.0, 0.0, 1.0);
-    if (auto nat = f.get("nat")) nat->record_choices(nat::nat_mix_names());  // the schema: names too
-    if (auto nat = f.get("nat"); nat && nat->is_scalar()) {
-      a.nat_mix = parse_named_mix(*nat);
-    } else if (nat && nat->is_map()) {
-      for (const auto& [key, value] : nat->entries())
-        if (key != "preset") value.fail("unknown key (expected preset: <a named NAT mix>)");
-      a.nat_mix = parse_named_mix(nat->require("preset"));
+    auto nat = f.get("nat");
+    // `nat: <mix name>` or `nat: {preset: <mix name>}`: a named mix of models/nat/nat_mix.hpp.
+    if (const auto m = nat ? scenario::parse_named_nat_mix(*nat, "a list of NAT entries") : std::nullopt) {
+      a.nat_mix = capacity_mix(*m);
     } else if (nat) {
       for (const Field& e : nat->items()) {
         double share = 1;

@@ -1,6 +1,6 @@
 #include "app/study/ice_spec.hpp"
 
-#include "models/nat/nat_mix.hpp"
+#include "app/scenario/nat_section.hpp"
 #include "models/nat/preset.hpp"
 
 namespace p2psim::study {
@@ -47,38 +47,11 @@ std::vector<nat::NatConfig> parse_preset(const scenario::Field& f, std::string* 
 
 std::vector<ice::NatShare> parse_ice_nat_mix(const scenario::Field& f) {
   std::vector<ice::NatShare> mix;
-  auto named = [&](const scenario::Field& at) {
-    at.record_choices(nat::nat_mix_names());
-    const auto m = at.is_scalar() ? nat::find_nat_mix(at.as_string()) : std::nullopt;
-    if (!m) {
-      std::string names;
-      for (const auto& n : nat::nat_mix_names()) names += (names.empty() ? "" : ", ") + n;
-      at.fail_expected("a named NAT mix (one of " + names + ") or a map preset -> weight");
-    }
-    for (const nat::NatMixRow& r : m->rows) {
-      ice::NatShare share;
-      share.name = r.preset;
-      share.layers = nat::preset(r.preset).layers;
-      share.weight = r.share;
-      mix.push_back(std::move(share));
-    }
-  };
-  // Every form is recorded for the schema, whichever the example uses: a mix name here, a
-  // map of weights below.
-  f.record_choices(nat::nat_mix_names());
-  if (f.is_scalar()) {
-    named(f);
+  if (const auto m = scenario::parse_named_nat_mix(f, "a map preset -> weight")) {
+    for (const nat::NatMixRow& r : m->rows) mix.push_back({r.preset, nat::preset(r.preset).layers, r.share});
     return mix;
   }
   f.expect_map();
-  // {preset: <name>} (checked by hand, not by allow_only, so that the schema keeps
-  // describing the explicit map as a map of names to weights).
-  if (f.has("preset")) {
-    for (const auto& [key, value] : f.entries())
-      if (key != "preset") value.fail("\"preset\" names a mix and excludes preset weights");
-    named(f.require("preset"));
-    return mix;
-  }
   for (const auto& [name, w] : f.entries()) {
     ice::NatShare share;
     share.name = name;

@@ -68,7 +68,7 @@ TEST_CASE("nat_mix: an unknown name is an error with file:line:column and the va
   CHECK_THAT(error_of("name: t\nstudy: nat-population\nnat_mix: {preset: nope}\n"),
              Catch::StartsWith("m.yaml:3:19: nat_mix.preset: expected a named NAT mix (" + names));
   CHECK_THAT(error_of("name: t\nstudy: nat-population\nnat_mix: {preset: default, cgnat: 1}\n"),
-             Catch::StartsWith("m.yaml:3:35: nat_mix.cgnat: \"preset\" names a mix and excludes preset weights"));
+             Catch::StartsWith("m.yaml:3:35: nat_mix.cgnat: \"preset\" names a NAT mix and excludes other keys"));
   CHECK_THAT(error_of("name: t\nstudy: group-call\nconnectivity:\n  nat_mix: lte\n"),
              Catch::StartsWith("m.yaml:4:12: connectivity.nat_mix: expected a named NAT mix (" + names));
   CHECK_THAT(error_of("name: t\nstudy: capacity\npopulation:\n  access:\n    cell: {nat: lte}\n"),

@@ -84,7 +84,7 @@ TEST_CASE("NAT mix: a named mix gives its documented presets and shares", "[nat]
   CHECK_THROWS_WITH(scenario::parse_nat_mix(at("mix: lte", "mix")),
                     Catch::Contains("expected a named NAT mix (one of default, fixed-broadband, mobile-heavy)"));
   CHECK_THROWS_WITH(scenario::parse_nat_mix(at("mix: {preset: default, none: 1}", "mix")),
-                    Catch::Contains("excludes preset shares"));
+                    Catch::Contains("excludes other keys"));
 }
 
 TEST_CASE("STUN and TURN server keys", "[turn][scenario]") {
