@@ -17,6 +17,7 @@
 
 #include "models/ice/population.hpp"
 #include "models/ice/turn_relay.hpp"
+#include "models/nat/nat_mix.hpp"
 #include "models/nat/preset.hpp"
 
 using namespace p2psim;
@@ -44,14 +45,11 @@ int main(int argc, char** argv) {
   ice::PopulationSpec spec;
   spec.sessions = sessions;
   spec.arrival_window = SimTime::s(60);
-  spec.cgn_subscribers = 1000;
+  spec.cgn_subscribers = 500;  // fits the 504 port blocks of a cgnat carrier's address
   spec.shards = shards;
   if (on_failure) spec.session.relay_policy = ice::RelayPolicy::kOnFailure;
-  const std::pair<const char*, double> mix[] = {
-      {"none", 0.05},     {"full-cone", 0.05}, {"restricted-cone", 0.12},      {"port-restricted-cone", 0.25},
-      {"linux-masquerade", 0.20}, {"cgnat", 0.18}, {"symmetric", 0.10}, {"symmetric-sequential", 0.02},
-      {"udp-blocked", 0.03}};
-  for (auto [name, w] : mix) spec.mix.push_back({name, nat::preset(name).layers, w});
+  const nat::NamedNatMix mix = *nat::find_nat_mix("default");  // models/nat/nat_mix.hpp
+  for (const nat::NatMixRow& r : mix.rows) spec.mix.push_back({r.preset, nat::preset(r.preset).layers, r.share});
   ice::TurnRelayConfig tcfg;
   tcfg.server.relay_addresses.clear();
   // One relay address offers 16384 ports (49152-65535); add enough addresses for every host.

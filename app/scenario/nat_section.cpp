@@ -103,9 +103,33 @@ nat::Preset parse_nat_config(const Field& f) {
   return p;
 }
 
+std::optional<nat::NamedNatMix> parse_named_nat_mix(const Field& f, std::string_view alternatives) {
+  f.record_choices(nat::nat_mix_names());
+  const bool by_preset = f.is_map() && f.has("preset");
+  if (!f.is_scalar() && !by_preset) return std::nullopt;
+  // {preset: <name>} is checked by hand, not by allow_only, so that the schema keeps
+  // describing the caller's explicit map as a map of names.
+  if (by_preset)
+    for (const auto& [key, value] : f.entries())
+      if (key != "preset") value.fail("\"preset\" names a NAT mix and excludes other keys");
+  const Field at = by_preset ? f.require("preset") : f;
+  at.record_choices(nat::nat_mix_names());
+  auto m = at.is_scalar() ? nat::find_nat_mix(at.as_string()) : std::nullopt;
+  if (!m) {
+    std::string names;
+    for (const auto& n : nat::nat_mix_names()) names += (names.empty() ? "" : ", ") + n;
+    at.fail_expected("a named NAT mix (one of " + names + ") or " + std::string(alternatives));
+  }
+  return m;
+}
+
 std::vector<NatMixEntry> parse_nat_mix(const Field& f) {
   std::vector<NatMixEntry> mix;
   double total = 0;
+  if (const auto m = parse_named_nat_mix(f, "a map preset -> share or a list of {nat, share}")) {
+    for (const nat::NatMixRow& r : m->rows) mix.push_back({nat::preset(r.preset), r.share});
+    return mix;
+  }
   if (f.is_sequence()) {
     for (const Field& item : f.items()) {
       item.expect_map();

@@ -3,6 +3,8 @@
 #include "app/study/turn_cost_model_parser.hpp"
 #include "models/capacity/ice_connectivity.hpp"
 #include "models/media/sfu_cost_model.hpp"
+#include "app/scenario/nat_section.hpp"
+#include "models/nat/preset.hpp"
 
 #include <algorithm>
 #include <cstdlib>
@@ -112,14 +114,33 @@ NatBehaviour parse_nat_entry(const Field& f, double& share) {
   return n;
 }
 
-std::vector<NatShare> default_nat_mix() {
-  // Illustrative broadband mix; see docs/models/capacity.md (pairs relayed ~22%).
-  return {{{Mapping::kNone, Filtering::kEndpointIndependent, false}, 0.05},
-          {{Mapping::kEndpointIndependent, Filtering::kEndpointIndependent, false}, 0.05},
-          {{Mapping::kEndpointIndependent, Filtering::kAddressDependent, false}, 0.10},
-          {{Mapping::kEndpointIndependent, Filtering::kAddressPortDependent, false}, 0.65},
-          {{Mapping::kAddressPortDependent, Filtering::kAddressPortDependent, false}, 0.15}};
+// A preset's behaviour as the capacity model sees it: the effective mapping and
+// filtering of its layers (nat::effective_mapping), a public host for no layer, UDP
+// blocked when a layer's firewall blocks it.
+NatBehaviour behaviour_of(const nat::Preset& p) {
+  NatBehaviour n;
+  if (p.layers.empty()) return {Mapping::kNone, Filtering::kEndpointIndependent, false};
+  switch (nat::effective_mapping(p.layers)) {
+    case nat::Mapping::endpoint_independent: n.mapping = Mapping::kEndpointIndependent; break;
+    case nat::Mapping::address_dependent: n.mapping = Mapping::kAddressDependent; break;
+    case nat::Mapping::address_port_dependent: n.mapping = Mapping::kAddressPortDependent; break;
+  }
+  switch (nat::effective_filtering(p.layers)) {
+    case nat::Filtering::endpoint_independent: n.filtering = Filtering::kEndpointIndependent; break;
+    case nat::Filtering::address_dependent: n.filtering = Filtering::kAddressDependent; break;
+    case nat::Filtering::address_port_dependent: n.filtering = Filtering::kAddressPortDependent; break;
+  }
+  for (const nat::NatConfig& c : p.layers) n.udp_blocked = n.udp_blocked || c.block_outbound_udp;
+  return n;
 }
+
+std::vector<NatShare> capacity_mix(const nat::NamedNatMix& m) {
+  std::vector<NatShare> v;
+  for (const nat::NatMixRow& r : m.rows) v.push_back({behaviour_of(nat::preset(r.preset)), r.share});
+  return v;
+}
+
+std::vector<NatShare> default_nat_mix() { return capacity_mix(*nat::find_nat_mix("default")); }
 
 void parse_population(const Field& root, CapacitySpec& s) {
   auto& pop = s.population;
@@ -151,7 +172,11 @@ void parse_population(const Field& root, CapacitySpec& s) {
     a.share = f.get_double("share", 1.0, 0.0, 1e9);
     a.uplink_bps = f.get_rate("uplink", 10e6, 1e3, kMaxRate);
     a.udp_blocked = f.get_double("udp_blocked", 0.0, 0.0, 1.0);
-    if (auto nat = f.get("nat")) {
+    auto nat = f.get("nat");
+    // `nat: <mix name>` or `nat: {preset: <mix name>}`: a named mix of models/nat/nat_mix.hpp.
+    if (const auto m = nat ? scenario::parse_named_nat_mix(*nat, "a list of NAT entries") : std::nullopt) {
+      a.nat_mix = capacity_mix(*m);
+    } else if (nat) {
       for (const Field& e : nat->items()) {
         double share = 1;
         const NatBehaviour n = parse_nat_entry(e, share);

@@ -187,14 +187,7 @@ void parse_connectivity(const Field& c, GroupCallParams& p) {
   if (auto mix = c.get("nat_mix")) {
     if (c.has("relayed_fraction") || c.has("failed_fraction"))
       mix->fail("nat_mix (paths from simulated ICE) excludes relayed_fraction / failed_fraction");
-    for (const auto& [name, w] : mix->entries()) {
-      ice::NatShare share;
-      share.name = name;
-      share.layers = preset_layers(w, name);
-      share.weight = w.as_double(1e-9, 1e9);
-      p.ice_mix.push_back(share);
-    }
-    if (p.ice_mix.empty()) mix->fail_expected("at least one preset: weight entry");
+    p.ice_mix = parse_ice_nat_mix(*mix);
   }
   p.ice_turn = c.get_bool("turn", true);
   p.sfu_ice_tcp = c.get_bool("sfu_ice_tcp", true);

@@ -1,5 +1,6 @@
 #include "app/study/ice_spec.hpp"
 
+#include "app/scenario/nat_section.hpp"
 #include "models/nat/preset.hpp"
 
 namespace p2psim::study {
@@ -42,6 +43,40 @@ std::vector<nat::NatConfig> parse_preset(const scenario::Field& f, std::string* 
   const std::string n = f.as_string();
   if (name) *name = n;
   return preset_layers(f, n);
+}
+
+std::vector<ice::NatShare> parse_ice_nat_mix(const scenario::Field& f) {
+  std::vector<ice::NatShare> mix;
+  if (const auto m = scenario::parse_named_nat_mix(f, "a map preset -> weight")) {
+    for (const nat::NatMixRow& r : m->rows) mix.push_back({r.preset, nat::preset(r.preset).layers, r.share});
+    return mix;
+  }
+  f.expect_map();
+  for (const auto& [name, w] : f.entries()) {
+    ice::NatShare share;
+    share.name = name;
+    share.layers = preset_layers(w, name);
+    share.weight = w.as_double(1e-9, 1e9);
+    mix.push_back(share);
+  }
+  if (mix.empty()) f.fail_expected("at least one preset: weight entry");
+  return mix;
+}
+
+void check_carrier_blocks(const scenario::Field& root, const ice::PopulationSpec& p) {
+  for (const ice::NatShare& share : p.mix)
+    for (std::size_t l = 1; l < share.layers.size(); ++l) {
+      const nat::NatConfig& c = share.layers[l];
+      if (c.port_block_size == 0) continue;
+      const std::int64_t blocks = (std::int64_t{c.port_max} - c.port_min + 1) / c.port_block_size;
+      if (p.cgn_subscribers <= blocks) continue;
+      const auto pop = root.get("population");
+      const scenario::Field at =
+          pop && pop->has("cgn_subscribers") ? pop->require("cgn_subscribers") : root.require("nat_mix");
+      at.fail("cgn_subscribers (" + std::to_string(p.cgn_subscribers) + ") exceeds the " + std::to_string(blocks) +
+              " port blocks of " + std::to_string(c.port_block_size) + " ports one carrier NAT address of \"" +
+              share.name + "\" holds");
+    }
 }
 
 std::string metric_name(const std::string& preset) {

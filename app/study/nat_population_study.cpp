@@ -117,16 +117,8 @@ std::unique_ptr<Study> parse(const Field& root) {
     s.media_bps = f->get_rate("media_bitrate", 0, 0, 1e10);
     p.shards = static_cast<int>(f->get_int("shards", p.shards, 1, 256));
   }
-  const Field mix = root.require("nat_mix");
-  mix.expect_map();
-  for (const auto& [name, w] : mix.entries()) {
-    ice::NatShare share;
-    share.name = name;
-    share.layers = preset_layers(w, name);
-    share.weight = w.as_double(1e-9, 1e9);
-    p.mix.push_back(share);
-  }
-  if (p.mix.empty()) mix.fail_expected("at least one preset: weight entry");
+  p.mix = parse_ice_nat_mix(root.require("nat_mix"));
+  check_carrier_blocks(root, p);
   if (auto f = root.get("servers")) {
     f->allow_only({"stun", "turn", "signalling"});
     if (auto st = f->get("stun")) {

@@ -67,15 +67,8 @@ std::unique_ptr<Study> parse(const Field& root) {
     p.access_spread = f->get_time("access_spread", p.access_spread, SimTime::zero(), SimTime::s(5));
     p.inner_latency = f->get_time("inner_latency", p.inner_latency, SimTime::zero(), SimTime::s(1));
   }
-  const Field mix = root.require("nat_mix");
-  for (const auto& [name, w] : mix.entries()) {
-    ice::NatShare share;
-    share.name = name;
-    share.layers = preset_layers(w, name);
-    share.weight = w.as_double(1e-9, 1e9);
-    p.mix.push_back(share);
-  }
-  if (p.mix.empty()) mix.fail_expected("at least one preset: weight entry");
+  p.mix = parse_ice_nat_mix(root.require("nat_mix"));
+  check_carrier_blocks(root, p);
   signalling::RustDeskConfig& c = s.cfg;
   if (auto f = root.get("rustdesk")) {
     f->allow_only({"hbbs_latency", "hbbr_latency", "register_interval", "register_timeout", "punch_period",

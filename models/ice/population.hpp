@@ -44,7 +44,9 @@ struct PopulationSpec {
   std::vector<NatShare> mix;
   std::int64_t sessions = 1000;
   SimTime arrival_window = SimTime::s(10);
-  std::int64_t cgn_subscribers = 1000;       // hosts per carrier NAT (outer layers)
+  // Hosts per carrier NAT (outer layers). 500 fit the 504 port blocks of 128 ports that
+  // the `cgnat` preset's one external address holds (ports 1024-65535).
+  std::int64_t cgn_subscribers = 500;
   SimTime lan_latency = SimTime::ms(1);      // host <-> home NAT
   SimTime access_latency = SimTime::ms(10);  // outermost NAT (or public host) <-> core
   SimTime access_spread = SimTime::ms(20);   // + uniform [0, spread) per host, 1 ms steps

@@ -57,9 +57,13 @@ std::vector<Preset> make_presets() {
     carrier.mapping = Mapping::endpoint_independent;         // RFC 6888 REQ-1 -> RFC 4787 REQ-1
     carrier.filtering = Filtering::address_port_dependent;
     carrier.ports = PortAssignment::random;                  // RFC 6056 port randomisation
+    carrier.hairpinning = true;                              // RFC 6888 REQ-9 (RFC 4787 REQ-9)
+    carrier.port_block_size = 128;          // RFC 7422 port blocks; Juniper secured-port-block-allocation default
+    carrier.max_blocks_per_subscriber = 8;  // RFC 6888 REQ-4 quota; Juniper max-blocks-per-address default
     v.push_back({"cgnat",
-                 "home NAT (EIM + APDF, port preserving) behind a carrier-grade NAT (EIM + APDF, random ports, "
-                 "one external address and port pool shared by all subscribers)",
+                 "home NAT (EIM + APDF, port preserving) behind a carrier-grade NAT (EIM + APDF, hairpinning, one "
+                 "external address shared by its subscribers, each given blocks of 128 random-chosen ports, at "
+                 "most 8 blocks = 1,024 ports per subscriber)",
                  {home, carrier}});
   }
   {

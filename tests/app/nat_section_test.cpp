@@ -71,6 +71,22 @@ mix:
   CHECK_THROWS_WITH(scenario::parse_nat_mix(at("mix: {nope: 1}", "mix")), Catch::Contains("unknown NAT preset"));
 }
 
+TEST_CASE("NAT mix: a named mix gives its documented presets and shares", "[nat][scenario][mix]") {
+  for (const char* text : {"mix: mobile-heavy", "mix: {preset: mobile-heavy}"}) {
+    CAPTURE(text);
+    const auto mix = scenario::parse_nat_mix(at(text, "mix"));
+    REQUIRE(mix.size() == 9);
+    CHECK(mix[5].nat.name == "cgnat");
+    CHECK(mix[5].share == Approx(0.45).margin(1e-12));
+    CHECK(mix[6].nat.name == "symmetric");
+    CHECK(mix[6].share == Approx(0.20).margin(1e-12));
+  }
+  CHECK_THROWS_WITH(scenario::parse_nat_mix(at("mix: lte", "mix")),
+                    Catch::Contains("expected a named NAT mix (one of default, fixed-broadband, mobile-heavy)"));
+  CHECK_THROWS_WITH(scenario::parse_nat_mix(at("mix: {preset: default, none: 1}", "mix")),
+                    Catch::Contains("excludes other keys"));
+}
+
 TEST_CASE("STUN and TURN server keys", "[turn][scenario]") {
   const auto stun = scenario::parse_stun_server(at("stun: {port: 3478, alt_port: 3479, rfc5780: true}", "stun"));
   CHECK(stun.rfc5780);

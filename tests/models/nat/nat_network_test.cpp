@@ -117,6 +117,48 @@ TEST_CASE("double NAT (CGN): the public server sees the carrier's address, repli
   CHECK(r1.got[0].at == SimTime::ms(2 * (1 + 3 + 10 + 10)));
 }
 
+// RFC 6888 REQ-9: a CGN MUST hairpin. Two subscribers of one carrier NAT (each behind its
+// home NAT) learn their carrier-side endpoints from a server and punch to each other; the
+// packets turn inside the carrier (source: the sender's carrier endpoint, REQ-9a), and each
+// subscriber's carrier port lies in its own port block (RFC 7422).
+TEST_CASE("cgnat preset: two subscribers reach each other through the carrier NAT (hairpinning)", "[nat][cgn]") {
+  Simulator sim;
+  Network net(sim, 1);
+  const NodeId r = net.add_router();
+  const NodeId srv = net.add_host(r, kWan);
+  const auto cg = nat::preset("cgnat");
+  const NodeId home1 = net.add_nat_chain(r, cg.layers, kWan, LinkSpec{SimTime::ms(3)});
+  const NodeId carrier = net.parent(home1);
+  const NodeId home2 = net.add_nat(carrier, cg.layers[0], LinkSpec{SimTime::ms(3)});
+  const NodeId h1 = net.add_host(home1, kLan), h2 = net.add_host(home2, kLan);
+  Echo echo(sim);
+  Recorder r1(sim), r2(sim);
+  net.host(srv).bind(7, &echo.rec);
+  net.host(h1).bind(5000, &r1);
+  net.host(h2).bind(5000, &r2);
+  net.host(h1).send(test::udp({net.host(h1).address(), 5000}, {net.host(srv).address(), 7}));
+  sim.run();
+  net.host(h2).send(test::udp({net.host(h2).address(), 5000}, {net.host(srv).address(), 7}));
+  sim.run();
+  REQUIRE(r1.got.size() == 1);
+  REQUIRE(r2.got.size() == 1);
+  REQUIRE(echo.rec.got.size() == 2);
+  const Endpoint e1 = echo.rec.got[0].packet.src, e2 = echo.rec.got[1].packet.src;
+  CHECK(e1.addr == net.nat(carrier).external_address());
+  for (const auto& [home, e] : {std::pair{home1, e1}, std::pair{home2, e2}}) {
+    const auto blocks = net.nat(carrier).blocks_of(net.nat(home).external_address());
+    REQUIRE(blocks.size() == 1);
+    CHECK((e.port >= blocks[0] && e.port < blocks[0] + 128));
+  }
+  net.host(h2).send(test::udp({net.host(h2).address(), 5000}, e1));  // opens h2's filters towards e1
+  sim.run();
+  net.host(h1).send(test::udp({net.host(h1).address(), 5000}, e2));
+  sim.run();
+  CHECK(r1.got.size() == 1);  // h2's first packet: h1's carrier filter has not seen e2 yet
+  REQUIRE(r2.got.size() == 2);
+  CHECK(r2.got[1].packet.src == e1);  // REQ-9a: the carrier-side source, not a private one
+}
+
 TEST_CASE("mapping expiry: silence longer than the timeout breaks a flow, keepalives keep it", "[nat]") {
   // A public peer sends to the host's mapped endpoint at t = 200 s. The NAT's timeout is
   // 120 s (RFC 4787 REQ-5). Without traffic since t = 0 the mapping is gone; with a

@@ -74,3 +74,26 @@ TEST_CASE("cgnat preset: the carrier layer hairpins (RFC 6888 REQ-1 -> RFC 4787 
   REQUIRE(p.layers.size() == 2);
   CHECK(p.layers[1].hairpinning);
 }
+
+// The cgnat preset's carrier layer as shipped: RFC 7422 blocks of 128 ports, at most 8 per
+// subscriber (RFC 6888 REQ-4; Juniper secured-port-block-allocation defaults), so the
+// quota is 8 x 128 = 1,024 simultaneous mappings per subscriber.
+TEST_CASE("cgnat preset: blocks of 128 ports, a quota of 8 blocks, the 1025th mapping refused", "[nat][cgn]") {
+  const NatConfig c = preset("cgnat").layers.at(1);
+  REQUIRE(c.port_block_size == 128);
+  REQUIRE(c.max_blocks_per_subscriber == 8);
+  Nat n(c, kExt, 3);
+  const Ipv4 s1 = Ipv4::of(100, 64, 0, 9), s2 = Ipv4::of(100, 64, 0, 10);
+  for (std::uint16_t k = 0; k < 1024; ++k) {
+    const Endpoint e = out(n, Endpoint{s1, static_cast<std::uint16_t>(20000 + k)});
+    REQUIRE(e.port != 0);
+    bool inside = false;
+    for (std::uint16_t b : n.blocks_of(s1)) inside = inside || (e.port >= b && e.port < b + 128);
+    REQUIRE(inside);
+  }
+  CHECK(n.blocks_of(s1).size() == 8);
+  for (std::uint16_t b : n.blocks_of(s1)) CHECK((b - c.port_min) % 128 == 0);
+  Packet p = test::udp(Endpoint{s1, 30000}, kR);
+  CHECK(n.outbound(p, SimTime::zero()) == FilterRule::drop_pool_exhausted);
+  CHECK(out(n, Endpoint{s2, 30000}).port != 0);  // another subscriber still gets its block
+}
