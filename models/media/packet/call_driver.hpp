@@ -105,6 +105,7 @@ class CallDriver final : public net::LinkSink, public net::LinkObserver, public 
   // Offers the packet to `link` after `delay` (a TURN relay on the path), or now.
   void send_after(SimTime delay, std::uint32_t token, net::QueuedLink& link);
   void after_uplink(std::uint32_t token);
+  void relay_down(std::uint32_t token);  // a download from the SFU/MCU crosses the receiver's TURN relay
   void on_enqueue(std::uint32_t link, std::int64_t bytes, SimTime queue_delay, SimTime t) override;
   void on_drop(std::uint32_t link, std::int64_t bytes, net::LinkDrop, SimTime t) override;
 

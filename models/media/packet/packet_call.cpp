@@ -186,6 +186,7 @@ PacketEvent CallDriver::event(const Pkt& p) const {
   e.seq = p.kind == PktKind::kAudio ? p.frame : 0;
   e.wire = p.wire;
   e.payload = p.payload;
+  if (p.hop >= 0) e.overhead = hops_[static_cast<std::size_t>(p.hop)].overhead;
   return e;
 }
 
@@ -228,10 +229,12 @@ void CallDriver::on_link_arrival(std::uint32_t link, std::uint32_t token) {
   const bool up = link % 2 == 0;
   Pkt& p = pool_[token];
   if (i == n_) {  // server links
-    if (up)
+    if (up) {
       receive_at(p.hop, token);
-    else
+    } else {
+      relay_down(token);
       send_after(hops_[p.hop].relay_delay, token, *links_[2 * p.dst + 1]);
+    }
     return;
   }
   emit([&](PacketCallObserver& o) { o.on_link_delivered(i, up, p.wire, sim_.now()); });
@@ -240,6 +243,10 @@ void CallDriver::on_link_arrival(std::uint32_t link, std::uint32_t token) {
     return;
   }
   // Off the uplink: through a TURN relay if the path has one, then on.
+  if (hops_[p.hop].relayed) {
+    const PacketEvent e = event(p);
+    emit([&](PacketCallObserver& o) { o.on_relayed(e, sim_.now()); });
+  }
   const SimTime relay = hops_[p.hop].relay_delay;
   if (relay > SimTime::zero())
     sim_.schedule_after(relay, [this, token] { after_uplink(token); });
