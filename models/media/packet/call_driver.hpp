@@ -200,6 +200,7 @@ class CallDriver final : public net::LinkSink, public net::LinkObserver, public 
   std::int64_t audio_bytes_ = 0;
   std::vector<std::uint32_t> audio_frame_;  // per sender: next audio RTP sequence number
   std::vector<std::uint32_t> audio_slot_;   // per sender: next 20 ms frame slot (DTX timing)
+  std::vector<std::uint32_t> mesh_ticks_;   // mesh, per sender: video ticks (rotating encode order)
   std::uint32_t mcu_audio_frame_ = 0;
   SimTime mean_upload_;  // MCU: mean upload propagation (capture times of the mixes)
   double mix_bps() const;

@@ -164,6 +164,7 @@ CallDriver::CallDriver(const PacketCallSpec& spec, std::uint64_t seed, const Lay
   if (!any_cpu) cpu_.clear();
   audio_frame_.assign(n_, 0);
   audio_slot_.assign(n_, 0);
+  mesh_ticks_.assign(n_, 0);
   recency_.resize(n_);
   for (int i = 0; i < n_; ++i) recency_[i] = i;
   if (mesh()) update_mesh_visibility();
@@ -382,7 +383,12 @@ void CallDriver::video_tick(int i) {
 
 void CallDriver::video_tick_encode(int i) {
   if (mesh()) {
-    for (int j = 0; j < n_; ++j) {
+    // The peer connections' frames are encoded in a rotating order: in a client they are
+    // independent (their own encoder and pacer threads), so none is always queued last
+    // behind the others on the shared uplink (which a drop-tail queue would punish).
+    const int first = static_cast<int>(mesh_ticks_[static_cast<std::size_t>(i)]++ % static_cast<std::uint32_t>(n_));
+    for (int k = 0; k < n_; ++k) {
+      const int j = (first + k) % n_;
       if (j == i || !present(j) || !mesh_shows_[static_cast<std::size_t>(j) * n_ + i]) continue;
       const int h = mesh_hop(i, j);
       if (hops_[h].failed) continue;  // ICE failed for this pair: nothing flows
