@@ -153,6 +153,9 @@ class PacketStudy final : public Study {
     put("server_packets_per_s", r.server_packets_per_s);
     put("server_bytes_per_s", r.server_bytes_per_s);
     put("server_cores", r.server_cores);
+    put("turn_packets_per_s", r.turn_packets_per_s);
+    put("turn_relayed_bps", 8 * r.turn_bytes_per_s);
+    put("turn_cpu_cores", r.turn_cores);
     put("events", static_cast<double>(r.events));
     // Paths: mesh pairs (of N(N-1)/2) or participants (SFU/MCU) relayed through TURN or failed.
     {

@@ -109,6 +109,7 @@ class CallDriver final : public net::LinkSink, public net::LinkObserver, public 
   // Offers the packet to `link` after `delay` (a TURN relay on the path), or now.
   void send_after(SimTime delay, std::uint32_t token, net::QueuedLink& link);
   void after_uplink(std::uint32_t token);
+  void relay_down(std::uint32_t token);  // a download from the SFU/MCU crosses the receiver's TURN relay
   void on_enqueue(std::uint32_t link, std::int64_t bytes, SimTime queue_delay, SimTime t) override;
   void on_drop(std::uint32_t link, std::int64_t bytes, net::LinkDrop, SimTime t) override;
 
@@ -207,6 +208,7 @@ class CallDriver final : public net::LinkSink, public net::LinkObserver, public 
   std::int64_t audio_bytes_ = 0;
   std::vector<std::uint32_t> audio_frame_;  // per sender: next audio RTP sequence number
   std::vector<std::uint32_t> audio_slot_;   // per sender: next 20 ms frame slot (DTX timing)
+  std::vector<std::uint32_t> mesh_ticks_;   // mesh, per sender: video ticks (rotating encode order)
   std::uint32_t mcu_audio_frame_ = 0;
   SimTime mean_upload_;  // MCU: mean upload propagation (capture times of the mixes)
   double mix_bps() const;

@@ -90,6 +90,15 @@ void CallMetrics::on_packet_arrived(const PacketEvent& p, SimTime) {
   if (p.kind != MediaKind::kProbe && p.rtx) media_recovered_ += 1;
 }
 
+// TURN relays the SRTP packet: the wire bytes without the IP, UDP/TCP and ChannelData
+// headers (the flow model's turn_relay_cores, topology.cpp).
+void CallMetrics::on_relayed(const PacketEvent& p, SimTime) {
+  const OverheadSpec& o = spec_.call.media.overhead;
+  const int srtp = o.rtp_bytes + o.header_extension_bytes + o.srtp_tag_bytes;
+  turn_packets_ += 1;
+  turn_bytes_ += static_cast<double>(std::max<std::int64_t>(0, p.wire - p.overhead + srtp));
+}
+
 void CallMetrics::on_packet_lost(const PacketEvent& p, SimTime) {
   if (p.kind != MediaKind::kProbe && !p.rtx) media_lost_ += 1;
 }
@@ -316,6 +325,21 @@ PacketCallResult CallMetrics::finish(const CallView& view) {
     r.server_bytes_per_s = server_bytes_ / end.seconds();
     r.server_cores = mcu() ? server_core_s_ / end.seconds()
                            : spec_.call.sfu_cpu.cores(r.server_packets_per_s, r.server_bytes_per_s);
+  }
+  if (end > SimTime::zero() && turn_packets_ > 0) {
+    // One TURN allocation per relayed mesh pair or relayed participant (the flow model's
+    // turn_allocations), set up once over the call.
+    int allocations = 0;
+    const Connectivity& c = spec_.call.connectivity;
+    for (int i = 0; i < n_ && !c.peer.empty(); ++i)
+      for (int j = i + 1; j < n_; ++j)
+        allocations += c.peer[static_cast<std::size_t>(i) * n_ + j] == PeerPath::kRelayed ||
+                       c.peer[static_cast<std::size_t>(j) * n_ + i] == PeerPath::kRelayed;
+    for (ServerPath p : c.server) allocations += p == ServerPath::kTurnUdp || p == ServerPath::kTurnTcp;
+    r.turn_packets_per_s = turn_packets_ / end.seconds();
+    r.turn_bytes_per_s = turn_bytes_ / end.seconds();
+    r.turn_cores = spec_.call.turn_cpu.cores(r.turn_packets_per_s, r.turn_bytes_per_s) +
+                   spec_.call.turn_cpu.setup_cores(allocations / end.seconds());
   }
   if (spec_.per_stream) per_stream_results(r, end);
   r.events = view.events();

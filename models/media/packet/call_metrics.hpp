@@ -30,6 +30,7 @@ class CallMetrics final : public PacketCallObserver {
   void on_packet_sent(const PacketEvent& p, SimTime t) override;
   void on_packet_arrived(const PacketEvent& p, SimTime t) override;
   void on_packet_lost(const PacketEvent& p, SimTime t) override;
+  void on_relayed(const PacketEvent& p, SimTime t) override;
   void on_media_received(int receiver, const PacketEvent& p, SimTime first_sent, SimTime t) override;
   void on_video_encoded(int who, int height, SimTime t) override;
   void on_video_decoded(int who, int sender, int frames, int height, SimTime t) override;
@@ -76,6 +77,7 @@ class CallMetrics final : public PacketCallObserver {
   std::vector<std::vector<double>> video_rate_series_;  // per receiver, per step (bit/s; -1 absent)
   Samples queue_delay_s_, net_delay_s_;
   std::uint64_t enq_count_ = 0;
+  double turn_packets_ = 0, turn_bytes_ = 0;  // relayed through TURN (SRTP packets)
   double media_sent_ = 0, media_lost_ = 0, media_recovered_ = 0, rtx_bytes_ = 0, media_bytes_ = 0;
   std::vector<PacketSeries> series_;
   std::vector<std::vector<std::uint8_t>> comfort_noise_;  // per sender, per audio seq: 1 = DTX update

@@ -28,6 +28,7 @@ struct PacketEvent {
   std::uint32_t seq = 0;     // audio: RTP sequence number of the sender's audio stream
   std::int64_t wire = 0;     // bytes on the wire
   std::int64_t payload = 0;  // media payload bytes
+  int overhead = 0;          // header bytes on the wire (IP, UDP/TCP, ChannelData, RTP, SRTP)
 };
 
 // Read-only state of the call an observer may query inside a callback.
@@ -60,6 +61,8 @@ class PacketCallObserver {
   virtual void on_packet_sent(const PacketEvent&, SimTime /*t*/) {}
   // A packet reached the hop's receiver.
   virtual void on_packet_arrived(const PacketEvent&, SimTime /*t*/) {}
+  // A packet crossed a TURN relay (a relayed mesh pair, or a participant's leg to the SFU/MCU).
+  virtual void on_relayed(const PacketEvent&, SimTime /*t*/) {}
   // A packet was lost on a link (random loss or a full queue) and will not arrive.
   virtual void on_packet_lost(const PacketEvent&, SimTime /*t*/) {}
   // A present receiver got a media packet of `sender`, first sent at `first_sent`.

@@ -172,6 +172,7 @@ CallDriver::CallDriver(const PacketCallSpec& spec, std::uint64_t seed, const Lay
   if (!any_cpu) cpu_.clear();
   audio_frame_.assign(n_, 0);
   audio_slot_.assign(n_, 0);
+  mesh_ticks_.assign(n_, 0);
   recency_.resize(n_);
   for (int i = 0; i < n_; ++i) recency_[i] = i;
   if (mesh()) update_mesh_visibility();
@@ -194,6 +195,7 @@ PacketEvent CallDriver::event(const Pkt& p) const {
   e.seq = p.kind == PktKind::kAudio ? p.frame : 0;
   e.wire = p.wire;
   e.payload = p.payload;
+  if (p.hop >= 0) e.overhead = hops_[static_cast<std::size_t>(p.hop)].overhead;
   return e;
 }
 
@@ -236,10 +238,12 @@ void CallDriver::on_link_arrival(std::uint32_t link, std::uint32_t token) {
   const bool up = link % 2 == 0;
   Pkt& p = pool_[token];
   if (i == n_) {  // server links
-    if (up)
+    if (up) {
       receive_at(p.hop, token);
-    else
+    } else {
+      relay_down(token);
       send_after(hops_[p.hop].relay_delay, token, *links_[2 * p.dst + 1]);
+    }
     return;
   }
   emit([&](PacketCallObserver& o) { o.on_link_delivered(i, up, p.wire, sim_.now()); });
@@ -248,6 +252,10 @@ void CallDriver::on_link_arrival(std::uint32_t link, std::uint32_t token) {
     return;
   }
   // Off the uplink: through a TURN relay if the path has one, then on.
+  if (hops_[p.hop].relayed) {
+    const PacketEvent e = event(p);
+    emit([&](PacketCallObserver& o) { o.on_relayed(e, sim_.now()); });
+  }
   const SimTime relay = hops_[p.hop].relay_delay;
   if (relay > SimTime::zero())
     sim_.schedule_after(relay, [this, token] { after_uplink(token); });
@@ -384,7 +392,12 @@ void CallDriver::video_tick(int i) {
 
 void CallDriver::video_tick_encode(int i) {
   if (mesh()) {
-    for (int j = 0; j < n_; ++j) {
+    // The peer connections' frames are encoded in a rotating order: in a client they are
+    // independent (their own encoder and pacer threads), so none is always queued last
+    // behind the others on the shared uplink (which a drop-tail queue would punish).
+    const int first = static_cast<int>(mesh_ticks_[static_cast<std::size_t>(i)]++ % static_cast<std::uint32_t>(n_));
+    for (int k = 0; k < n_; ++k) {
+      const int j = (first + k) % n_;
       if (j == i || !present(j) || !mesh_shows_[static_cast<std::size_t>(j) * n_ + i]) continue;
       const int h = mesh_hop(i, j);
       if (hops_[h].failed) continue;  // ICE failed for this pair: nothing flows

@@ -127,6 +127,9 @@ struct PacketCallResult {
   // SfuCostModel) over those rates; MCU from codec_cost.hpp over the frames it decodes
   // and encodes. 0 for a mesh.
   double server_packets_per_s = 0, server_bytes_per_s = 0, server_cores = 0;
+  // TURN: SRTP packets and bytes per second it relayed (relayed paths only) and its CPU
+  // from the capacity study's TurnCostModel (turn_cost_model.hpp), as the flow model.
+  double turn_packets_per_s = 0, turn_bytes_per_s = 0, turn_cores = 0;
   std::uint64_t events = 0;
   std::vector<PacketSeries> series;
   std::vector<PacketStreamResult> streams;  // per_stream only, receiver-major

@@ -49,6 +49,13 @@ void CallDriver::configure_paths() {
   }
 }
 
+void CallDriver::relay_down(std::uint32_t token) {
+  const Pkt& p = pool_[token];
+  if (!hops_[static_cast<std::size_t>(p.hop)].relayed) return;
+  const PacketEvent e = event(p);
+  emit([&](PacketCallObserver& o) { o.on_relayed(e, sim_.now()); });
+}
+
 void CallDriver::after_uplink(std::uint32_t token) {
   Pkt& p = pool_[token];
   if (!mesh() && ingress_) {

@@ -76,8 +76,10 @@ void CallDriver::hop_send(int h, std::uint32_t token) {
     // A TURN relay towards the receiver sits after the SFU's egress (on_link_arrival).
     if (egress_)
       send_after(SimTime::zero(), token, *egress_);
-    else
+    else {
+      relay_down(token);
       send_after(hop.relay_delay, token, *links_[2 * hop.to + 1]);
+    }
   } else {
     send_after(SimTime::zero(), token, *links_[2 * hop.from]);
   }

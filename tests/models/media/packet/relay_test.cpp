@@ -66,3 +66,18 @@ TEST_CASE("packet mode: SFU legs through TURN over TCP, and a failed participant
   // the same; the mean over both directions is 92 ms.
   CHECK(r.network_delay_mean_s == Approx(0.092).epsilon(0.01));
 }
+
+TEST_CASE("packet mode: TURN load of a relayed pair by hand", "[media][packet][turn]") {
+  // The relayed 2-person audio call: TURN relays 2 x 50 packets/s of SRTP (80 B payload +
+  // RTP/SRTP 22 B = 102 B) plus a few start-up probe packets; CPU from the capacity study's
+  // TurnCostModel: 5.7e-6 core-s per packet x 100 + one allocation 1.26e-3 core-s / 20 s.
+  PacketCallSpec s = audio_call(TopologyKind::kMesh, 2);
+  s.call.connectivity.peer = {PeerPath::kDirect, PeerPath::kRelayed, PeerPath::kRelayed, PeerPath::kDirect};
+  const PacketCallResult r = simulate_packet_call(s, 1);
+  CHECK(r.turn_packets_per_s == Approx(100).epsilon(0.03));
+  CHECK(r.turn_bytes_per_s >= 100 * 102 * 0.99);
+  CHECK(r.turn_cores == Approx(s.call.turn_cpu.cpu_s_per_packet * 100 + s.call.turn_cpu.cpu_s_per_allocation / 20).epsilon(0.03));
+  // Direct: no TURN load.
+  s.call.connectivity.peer.clear();
+  CHECK(simulate_packet_call(s, 1).turn_cores == 0);
+}
