@@ -91,3 +91,21 @@ TEST_CASE("mDNS on: a public host keeps its server-reflexive candidate and stays
     CHECK(srflx);
   }
 }
+
+TEST_CASE("mDNS + trickle: an agent with no pair yet waits for the peer's end-of-candidates", "[ice][mdns][trickle]") {
+  // Every host candidate the agent first hears of is an mDNS name of another link, so its
+  // check list starts empty; its own relayed candidate arriving then must not make it fail
+  // (RFC 8838 8: failure only after end-of-candidates), whatever the timing.
+  int failed = 0;
+  for (int seed = 1; seed <= 10; ++seed)
+    for (int ms : {10, 17, 25, 29}) {
+      TurnRelayFactory f;
+      PairSpec s = spec("full-cone", "full-cone", true);
+      s.relay = &f;
+      s.access_a = net::LinkSpec{SimTime::ms(ms)};
+      s.access_b = net::LinkSpec{SimTime::ms(10 + seed)};
+      PairWorld w(s, static_cast<std::uint64_t>(seed));
+      if (w.run().outcome != Outcome::kDirect) ++failed;
+    }
+  CHECK(failed == 0);
+}
