@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-
 namespace p2psim::ice {
 
 namespace {
@@ -105,7 +104,6 @@ void IceAgent::set_local_candidates(net::Endpoint host, const net::Endpoint* srf
   }
   if (dual_stack()) add_local_host6();
 }
-
 
 std::size_t IceAgent::add_local_srflx(net::Endpoint srflx, net::Endpoint host, net::Ipv4 stun_server) {
   if (srflx == host && !mdns_) return local_.size();  // redundant (RFC 8445 5.1.3)
