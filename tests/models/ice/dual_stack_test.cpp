@@ -179,3 +179,23 @@ TEST_CASE("population: IPv6 share 1 turns symmetric <-> symmetric sessions direc
   CHECK(v6.direct == 40);
   CHECK(v6.ipv6_sessions == 40);
 }
+
+TEST_CASE("population: with IPv6 share s, symmetric <-> symmetric sessions are direct with probability s^2",
+          "[ice][ipv6][population]") {
+  // Closed form: a session is direct exactly when both hosts drew IPv6 (independent draws
+  // of probability s); otherwise IPv4 between two APDM NATs relays (RFC 4787).
+  PopulationSpec spec;
+  spec.mix = {{"symmetric", nat::preset("symmetric").layers, 1}};
+  spec.sessions = 400;
+  spec.session.trickle = true;
+  TurnRelayFactory relay;
+  spec.relay = &relay;
+  spec.ipv6_share = 0.5;
+  const PopulationResult r = run_population(spec, 11);
+  const double direct = static_cast<double>(r.direct) / 400.0;
+  // Binomial(400, 0.25): sd = sqrt(0.25 * 0.75 / 400) = 0.0217; within 5 sd.
+  CHECK(direct > 0.25 - 0.108);
+  CHECK(direct < 0.25 + 0.108);
+  CHECK(r.direct + r.relayed == 400);
+  CHECK(r.ipv6_sessions == r.direct);
+}
