@@ -39,6 +39,7 @@ struct ExplainArgs {
   bool no_stun = false;
   bool turn = false;
   std::string trickle;  // --trickle on|off
+  std::string ipv6;     // --ipv6 none|a|b|both
   std::string method;
   std::string idle, keepalive, udp_timeout;
   int hard_ports = 0, probes = 0;
@@ -63,6 +64,7 @@ std::set<std::string> keys_set_by_flags(const ExplainArgs& x) {
   if (x.no_stun) k.insert("explain.stun");
   if (x.turn) k.insert("explain.turn");
   if (!x.trickle.empty()) k.insert("explain.trickle");
+  if (!x.ipv6.empty()) k.insert({"explain.a.ipv6", "explain.b.ipv6"});
   if (!x.method.empty()) k.insert("explain.method");
   if (!x.idle.empty()) k.insert("explain.idle");
   if (!x.keepalive.empty()) k.insert("explain.keepalive");
@@ -78,6 +80,10 @@ void apply_flags(const ExplainArgs& x, teach::ExplainSpec& spec) {
   if (x.no_stun) spec.stun = false;
   if (x.turn) spec.turn = true;
   if (!x.trickle.empty()) spec.trickle = x.trickle == "on";
+  if (!x.ipv6.empty()) {
+    spec.a.ipv6 = x.ipv6 == "a" || x.ipv6 == "both";
+    spec.b.ipv6 = x.ipv6 == "b" || x.ipv6 == "both";
+  }
   if (!x.method.empty()) spec.method = x.method == "birthday" ? teach::Method::kBirthday : teach::Method::kIce;
   if (!x.idle.empty()) spec.idle = time_flag("--idle", x.idle);
   if (!x.keepalive.empty()) spec.keepalive = time_flag("--keepalive", x.keepalive);
@@ -261,6 +267,8 @@ void add_explain_command(CLI::App& app) {
   c->add_flag("--turn", x->turn, "A TURN server (relayed candidates)");
   c->add_option("--trickle", x->trickle, "Trickle ICE (RFC 8838, the browser default): on (default) or off (vanilla)")
       ->check(CLI::IsMember({"on", "off"}));
+  c->add_option("--ipv6", x->ipv6, "Dual stack: which peers also have IPv6 (none, a, b, both; default none)")
+      ->check(CLI::IsMember({"none", "a", "b", "both"}));
   c->add_option("--method", x->method, "ice (default) or birthday (A is the hard side)")
       ->check(CLI::IsMember({"ice", "birthday"}));
   c->add_option("--idle", x->idle, "After connecting, stay idle this long, then probe the path (e.g. 60s)");
@@ -271,7 +279,7 @@ void add_explain_command(CLI::App& app) {
   c->add_option("--seed", x->seed, "Random seed")->each([x](const std::string&) { x->seed_set = true; });
   c->add_option("--point", x->point, "Narrate only point K (1-based) of the scenario's sweep")->check(CLI::Range(1, 100000));
   c->add_option("--mermaid", x->mermaid, "Write the exchange as a Mermaid sequence diagram to FILE");
-  c->add_option("--pcap", x->pcap, "Write the packets as a pcap file (Ethernet, IPv4/UDP, RFC 8489 STUN) to FILE");
+  c->add_option("--pcap", x->pcap, "Write the packets as a pcap file (Ethernet, IPv4/IPv6 UDP, RFC 8489 STUN) to FILE");
   c->add_option("--capture", x->capture, "Where the pcap is captured: a, b, nat-a, nat-b, stun, turn, internet")
       ->check(CLI::IsMember({"a", "b", "nat-a", "nat-b", "stun", "turn", "internet"}));
   c->add_option("--out", x->out,

@@ -33,6 +33,8 @@ struct MatrixArgs {
   std::uint64_t seed = 1;
   bool csv = false;
   std::string trickle = "on";
+  std::string mdns = "on";   // mDNS host candidates (browsers' default)
+  std::string ipv6 = "off";  // both peers dual stack
 };
 
 std::string cell_text(const ice::SessionResult& r) {
@@ -49,6 +51,8 @@ std::string cell_text(const ice::SessionResult& r) {
 void print_one(const std::vector<std::string>& names, bool turn, const MatrixArgs& a, std::ostream& os) {
   ice::PairSpec base;
   base.session.trickle = a.trickle == "on";
+  base.session.ice.mdns_host_candidates = a.mdns == "on";
+  base.ipv6_a = base.ipv6_b = a.ipv6 == "on";
   ice::TurnRelayFactory relay;
   if (turn) base.relay = &relay;
   const auto cells = ice::run_matrix(names, base, a.seed);
@@ -84,6 +88,11 @@ void add_matrix_command(CLI::App& app) {
   cmd->add_option("--presets", a->presets, "NAT presets to include (default: all)")->delimiter(',');
   cmd->add_option("--seed", a->seed, "Seed");
   cmd->add_option("--trickle", a->trickle, "Trickle ICE (RFC 8838, the WebRTC default): on, or off for vanilla ICE")
+      ->check(CLI::IsMember({"on", "off"}));
+  cmd->add_option("--mdns", a->mdns,
+                  "Host candidates as mDNS names resolvable on their own LAN only (browsers' default): on, or off")
+      ->check(CLI::IsMember({"on", "off"}));
+  cmd->add_option("--ipv6", a->ipv6, "Both peers dual stack (IPv6 without NAT, RFC 6092 firewalls): on, or off (default)")
       ->check(CLI::IsMember({"on", "off"}));
   cmd->add_flag("--csv", a->csv, kCsvHelp);
   cmd->callback([a] {

@@ -76,6 +76,7 @@ std::unique_ptr<Study> parse(const Field& root) {
   s.base.access_b.latency = acc;
   s.base.server_link.latency = m.get_time("server_latency", SimTime::ms(5), SimTime::zero(), SimTime::s(5));
   s.base.session.trickle = true;  // WebRTC default (RFC 8838 / browsers); ice.trickle: false for vanilla
+  s.base.session.ice.mdns_host_candidates = true;  // browsers' default (models/ice/mdns.hpp)
   if (auto f = root.get("ice")) parse_ice_section(*f, s.base.session);
   return std::make_unique<MatrixStudy>(std::move(s));
 }

@@ -11,6 +11,7 @@
 
 #include "app/report/summary_table.hpp"
 #include "app/report/table.hpp"
+#include "app/scenario/ipv6_section.hpp"
 #include "app/study/ice_spec.hpp"
 #include "app/study/population_result_codec.hpp"
 #include "app/study/study.hpp"
@@ -78,6 +79,9 @@ class PopulationStudy : public Study {
     add("turn_allocations", static_cast<double>(r.turn_allocations));
     add("turn_relayed_sessions", static_cast<double>(r.turn_sessions));
     add("relay_fallbacks", static_cast<double>(r.relay_fallbacks));
+    // Dual stack: hosts with IPv6, and connected sessions whose selected pair is IPv6.
+    add("ipv6_host_fraction", r.hosts ? static_cast<double>(r.ipv6_hosts) / static_cast<double>(r.hosts) : 0);
+    add("ipv6_session_fraction", static_cast<double>(r.ipv6_sessions) / n);
     // Media through TURN: each relayed session sends media_bps each way via the server
     // (in and out), the ChannelData framing of RFC 8656 12.4 excluded.
     add("turn_bandwidth_bps", 2.0 * s_.media_bps * static_cast<double>(r.turn_sessions));
@@ -137,7 +141,13 @@ std::unique_ptr<Study> parse(const Field& root) {
       p.signalling.processing = sg->get_time("processing", p.signalling.processing, SimTime::zero(), SimTime::s(5));
     }
   }
+  if (auto f = root.get("ipv6")) {
+    const scenario::Ipv6Spec v6 = scenario::parse_ipv6_section(*f);
+    p.ipv6_share = v6.share;
+    p.ipv6_firewall = v6.firewall;
+  }
   p.session.trickle = true;  // WebRTC default (RFC 8838 / browsers); ice.trickle: false for vanilla
+  p.session.ice.mdns_host_candidates = true;  // browsers' default (models/ice/mdns.hpp)
   if (auto f = root.get("ice")) parse_ice_section(*f, p.session);
   return std::make_unique<PopulationStudy>(std::move(s));
 }
@@ -162,7 +172,7 @@ StudyKind make_nat_population_kind() {
   StudyKind k;
   k.name = "nat-population";
   k.description = "Hosts behind a NAT mix establishing ICE sessions via STUN/TURN/signalling: direct, relayed, failed";
-  k.sections = {"population", "nat_mix", "servers", "ice"};
+  k.sections = {"population", "nat_mix", "servers", "ice", "ipv6"};
   k.parse = parse;
   k.summarize = summarize;
   k.headline = {"direct_fraction", "relayed_fraction", "failed_fraction", "setup_time_p50_s", "setup_time_p95_s"};

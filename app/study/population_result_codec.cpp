@@ -35,7 +35,7 @@ std::string encode_population_result(const ice::PopulationResult& r) {
   out.reserve(128 + 8 * setup.size() + 24 * r.by_pair.size());
   for (std::uint64_t v : {r.sessions, r.direct, r.relayed, r.failed, r.control_packets, r.control_bytes,
                           r.signalling_messages, r.turn_allocations, r.relay_fallbacks, r.turn_sessions, r.hosts,
-                          r.events})
+                          r.events, r.ipv6_hosts, r.ipv6_sessions})
     put(out, v);
   for (std::uint64_t v : r.selected_types) put(out, v);
   put(out, r.sim_seconds);
@@ -55,7 +55,7 @@ ice::PopulationResult decode_population_result(const std::string& bytes) {
   ice::PopulationResult r;
   for (std::uint64_t* f : {&r.sessions, &r.direct, &r.relayed, &r.failed, &r.control_packets, &r.control_bytes,
                            &r.signalling_messages, &r.turn_allocations, &r.relay_fallbacks, &r.turn_sessions, &r.hosts,
-                           &r.events})
+                           &r.events, &r.ipv6_hosts, &r.ipv6_sessions})
     *f = in.get<std::uint64_t>();
   for (std::uint64_t& v : r.selected_types) v = in.get<std::uint64_t>();
   r.sim_seconds = in.get<double>();

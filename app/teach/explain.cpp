@@ -11,6 +11,7 @@
 #include <memory>
 #include <set>
 #include <stdexcept>
+#include <tuple>
 #include <unordered_map>
 
 #include "models/ice/birthday.hpp"
@@ -70,6 +71,13 @@ ExplainResult explain(const ExplainSpec& spec, const ExplainOptions& options) {
 
   const Side a = build_side(net, router, spec.a, 'A', net::Ipv4::of(198, 51, 100, 7), net::Ipv4::of(192, 168, 1, 10), rec);
   const Side b = build_side(net, router, spec.b, 'B', net::Ipv4::of(192, 0, 2, 33), net::Ipv4::of(10, 0, 0, 20), rec);
+  std::string v6_note;
+  for (const auto& [side, peer, name] : {std::tuple{&a, &spec.a, "A"}, std::tuple{&b, &spec.b, "B"}})
+    if (peer->ipv6) {
+      const net::Ipv4 v6 = net.add_ipv6(side->host);
+      v6_note += std::string("; ") + name + " also has IPv6 " + v6.to_string() +
+                 " (no NAT on IPv6: its NAT boxes filter it as RFC 6092 firewalls)";
+    }
   rec.set_peers(a.host, b.host);
   for (const Side* s : {&a, &b})
     for (NodeId n : s->nats) rec.add_public_alias(net.nat(n).external_address(), s->host);
@@ -113,7 +121,7 @@ ExplainResult explain(const ExplainSpec& spec, const ExplainOptions& options) {
                                 preset_phrase(a.preset) + "; B (" + net.host(b.host).address().to_string() +
                                 ") is behind " + preset_phrase(b.preset) +
                                 (stun_ep ? "; STUN server " + stun_ep->to_string() : "; no STUN server") +
-                                (spec.turn ? "; TURN server" : "; no TURN server"));
+                                (spec.turn ? "; TURN server" : "; no TURN server") + v6_note);
 
   SessionWatch watch;
   signalling::SignallingServer sig(sim);

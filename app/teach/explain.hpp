@@ -32,6 +32,9 @@ struct PeerSpec {
   // Overrides the UDP mapping timeouts (both udp_timeout and udp_unreplied_timeout) of
   // every NAT layer of the preset. Unset: the preset's values.
   std::optional<SimTime> udp_timeout;
+  // Dual stack: the peer also has a global IPv6 address (no NAT on IPv6 paths, its NATs
+  // act as RFC 6092 firewalls; models/net/ipv6_plane.hpp).
+  bool ipv6 = false;
 };
 
 enum class Method : std::uint8_t { kIce, kBirthday };

@@ -132,6 +132,10 @@ class Recorder : public net::NetObserver, public nat::NatObserver {
       if (!filter_text_.empty()) {
         info.drop_text = filter_text_;
         filter_text_.clear();
+      } else if (p.dst.addr.is_ipv6()) {
+        // No NAT decision: the box's RFC 6092 IPv6 firewall (models/nat/ipv6_firewall.hpp).
+        info.drop_text = name(at) + "'s IPv6 firewall (RFC 6092): no state from an outbound packet to " +
+                         p.src.to_string() + ", so this unsolicited inbound packet is dropped";
       } else {
         info.drop_text = name(at) + " dropped it";
       }

@@ -10,7 +10,7 @@ namespace {
 
 void parse_peer(const scenario::Field& f, PeerSpec& p) {
   f.expect_map();
-  f.allow_only({"nat", "uplink", "lan", "udp_timeout"});
+  f.allow_only({"nat", "uplink", "lan", "udp_timeout", "ipv6"});
   if (auto n = f.get("nat")) {
     n->record_choices(nat::preset_names());
     const std::string name = n->as_string();
@@ -24,6 +24,7 @@ void parse_peer(const scenario::Field& f, PeerSpec& p) {
   p.uplink = f.get_time("uplink", p.uplink, SimTime::zero(), SimTime::s(10));
   p.lan = f.get_time("lan", p.lan, SimTime::zero(), SimTime::s(1));
   if (auto t = f.get("udp_timeout")) p.udp_timeout = t->as_time(SimTime::s(1), SimTime::h(24));
+  p.ipv6 = f.get_bool("ipv6", p.ipv6);
 }
 
 }  // namespace

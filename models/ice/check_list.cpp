@@ -35,6 +35,7 @@ void CheckList::form(std::span<const CandidateKey> local, std::span<const Candid
     // the base's priority and foundation: the check is sent from the base.
     const std::uint32_t l = local[li].type == CandidateType::kServerReflexive ? local[li].base : li;
     for (std::uint32_t ri = 0; ri < remote.size(); ++ri) {
+      if (local[l].ipv6 != remote[ri].ipv6) continue;  // 6.1.2.2: same IP address family
       CandidatePair p;
       p.local = l;
       p.remote = ri;

@@ -43,6 +43,9 @@ struct CandidateKey {
   // Local candidates only: index of the candidate's base among the local candidates (the
   // host candidate a server-reflexive one was learned through; itself otherwise).
   std::uint32_t base = 0;
+  // IPv6 candidate (dual stack): pairs join candidates of one address family only
+  // [6.1.2.2].
+  bool ipv6 = false;
 };
 
 struct CandidatePair {

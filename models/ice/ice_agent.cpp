@@ -39,6 +39,10 @@ const char* to_string(Outcome o) {
   return "?";
 }
 
+std::uint32_t IceAgent::foundation(CandidateType t, net::Ipv4 base, net::Ipv4 server) {
+  return foundation_of(t, base, server);
+}
+
 IceAgent::IceAgent(Simulator& sim, const IceConfig& cfg, AgentIo& io, std::uint32_t id, std::uint32_t session_tag,
                    bool controlling, std::uint64_t seed)
     : sim_(&sim),
@@ -48,6 +52,7 @@ IceAgent::IceAgent(Simulator& sim, const IceConfig& cfg, AgentIo& io, std::uint3
       session_tag_(session_tag),
       controlling_(controlling),
       rng_(seed),
+      mdns_(cfg.mdns_host_candidates),
       checks_(cfg.checks) {
   tie_breaker_ = rng_.next_u64();
   started_ = sim.now();
@@ -58,17 +63,19 @@ IceAgent::~IceAgent() = default;
 void IceAgent::set_local_candidates(net::Endpoint host, const net::Endpoint* srflx, const net::Endpoint* relayed,
                                     net::Ipv4 stun_server, net::Ipv4 turn_server) {
   local_.clear();
+  host6_index_ = UINT32_MAX;
   Candidate h;
-  h.key = {CandidateType::kHost, candidate_priority(CandidateType::kHost),
+  h.key = {CandidateType::kHost, candidate_priority(CandidateType::kHost, lp4()),
            foundation_of(CandidateType::kHost, host.addr, {}), 0};
   h.addr = host;
   h.related = host;
+  h.mdns_lan = mdns_ ? (lan_ ? lan_ : UINT32_MAX) : 0;
   local_.push_back(h);
   // A server-reflexive address equal to the host address (public host) is redundant
-  // (RFC 8445 5.1.3) and dropped.
-  if (srflx && *srflx != host) {
+  // (RFC 8445 5.1.3) and dropped, unless the host candidate is an mDNS name (mdns.hpp).
+  if (srflx && (*srflx != host || mdns_)) {
     Candidate s;
-    s.key = {CandidateType::kServerReflexive, candidate_priority(CandidateType::kServerReflexive),
+    s.key = {CandidateType::kServerReflexive, candidate_priority(CandidateType::kServerReflexive, lp4()),
              foundation_of(CandidateType::kServerReflexive, host.addr, stun_server), 0};
     s.addr = *srflx;
     s.related = host;
@@ -80,14 +87,14 @@ void IceAgent::set_local_candidates(net::Endpoint host, const net::Endpoint* srf
       if (port < 1 || port > 65535) break;
       Candidate q = s;
       q.addr.port = static_cast<std::uint16_t>(port);
-      q.key.priority = candidate_priority(CandidateType::kServerReflexive, kDefaultLocalPreference - i);
+      q.key.priority = candidate_priority(CandidateType::kServerReflexive, lp4(static_cast<std::uint32_t>(i)));
       q.key.foundation = s.key.foundation ^ static_cast<std::uint32_t>(mix64(static_cast<std::uint64_t>(i)));
       local_.push_back(q);
     }
   }
   if (relayed) {
     Candidate r;
-    r.key = {CandidateType::kRelayed, candidate_priority(CandidateType::kRelayed),
+    r.key = {CandidateType::kRelayed, candidate_priority(CandidateType::kRelayed, lp4()),
              foundation_of(CandidateType::kRelayed, host.addr, turn_server), 0};
     r.key.base = static_cast<std::uint32_t>(local_.size());
     r.addr = *relayed;
@@ -95,14 +102,15 @@ void IceAgent::set_local_candidates(net::Endpoint host, const net::Endpoint* srf
     relay_index_ = r.key.base;
     local_.push_back(r);
   }
+  if (dual_stack()) add_local_host6();
 }
 
 std::size_t IceAgent::add_local_srflx(net::Endpoint srflx, net::Endpoint host, net::Ipv4 stun_server) {
-  if (srflx == host) return local_.size();  // redundant (RFC 8445 5.1.3)
+  if (srflx == host && !mdns_) return local_.size();  // redundant (RFC 8445 5.1.3)
   for (const Candidate& c : local_)
-    if (c.key.type == CandidateType::kServerReflexive) return local_.size();
+    if (c.key.type == CandidateType::kServerReflexive && !c.key.ipv6) return local_.size();
   Candidate s;
-  s.key = {CandidateType::kServerReflexive, candidate_priority(CandidateType::kServerReflexive),
+  s.key = {CandidateType::kServerReflexive, candidate_priority(CandidateType::kServerReflexive, lp4()),
            foundation_of(CandidateType::kServerReflexive, host.addr, stun_server), 0};
   s.addr = srflx;
   s.related = host;
@@ -112,7 +120,7 @@ std::size_t IceAgent::add_local_srflx(net::Endpoint srflx, net::Endpoint host, n
     if (port < 1 || port > 65535) break;
     Candidate q = s;
     q.addr.port = static_cast<std::uint16_t>(port);
-    q.key.priority = candidate_priority(CandidateType::kServerReflexive, kDefaultLocalPreference - i);
+    q.key.priority = candidate_priority(CandidateType::kServerReflexive, lp4(static_cast<std::uint32_t>(i)));
     q.key.foundation = s.key.foundation ^ static_cast<std::uint32_t>(mix64(static_cast<std::uint64_t>(i)));
     local_.push_back(q);
   }
@@ -122,7 +130,7 @@ std::size_t IceAgent::add_local_srflx(net::Endpoint srflx, net::Endpoint host, n
 std::size_t IceAgent::add_local_relayed(net::Endpoint relayed, net::Endpoint related, net::Ipv4 turn_server) {
   if (relay_index_ != UINT32_MAX) return local_.size();
   Candidate r;
-  r.key = {CandidateType::kRelayed, candidate_priority(CandidateType::kRelayed),
+  r.key = {CandidateType::kRelayed, candidate_priority(CandidateType::kRelayed, lp4()),
            foundation_of(CandidateType::kRelayed, local_.empty() ? net::Ipv4{} : local_[0].addr.addr, turn_server), 0};
   r.key.base = static_cast<std::uint32_t>(local_.size());
   r.addr = relayed;
@@ -136,6 +144,7 @@ std::size_t IceAgent::add_local_relayed(net::Endpoint relayed, net::Endpoint rel
 void IceAgent::pair_new_local(std::uint32_t l) {
   for (std::uint32_t r = 0; r < remote_.size(); ++r) {
     if (checks_.pairs().size() >= checks_.config().max_pairs) break;  // 6.1.2.5
+    if (!pairable(local_[l], remote_[r])) continue;                     // 6.1.2.2
     if (checks_.find(l, r) < 0) checks_.add_pair(l, local_[l].key, r, remote_[r].key, controlling_);
   }
   arm(sim_->now());
@@ -145,6 +154,7 @@ void IceAgent::pair_new_remote(std::uint32_t r) {
   for (std::uint32_t l = 0; l < local_.size(); ++l) {
     if (local_[l].key.type == CandidateType::kServerReflexive) continue;  // replaced by its base
     if (checks_.pairs().size() >= checks_.config().max_pairs) break;
+    if (!pairable(local_[l], remote_[r])) continue;  // 6.1.2.2
     if (checks_.find(l, r) < 0) checks_.add_pair(l, local_[l].key, r, remote_[r].key, controlling_);
   }
   arm(sim_->now());
@@ -159,6 +169,7 @@ void IceAgent::update_remote_candidates(const std::vector<Candidate>& all, std::
   }
   for (std::size_t i = signalled_remote_; i < count; ++i) {
     signalled_remote_ = i + 1;
+    if (!resolvable(all[i])) continue;  // an mDNS name of another link: dropped (mdns.hpp)
     if (const int known = find_remote(all[i].addr); known >= 0) {
       // Learned as peer-reflexive from a check before it was signalled: it takes its
       // signalled type (RFC 8445 7.3.1.3; libwebrtc updates such a remote candidate).
@@ -194,7 +205,9 @@ void IceAgent::check_trickle_failure() {
 
 void IceAgent::set_remote_candidates(const std::vector<Candidate>& remote) {
   if (closed_ || outcome_ != Outcome::kPending) return;
-  remote_ = remote;
+  remote_.clear();
+  for (const Candidate& c : remote)
+    if (resolvable(c)) remote_.push_back(c);  // an mDNS name of another link: dropped (mdns.hpp)
   signalled_remote_ = remote.size();
   std::vector<CandidateKey> lk, rk;
   for (const Candidate& c : local_) lk.push_back(c.key);
@@ -224,7 +237,7 @@ void IceAgent::send(std::uint32_t local, net::Endpoint to, const stun::Message& 
 stun::Message IceAgent::make_check(const CandidatePair& p) const {
   stun::Message m = stun::make_request(stun::Method::binding, tid(id_, pair_key(p.local, p.remote), kKindCheck, p.transaction));
   // 7.1.1: PRIORITY is that of a peer-reflexive candidate learned through this base.
-  m.priority = candidate_priority(CandidateType::kPeerReflexive);
+  m.priority = candidate_priority(CandidateType::kPeerReflexive, (local_[p.local].key.priority >> 8) & 0xFFFF);
   m.set(stun::kPriority);
   m.tie_breaker = tie_breaker_;
   m.set(controlling_ ? stun::kIceControlling : stun::kIceControlled);
@@ -243,7 +256,10 @@ void IceAgent::send_check(std::size_t i) {
   send(p.local, remote_[p.remote].addr, make_check(p));
 }
 
-std::uint32_t IceAgent::local_for(bool via_relay) const { return via_relay ? relay_index_ : 0; }
+std::uint32_t IceAgent::local_for(bool via_relay, net::Endpoint from) const {
+  if (via_relay) return relay_index_;
+  return from.addr.is_ipv6() && host6_index_ != UINT32_MAX ? host6_index_ : 0;  // the base of that family
+}
 
 int IceAgent::find_remote(net::Endpoint a) const {
   for (std::size_t i = 0; i < remote_.size(); ++i)
@@ -274,7 +290,7 @@ void IceAgent::on_request(const stun::Message& m, net::Endpoint from, bool via_r
   r.with_xor_mapped(from);
   r.set(stun::kMessageIntegrity);
   r.set(stun::kFingerprint);
-  send(local_for(via_relay), from, r);
+  send(local_for(via_relay, from), from, r);
   if (outcome_ != Outcome::kPending || m.tid.words[2] >> 28 != kKindCheck) return;  // consent/keepalive
   const bool use = m.has(stun::kUseCandidate) && !controlling_;
   if (!formed_) {
@@ -286,7 +302,7 @@ void IceAgent::on_request(const stun::Message& m, net::Endpoint from, bool via_r
 
 void IceAgent::handle_check(net::Endpoint from, bool via_relay, bool use_candidate, std::uint32_t priority) {
   if (outcome_ != Outcome::kPending) return;
-  const std::uint32_t l = local_for(via_relay);
+  const std::uint32_t l = local_for(via_relay, from);
   int r = find_remote(from);
   // 6.1.2.5: a pair this check would add must fit under the pair limit; if it does not,
   // the check was answered (7.3.1.2) and nothing else happens.
@@ -297,6 +313,7 @@ void IceAgent::handle_check(net::Endpoint from, bool via_relay, bool use_candida
     // a foundation of its own.
     Candidate c;
     c.key = {CandidateType::kPeerReflexive, priority, 0x80000000u | static_cast<std::uint32_t>(remote_.size()), 0};
+    c.key.ipv6 = from.addr.is_ipv6();
     c.addr = from;
     c.related = from;
     r = static_cast<int>(remote_.size());
@@ -360,6 +377,7 @@ void IceAgent::on_response(const stun::Message& m, net::Endpoint from, bool via_
       c.key = {CandidateType::kPeerReflexive, m.priority ? m.priority : candidate_priority(CandidateType::kPeerReflexive),
                0x40000000u | static_cast<std::uint32_t>(local_.size()), p.local};
       c.key.priority = candidate_priority(CandidateType::kPeerReflexive);
+      c.key.ipv6 = local_[p.local].key.ipv6;
       c.addr = m.xor_mapped_address;
       c.related = local_[p.local].addr;
       local_.push_back(c);
@@ -529,8 +547,11 @@ void IceAgent::on_tick() {
     if (nt > now && nt < next) next = nt;
   }
   if (next == SimTime::max()) {
-    // Nothing pending and not completed: every pair is done without a nomination.
-    if (!nominating_ && (!controlling_ || first_valid_ == SimTime::max())) {
+    // Nothing pending and not completed: every pair is done without a nomination. With
+    // trickle, more candidates may still come (RFC 8838 8): check_trickle_failure decides
+    // (an agent may have no pair at all yet, e.g. when every signalled candidate was an
+    // mDNS name of another link).
+    if (!nominating_ && may_fail() && (!controlling_ || first_valid_ == SimTime::max())) {
       if (checks_.all_failed() || checks_.count(PairState::kSucceeded) == 0) fail();
     }
     return;

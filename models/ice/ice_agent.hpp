@@ -69,6 +69,9 @@ struct IceConfig {
   int predict_delta = 1;
   // Wire sizes of the attributes without simulation content (bytes).
   std::uint16_t username_bytes = 9;  // "ufragR:ufragL", 4-char ufrags (RFC 8445 5.3 min 4 chars)
+  // Host candidates are mDNS names resolvable on the agent's link only (mdns.hpp). Model
+  // default off; the scenario key ice.mdns_host_candidates defaults to on, as browsers do.
+  bool mdns_host_candidates = false;
 };
 
 // A candidate with its transport address.
@@ -76,6 +79,9 @@ struct Candidate {
   CandidateKey key;
   net::Endpoint addr;     // the candidate's transport address
   net::Endpoint related;  // base (host) or server-reflexive address (relay), for SDP
+  // Non-zero: a host candidate signalled as an mDNS name, resolvable only on this link
+  // (LAN id, mdns.hpp).
+  std::uint32_t mdns_lan = 0;
 };
 
 enum class Outcome : std::uint8_t { kPending, kDirect, kRelayed, kFailed };
@@ -114,11 +120,19 @@ class IceAgent {
   ~IceAgent();
 
   void set_observer(AgentObserver* o) { observer_ = o; }
+  // RFC 8445 5.1.1.3: candidates of one type, base IP and server (and transport) share it.
+  static std::uint32_t foundation(CandidateType t, net::Ipv4 base, net::Ipv4 server);
   std::uint32_t id() const { return id_; }
   bool controlling() const { return controlling_; }
 
+  // Dual stack and mDNS, set before set_local_candidates(): the host's IPv6 endpoint on
+  // the same socket (unspecified: IPv4 only; dual_stack.hpp) and the agent's link (LAN
+  // id, 0 = none; mdns.hpp). IceConfig::mdns_host_candidates makes host candidates names.
+  void set_host6(net::Endpoint host6) { host6_ = host6; }
+  void set_link(std::uint32_t lan) { lan_ = lan; }
   // Local candidates after gathering (host first; srflx with base = index of its host;
-  // relayed). Priorities and foundations are computed here.
+  // relayed; then the IPv6 host, with an IPv6 srflx under mDNS). Priorities and
+  // foundations are computed here.
   void set_local_candidates(net::Endpoint host, const net::Endpoint* srflx, const net::Endpoint* relayed,
                             net::Ipv4 stun_server, net::Ipv4 turn_server);
   const std::vector<Candidate>& local_candidates() const { return local_; }
@@ -192,7 +206,13 @@ class IceAgent {
   void on_request(const stun::Message& m, net::Endpoint from, bool via_relay);
   void on_response(const stun::Message& m, net::Endpoint from, bool via_relay);
   void handle_check(net::Endpoint from, bool via_relay, bool use_candidate, std::uint32_t priority);
-  std::uint32_t local_for(bool via_relay) const;
+  std::uint32_t local_for(bool via_relay, net::Endpoint from) const;
+  // Dual stack / mDNS (dual_stack.hpp, mdns.hpp).
+  bool dual_stack() const { return !host6_.is_unspecified(); }
+  std::uint32_t lp4(std::uint32_t k = 0) const;
+  bool pairable(const Candidate& l, const Candidate& r) const;
+  bool resolvable(const Candidate& r) const;
+  void add_local_host6();
   int find_remote(net::Endpoint a) const;
   int find_local(net::Endpoint a) const;
   void maybe_nominate();
@@ -220,6 +240,10 @@ class IceAgent {
 
   std::vector<Candidate> local_, remote_;
   std::uint32_t relay_index_ = UINT32_MAX;  // local index of the relayed candidate
+  std::uint32_t host6_index_ = UINT32_MAX;  // local index of the IPv6 host candidate
+  net::Endpoint host6_;
+  std::uint32_t lan_ = 0;
+  bool mdns_;  // cfg.mdns_host_candidates
   bool trickle_ = false, remote_eoc_ = false, local_eoc_ = false;
   std::size_t signalled_remote_ = 0;        // remote candidates received through signalling
   bool may_fail() const { return !trickle_ || (remote_eoc_ && local_eoc_); }

@@ -82,8 +82,21 @@ void IceEndpoint::maybe_done() {
 void IceEndpoint::give_candidates(IceAgent& agent) const {
   const net::Endpoint* s = srflx_ ? &*srflx_ : nullptr;
   const net::Endpoint* r = relayed_ ? &*relayed_ : nullptr;
+  agent.set_host6(local6());
+  agent.set_link(link());
   agent.set_local_candidates(local(), s, r, cfg_->stun_server ? cfg_->stun_server->addr : net::Ipv4{},
                              relayed_ ? relayed_->addr : net::Ipv4{});
+}
+
+net::Endpoint IceEndpoint::local6() const {
+  const net::Ipv4 a = cfg_->ipv6 ? host_->ipv6() : net::Ipv4{};
+  return a.is_unspecified() ? net::Endpoint{} : net::Endpoint{a, port_};
+}
+
+std::uint32_t IceEndpoint::link() const {
+  const net::Network& net = host_->network();
+  const net::NodeId p = net.parent(host_->id());
+  return net.kind(p) == net::NodeKind::nat ? p + 1 : 0;
 }
 
 void IceEndpoint::trickle_to(IceAgent& agent) const {

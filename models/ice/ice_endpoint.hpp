@@ -58,6 +58,9 @@ struct GatherConfig {
   SimTime stun_rto = SimTime::ms(500);        // RFC 8489 6.2.1
   int stun_max_sends = 7;                     // Rc, RFC 8489 6.2.1
   int stun_rm = 16;                           // Rm, RFC 8489 6.2.1
+  // Dual stack: a host with an IPv6 address (net::Network::add_ipv6) also offers an IPv6
+  // host candidate on the same socket (dual_stack.hpp). Off: IPv4 only.
+  bool ipv6 = true;
 };
 
 class IceEndpoint : public net::PacketSink, public AgentIo {
@@ -88,8 +91,12 @@ class IceEndpoint : public net::PacketSink, public AgentIo {
   // TURN allocations started by gather(), failed ones included (a TLS retry after an
   // unanswered UDP Allocate is part of the same allocation).
   std::uint32_t relay_attempts() const { return relay_attempts_; }
-  // Hands the gathered candidates to the agent.
+  // Hands the gathered candidates to the agent (with its IPv6 host endpoint and link).
   void give_candidates(IceAgent& agent) const;
+  // The host's IPv6 endpoint on this socket, unspecified when it has none (or cfg.ipv6 is
+  // off); its link for mDNS (innermost NAT node + 1, 0 for a public host).
+  net::Endpoint local6() const;
+  std::uint32_t link() const;
   // Trickle: adds to the agent the candidates learned since (the agent skips known ones).
   void trickle_to(IceAgent& agent) const;
 

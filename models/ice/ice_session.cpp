@@ -257,6 +257,7 @@ void IceSession::finish(Outcome o) {
   result_.local_type = offerer().selected_local_type();
   result_.remote_type = offerer().selected_remote_type();
   result_.setup_time = sim_->now() - start_;
+  result_.ipv6 = o != Outcome::kFailed && offerer().selected_remote().addr.is_ipv6();
   result_.signalling_messages = sig_messages_;
   result_.relay_fallback = fallback_;
   result_.relay_allocations = (ep_a_->relayed() ? 1 : 0) + (ep_b_->relayed() ? 1 : 0);

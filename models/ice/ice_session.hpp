@@ -104,6 +104,8 @@ struct SessionResult {
   // Endpoints of the session holding a relayed candidate at the end (0..2): the TURN
   // allocations actually made.
   int relay_allocations = 0;
+  // The selected pair is IPv6 (dual stack, models/ice/dual_stack.hpp).
+  bool ipv6 = false;
 };
 
 class IceSession;

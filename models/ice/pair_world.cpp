@@ -12,10 +12,14 @@ PairWorld::PairWorld(const PairSpec& spec, std::uint64_t seed) : spec_(spec) {
   stun_ep_ = stun_server_->primary();
   sig_node_ = net_->add_host(router_, spec_.server_link);
   nat_a_ = net_->add_nat_chain(router_, spec_.nat_a, spec_.access_a, spec_.inner);
-  nat_b_ = net_->add_nat_chain(router_, spec_.nat_b, spec_.access_b, spec_.inner);
+  nat_b_ = spec_.same_lan ? nat_a_ : net_->add_nat_chain(router_, spec_.nat_b, spec_.access_b, spec_.inner);
   // A public host hangs off the router by its access link; behind a NAT, by the LAN.
   a_ = net_->add_host(nat_a_, spec_.nat_a.empty() ? spec_.access_a : spec_.lan);
-  b_ = net_->add_host(nat_b_, spec_.nat_b.empty() ? spec_.access_b : spec_.lan);
+  const bool b_public = spec_.same_lan ? spec_.nat_a.empty() : spec_.nat_b.empty();
+  b_ = net_->add_host(nat_b_, b_public ? spec_.access_b : spec_.lan);
+  if (spec_.ipv6_a || spec_.ipv6_b) net_->set_ipv6_firewall(spec_.ipv6_firewall);
+  if (spec_.ipv6_a) net_->add_ipv6(a_);
+  if (spec_.ipv6_b) net_->add_ipv6(b_);
   if (spec_.relay) {
     turn_ = net_->add_host(router_, spec_.server_link);
     turn_server_ = spec_.relay->install_server(*net_, net_->host(turn_));

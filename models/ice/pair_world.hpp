@@ -54,6 +54,13 @@ struct PairSpec {
   GatherConfig gather;                       // stun_server is filled in
   signalling::SignallingConfig signalling;
   SimTime run_limit = SimTime::s(180);       // give up (failed) after this
+  // Dual stack: which hosts also get an IPv6 address (Network::add_ipv6), and the
+  // RFC 6092 firewall the NAT boxes apply to IPv6 (models/net/ipv6_plane.hpp).
+  bool ipv6_a = false, ipv6_b = false;
+  nat::Ipv6FirewallConfig ipv6_firewall;
+  // B on A's LAN: behind A's innermost NAT (nat_b is ignored), e.g. for mDNS host
+  // candidates (models/ice/mdns.hpp).
+  bool same_lan = false;
 };
 
 class PairWorld : public SessionObserver {

@@ -24,6 +24,7 @@ class Collector : public SessionObserver {
       case Outcome::kRelayed: ++r_->relayed; ++ps.relayed; ++r_->turn_sessions; break;
       default: ++r_->failed; ++ps.failed; break;
     }
+    if (res.ipv6) ++r_->ipv6_sessions;
     if (res.outcome == Outcome::kDirect || res.outcome == Outcome::kRelayed) {
       r_->setup_s.add(res.setup_time.seconds());
       ++r_->selected_types[static_cast<int>(res.local_type)];
@@ -123,6 +124,19 @@ std::vector<net::NodeId> add_population_hosts(net::Network& net, net::NodeId cor
   return host_node;
 }
 
+std::uint64_t add_population_ipv6(net::Network& net, const std::vector<net::NodeId>& hosts, double share,
+                                  std::uint64_t seed) {
+  if (share <= 0) return 0;
+  Rng rng = Rng::stream(seed, "ipv6");
+  std::uint64_t n = 0;
+  for (net::NodeId h : hosts)
+    if (rng.uniform01() < share) {
+      net.add_ipv6(h);
+      ++n;
+    }
+  return n;
+}
+
 void merge_into(PopulationResult& into, const PopulationResult& r) {
   into.sessions += r.sessions;
   into.direct += r.direct;
@@ -135,6 +149,8 @@ void merge_into(PopulationResult& into, const PopulationResult& r) {
   into.turn_allocations += r.turn_allocations;
   into.relay_fallbacks += r.relay_fallbacks;
   into.turn_sessions += r.turn_sessions;
+  into.ipv6_hosts += r.ipv6_hosts;
+  into.ipv6_sessions += r.ipv6_sessions;
   for (std::size_t i = 0; i < into.by_pair.size(); ++i) {
     into.by_pair[i].direct += r.by_pair[i].direct;
     into.by_pair[i].relayed += r.by_pair[i].relayed;
@@ -180,6 +196,10 @@ PopulationResult run_shard(const PopulationSpec& spec, std::int64_t n_sessions, 
   std::vector<std::uint32_t> host_mix;
   const std::vector<net::NodeId> host_node = add_population_hosts(net, core, spec, hosts, rng, host_mix);
   res.hosts = static_cast<std::uint64_t>(hosts);
+  if (spec.ipv6_share > 0) {
+    net.set_ipv6_firewall(spec.ipv6_firewall);
+    res.ipv6_hosts = add_population_ipv6(net, host_node, spec.ipv6_share, seed);
+  }
 
   // Endpoints, relay clients and sessions.
   std::unique_ptr<LazyRelays> relays;

@@ -61,6 +61,11 @@ struct PopulationSpec {
   signalling::SignallingConfig signalling;
   SimTime run_limit = SimTime::s(200);       // after the last arrival
   int shards = 1;                            // independent sub-networks (see above), >= 1
+  // Dual stack: each host gets an IPv6 address with this probability, drawn per host from
+  // a stream of its own (Rng::stream(seed, "ipv6")), so the IPv4 draws do not move;
+  // in [0, 1], 0 = IPv4 only. NAT boxes filter IPv6 per `ipv6_firewall` (RFC 6092).
+  double ipv6_share = 0;
+  nat::Ipv6FirewallConfig ipv6_firewall;
 };
 
 struct PairStats {
@@ -74,6 +79,8 @@ struct PopulationResult {
   std::uint64_t turn_allocations = 0;  // TURN allocations made (endpoints with a relayed candidate)
   std::uint64_t relay_fallbacks = 0;   // sessions that fell back to relays (ICE restart, on-failure policy)
   std::uint64_t turn_sessions = 0;     // sessions whose selected pair is relayed
+  std::uint64_t ipv6_hosts = 0;        // hosts given an IPv6 address (ipv6_share)
+  std::uint64_t ipv6_sessions = 0;     // connected sessions whose selected pair is IPv6
   // Outcomes per unordered pair of mix entries (i <= j), index i * mix.size() + j.
   std::vector<PairStats> by_pair;
   // Counts of each selected-pair candidate type (offerer side + answerer side), by
@@ -100,6 +107,11 @@ void merge_into(PopulationResult& into, const PopulationResult& r);
 // mix by weight (outer layers shared by spec.cgn_subscribers hosts, each subscriber on a
 // carrier NAT drawn at random; latencies from spec). Returns the host nodes, in order;
 // `mix_index` receives each host's mix entry.
+// Gives each of `hosts` an IPv6 address with probability `share` (its own stream of
+// `seed`, one draw per host in order). Returns how many got one.
+std::uint64_t add_population_ipv6(net::Network& net, const std::vector<net::NodeId>& hosts, double share,
+                                  std::uint64_t seed);
+
 std::vector<net::NodeId> add_population_hosts(net::Network& net, net::NodeId core, const PopulationSpec& spec,
                                               std::int64_t count, Rng& rng, std::vector<std::uint32_t>& mix_index);
 

@@ -2,9 +2,12 @@
 
 #include <charconv>
 
+#include "models/net/ipv6_address.hpp"
+
 namespace p2psim::net {
 
 std::string Ipv4::to_string() const {
+  if (is_ipv6()) return ipv6_text(*this);
   return std::to_string(value >> 24) + "." + std::to_string((value >> 16) & 0xFF) + "." +
          std::to_string((value >> 8) & 0xFF) + "." + std::to_string(value & 0xFF);
 }
@@ -28,6 +31,8 @@ std::optional<Ipv4> Ipv4::parse(std::string_view text) {
   return Ipv4(v);
 }
 
+const char* to_string(Family f) { return f == Family::ipv6 ? "ipv6" : "ipv4"; }
+
 const char* to_string(Transport t) {
   switch (t) {
     case Transport::udp: return "udp";
@@ -37,7 +42,10 @@ const char* to_string(Transport t) {
   return "?";
 }
 
-std::string Endpoint::to_string() const { return addr.to_string() + ":" + std::to_string(port); }
+std::string Endpoint::to_string() const {
+  if (addr.is_ipv6()) return "[" + addr.to_string() + "]:" + std::to_string(port);
+  return addr.to_string() + ":" + std::to_string(port);
+}
 
 std::size_t EndpointHash::operator()(const Endpoint& e) const noexcept {
   std::uint64_t x = e.key() * 0x9E3779B97F4A7C15ull;

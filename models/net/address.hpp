@@ -1,7 +1,12 @@
-// IPv4 addresses, transport protocols and endpoints (address:port) of the packet network.
+// Addresses, transport protocols and endpoints (address:port) of the packet network.
 //
 // Plain value types (8 bytes for an Endpoint) so packets and NAT tables stay compact and
-// trivially copyable. IPv6 is not modelled.
+// trivially copyable. IPv4 addresses are 32-bit values. Simulated IPv6 addresses live in
+// the same 32-bit space, in the reserved block 240.0.0.0/4 (RFC 1112 "class E", never
+// assigned or routed, so never used otherwise): family() tells them apart, and they are
+// printed, encoded in STUN and written to pcaps as real IPv6 addresses under the
+// documentation prefix 2001:db8::/32 (RFC 3849); models/net/ipv6_address.hpp has the
+// mapping.
 #pragma once
 
 #include <compare>
@@ -14,7 +19,10 @@
 
 namespace p2psim::net {
 
-// An IPv4 address in host byte order.
+enum class Family : std::uint8_t { ipv4, ipv6 };
+const char* to_string(Family f);
+
+// An address in host byte order: IPv4, or a simulated IPv6 address (see above).
 struct Ipv4 {
   std::uint32_t value = 0;
 
@@ -29,8 +37,11 @@ struct Ipv4 {
     return (value >> 24) == 10 || (value >> 20) == ((172u << 4) | 1u) || (value >> 16) == ((192u << 8) | 168u) ||
            (value >> 22) == ((100u << 2) | 1u);
   }
+  // A simulated IPv6 address (240.0.0.0/4, see above).
+  constexpr bool is_ipv6() const { return (value >> 28) == 0xFu; }
+  constexpr Family family() const { return is_ipv6() ? Family::ipv6 : Family::ipv4; }
   constexpr auto operator<=>(const Ipv4&) const = default;
-  std::string to_string() const;  // dotted quad
+  std::string to_string() const;  // dotted quad, or RFC 5952 text for IPv6
   static std::optional<Ipv4> parse(std::string_view text);
 };
 
@@ -49,7 +60,7 @@ struct Endpoint {
   constexpr auto operator<=>(const Endpoint&) const = default;
   // Packs into 48 bits: address << 16 | port (for hashing and compact keys).
   constexpr std::uint64_t key() const { return (std::uint64_t{addr.value} << 16) | port; }
-  std::string to_string() const;  // "192.168.1.2:5000"
+  std::string to_string() const;  // "192.168.1.2:5000", "[2001:db8::1]:5000"
 };
 static_assert(sizeof(Endpoint) == 8);
 

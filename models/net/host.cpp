@@ -27,6 +27,18 @@ bool Host::owns(Ipv4 a) const {
   return a == address_ || std::find(extra_.begin(), extra_.end(), a) != extra_.end();
 }
 
+Ipv4 Host::ipv6() const {
+  for (Ipv4 a : extra_)
+    if (a.is_ipv6()) return a;
+  return {};
+}
+
+Ipv4 Host::source_for(Ipv4 dst) const {
+  if (dst.is_ipv6() && !extra_.empty())
+    if (const Ipv4 a = ipv6(); !a.is_unspecified()) return a;
+  return address_;
+}
+
 const Host::Socket* Host::find_exact(Ipv4 addr, std::uint16_t port, Transport t) const {
   if (index_) {
     const std::uint32_t* i = index_->find(socket_key(addr, port, t));
@@ -86,13 +98,13 @@ void Host::unbind(std::uint16_t port, Transport t, Ipv4 addr) {
 bool Host::is_bound(std::uint16_t port, Transport t, Ipv4 addr) const { return find_exact(addr, port, t) != nullptr; }
 
 void Host::send(Packet p) {
-  if (p.src.addr.is_unspecified()) p.src.addr = address_;
+  if (p.src.addr.is_unspecified()) p.src.addr = source_for(p.dst.addr);
   net_->send(id_, p);
 }
 
 void Host::send_udp(std::uint16_t port, Endpoint dst, const Payload& payload, std::uint32_t size) {
   Packet p;
-  p.src = Endpoint{address_, port};
+  p.src = Endpoint{source_for(dst.addr), port};
   p.dst = dst;
   p.transport = Transport::udp;
   p.size_bytes = size;
@@ -102,7 +114,7 @@ void Host::send_udp(std::uint16_t port, Endpoint dst, const Payload& payload, st
 
 void Host::send_stun(std::uint16_t port, Endpoint dst, const stun::Message& m, Transport t, Ipv4 src_addr) {
   Packet p;
-  p.src = Endpoint{src_addr.is_unspecified() ? address_ : src_addr, port};
+  p.src = Endpoint{src_addr.is_unspecified() ? source_for(dst.addr) : src_addr, port};
   p.dst = dst;
   p.transport = t;
   // Over TLS each message is one TLS record (models/net/tls.hpp).
@@ -132,7 +144,7 @@ void Host::close(std::uint16_t port, Endpoint remote) {
 
 void Host::send_control(std::uint16_t port, Endpoint remote, Transport t, TcpControl c, Ipv4 src_addr) {
   Packet p;
-  p.src = Endpoint{src_addr.is_unspecified() ? address_ : src_addr, port};
+  p.src = Endpoint{src_addr.is_unspecified() ? source_for(remote.addr) : src_addr, port};
   p.dst = remote;
   p.transport = t;
   p.tcp = c;

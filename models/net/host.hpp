@@ -56,6 +56,12 @@ class Host {
   void add_address(Ipv4 a);
   const std::vector<Ipv4>& extra_addresses() const { return extra_; }
   bool owns(Ipv4 a) const;
+  // The host's (first) IPv6 address, or an unspecified one (Network::add_ipv6).
+  Ipv4 ipv6() const;
+  // Source address for a packet to `dst` when the caller gives none: an address of the
+  // destination's family (RFC 6724 section 5 rule 2 picks a source of matching scope;
+  // across families no route exists), else the primary address.
+  Ipv4 source_for(Ipv4 dst) const;
 
   // Binds `port` for transport `t` on all of the host's addresses (`addr` unspecified) or
   // on one address; port 0 picks a free ephemeral port (49152-65535, RFC 6335 section 6).
@@ -68,7 +74,7 @@ class Host {
   bool is_bound(std::uint16_t port, Transport t = Transport::udp, Ipv4 addr = {}) const;
   std::size_t socket_count() const { return sockets_.size(); }
 
-  // Sends `p`. If p.src.addr is unspecified the primary address is used; p.src.port must
+  // Sends `p`. If p.src.addr is unspecified source_for(p.dst) is used; p.src.port must
   // be a bound port. For stream transports the connection must be established (or `p`
   // is a server's reply on an accepted connection).
   void send(Packet p);

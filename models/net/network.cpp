@@ -1,5 +1,7 @@
 #include "models/net/network.hpp"
 
+#include "models/net/ipv6_plane.hpp"
+
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/dijkstra_shortest_paths.hpp>
 
@@ -386,6 +388,14 @@ void Network::arrive(std::uint32_t idx) {
   nat::Nat& n = nats_[node.index].nat;
   const SimTime now = sim_->now();
   if (fl.to_inside) {
+    if (p.dst.addr.is_ipv6()) {  // no translation: the box's IPv6 firewall (network_ipv6.cpp)
+      if (!ipv6_outbound(at, p)) {
+        drop(p, at, DropReason::nat_filtered);
+        return;
+      }
+      route(p, at, node.realm);
+      return;
+    }
     if (p.dst.addr == n.external_address()) {
       if (!nat::is_accept(n.hairpin(p, now))) {
         drop(p, at, DropReason::nat_filtered);
@@ -406,7 +416,7 @@ void Network::arrive(std::uint32_t idx) {
     route(p, at, node.realm);
     return;
   }
-  if (!nat::is_accept(n.inbound(p, now))) {
+  if (p.dst.addr.is_ipv6() ? !ipv6_inbound(at, p) : !nat::is_accept(n.inbound(p, now))) {
     drop(p, at, DropReason::nat_filtered);
     return;
   }

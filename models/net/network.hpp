@@ -29,6 +29,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "models/nat/ipv6_firewall.hpp"
 #include "models/nat/nat.hpp"
 #include "models/net/flat_map.hpp"
 #include "models/net/address.hpp"
@@ -40,6 +41,7 @@
 namespace p2psim::net {
 
 inline constexpr NodeId kNoNode = UINT32_MAX;
+class Ipv6Plane;
 
 enum class NodeKind : std::uint8_t { router, host, nat };
 
@@ -119,6 +121,13 @@ class Network {
   // Registers an extra address of a host (Host::add_address).
   void register_address(NodeId host, Ipv4 addr);
 
+  // --- IPv6 (dual stack; models/net/ipv6_plane.hpp, network_ipv6.cpp)
+  // Gives host `host` a global IPv6 address (on its LAN's /64) reachable from every
+  // realm, and returns it. NAT boxes on its paths act as RFC 6092 firewalls for it.
+  Ipv4 add_ipv6(NodeId host);
+  // The firewall rules of every NAT box on IPv6 paths. Call before traffic.
+  void set_ipv6_firewall(const nat::Ipv6FirewallConfig& cfg);
+
   void set_observer(NetObserver* o) { observer_ = o; }
   // Sets the observer of every NAT (existing and future).
   void set_nat_observer(nat::NatObserver* o);
@@ -195,6 +204,10 @@ class Network {
   void route(const Packet& p, NodeId at, NodeId realm);
   void arrive(std::uint32_t flight_index);
   void drop(const Packet& p, NodeId at, DropReason r);
+  Ipv6Plane& ipv6_plane();
+  // An IPv6 packet crossing NAT box `nat_node` outwards (forwarded: true) / inwards.
+  bool ipv6_outbound(NodeId nat_node, const Packet& p);
+  bool ipv6_inbound(NodeId nat_node, const Packet& p);
   SimTime cross_link(std::uint32_t link, int dir, SimTime t, std::int64_t bytes, double& survive);
   // cross_link over node `n`'s access link.
   SimTime cross_access(const Node& n, int dir, SimTime t, std::int64_t bytes, double& survive);
@@ -224,6 +237,7 @@ class Network {
   std::uint64_t packets_sent_ = 0;
   std::uint64_t packets_dropped_ = 0;
   SimTime tcp_rto_ = SimTime::s(1);
+  std::unique_ptr<Ipv6Plane> v6_;  // created by the first IPv6 use
 };
 
 }  // namespace p2psim::net

@@ -75,9 +75,12 @@ struct Packet {
   bool is_stun() const { return std::holds_alternative<stun::Message>(payload); }
   const stun::Message* stun() const { return std::get_if<stun::Message>(&payload); }
   stun::Message* stun() { return std::get_if<stun::Message>(&payload); }
-  // Bytes on the wire at the IP layer: size_bytes + IPv4 header (20, RFC 791) + UDP header
-  // (8, RFC 768) or TCP header (20, RFC 9293). TLS record overhead is the caller's, in size_bytes.
-  std::int64_t ip_bytes() const { return std::int64_t{size_bytes} + 20 + (transport == Transport::udp ? 8 : 20); }
+  // Bytes on the wire at the IP layer: size_bytes + IPv4 header (20, RFC 791) or IPv6
+  // header (40, RFC 8200 section 3) + UDP header (8, RFC 768) or TCP header (20, RFC 9293).
+  // TLS record overhead is the caller's, in size_bytes.
+  std::int64_t ip_bytes() const {
+    return std::int64_t{size_bytes} + (src.addr.is_ipv6() ? 40 : 20) + (transport == Transport::udp ? 8 : 20);
+  }
 };
 static_assert(std::is_trivially_copyable_v<Packet>);
 

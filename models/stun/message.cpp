@@ -121,13 +121,14 @@ constexpr std::size_t pad4(std::size_t n) { return (n + 3) & ~std::size_t{3}; }
 
 std::size_t Message::value_length(Attr a) const {
   switch (a) {
-    // IPv4 address attributes: family/port/address = 8 bytes (RFC 8489 sections 14.1, 14.2).
-    case kMappedAddress:
-    case kXorMappedAddress:
-    case kOtherAddress:
-    case kResponseOrigin:
-    case kXorPeerAddress:
-    case kXorRelayedAddress: return 8;
+    // Address attributes: family/port/address = 8 bytes for IPv4, 20 for IPv6 (RFC 8489
+    // sections 14.1, 14.2).
+    case kMappedAddress: return mapped_address.addr.is_ipv6() ? 20 : 8;
+    case kXorMappedAddress: return xor_mapped_address.addr.is_ipv6() ? 20 : 8;
+    case kOtherAddress: return other_address.addr.is_ipv6() ? 20 : 8;
+    case kResponseOrigin: return response_origin.addr.is_ipv6() ? 20 : 8;
+    case kXorPeerAddress: return xor_peer_address.addr.is_ipv6() ? 20 : 8;
+    case kXorRelayedAddress: return xor_relayed_address.addr.is_ipv6() ? 20 : 8;
     case kChangeRequest: return 4;           // RFC 5780 section 7.2
     case kErrorCode: return 4 + std::char_traits<char>::length(reason_phrase(error_code));  // 14.8
     case kPriority: return 4;                // RFC 8445 section 16.1

@@ -1,5 +1,7 @@
 #include "models/stun/stun_codec.hpp"
 
+#include "models/net/ipv6_address.hpp"
+
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -55,9 +57,16 @@ TransactionId from_wire(const wire::TransactionId& b) {
   return t;
 }
 
-wire::Endpoint to_wire(net::Endpoint e) { return wire::Endpoint{e.addr.value, e.port}; }
+wire::Endpoint to_wire(net::Endpoint e) {
+  // A simulated IPv6 address travels as the real IPv6 address it stands for (family 0x02).
+  if (e.addr.is_ipv6()) return wire::Endpoint::ipv6(net::ipv6_bytes(e.addr), e.port);
+  return wire::Endpoint{e.addr.value, e.port};
+}
 net::Endpoint from_wire(wire::Endpoint e) {
-  if (e.v6) throw wire::DecodeError("IPv6 address " + wire::to_string(e) + ": the simulated network is IPv4 only");
+  if (e.v6) {
+    if (const auto a = net::ipv6_from_bytes(e.ip6)) return net::Endpoint(*a, e.port);
+    throw wire::DecodeError("IPv6 address " + wire::to_string(e) + ": not a simulated address (2001:db8::/32 form)");
+  }
   return net::Endpoint(net::Ipv4(e.ip), e.port);
 }
 

@@ -30,8 +30,8 @@ namespace p2psim::stun {
 
 // Converts between the two levels (no bytes involved).
 wire::RawMessage to_raw(const Message& m);
-// Throws wire::DecodeError for an IPv6 address (the simulated network is IPv4 only; the
-// wire level decodes it), an unknown method, an unknown comprehension-required
+// Throws wire::DecodeError for an IPv6 address that does not stand for a simulated one
+// (models/net/ipv6_address.hpp; the wire level decodes any), an unknown method, an unknown comprehension-required
 // attribute (type < 0x8000, RFC 8489 section 15) or a malformed attribute value;
 // unknown comprehension-optional attributes are skipped.
 Message from_raw(const wire::RawMessage& r);

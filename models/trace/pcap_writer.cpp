@@ -1,5 +1,8 @@
 #include "models/trace/pcap_writer.hpp"
 
+#include "models/net/ipv6_address.hpp"
+#include "models/trace/ipv6_packet.hpp"
+
 #include <ostream>
 #include <stdexcept>
 
@@ -152,6 +155,12 @@ void PcapWriter::write_frame(SimTime t, std::span<const std::uint8_t> frame) {
 }
 
 void PcapWriter::write_udp(SimTime t, const UdpTuple& tuple, std::span<const std::uint8_t> payload) {
+  const net::Ipv4 src(tuple.src_ip), dst(tuple.dst_ip);
+  if (src.is_ipv6() && dst.is_ipv6()) {  // simulated IPv6 (models/net/ipv6_address.hpp)
+    write_ip(t, tuple.src_ip, tuple.dst_ip,
+             build_ipv6_udp(net::ipv6_bytes(src), tuple.src_port, net::ipv6_bytes(dst), tuple.dst_port, payload));
+    return;
+  }
   write_ip(t, tuple.src_ip, tuple.dst_ip, build_ipv4_udp(tuple, payload, next_ip_id_++));
 }
 
@@ -173,7 +182,7 @@ void PcapWriter::write_ip(SimTime t, std::uint32_t src_ip, std::uint32_t dst_ip,
   };
   mac(dst_ip);
   mac(src_ip);
-  put16be(eth, 0x0800);  // EtherType IPv4
+  put16be(eth, !ip.empty() && (ip[0] >> 4) == 6 ? 0x86DD : 0x0800);  // EtherType IPv6 / IPv4
   eth.insert(eth.end(), ip.begin(), ip.end());
   write_frame(t, eth);
 }

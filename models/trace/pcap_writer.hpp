@@ -14,7 +14,9 @@
 // protocol 17, header checksum) and UDP header (RFC 768, checksum over the pseudo-header);
 // a TCP segment an IPv4 header with protocol 6 and a 20-byte TCP header (RFC 9293 3.1:
 // ports, sequence and acknowledgment numbers, data offset 5, flags, window 65535,
-// checksum over the pseudo-header, no options).
+// checksum over the pseudo-header, no options). A UDP packet between two simulated IPv6
+// addresses (models/net/ipv6_address.hpp) is written as an IPv6 datagram instead
+// (ipv6_packet.hpp; EtherType 0x86DD on Ethernet; LINKTYPE_RAW carries either version).
 // The writer is independent of the network model: the caller decides what is captured
 // and where (a host's interface sees private addresses; the outside of a NAT sees the
 // mapped public ones).

@@ -23,9 +23,9 @@ _p2psim() {
     run) opts="--set --sweep --out --jobs --seed --replications --quiet --no-write --plot --shard --resume --help" ;;
     merge) opts="--out --quiet --help" ;;
     plan) opts="--set --fleet --site --target --max --jobs --replications --json --verbose --quiet --help" ;;
-    matrix) opts="--presets --turn --trickle --seed --csv --help" ;;
+    matrix) opts="--presets --turn --trickle --mdns --ipv6 --seed --csv --help" ;;
     validate) opts="--set --sweep --help" ;;
-    explain) opts="--a --b --no-stun --turn --trickle --method --idle --keepalive --udp-timeout --hard-ports --probes --seed --point --mermaid --pcap --capture --out --quiet --help" ;;
+    explain) opts="--a --b --no-stun --turn --trickle --ipv6 --method --idle --keepalive --udp-timeout --hard-ports --probes --seed --point --mermaid --pcap --capture --out --quiet --help" ;;
     plot) opts="--out --format --metric --x --help" ;;
     report) opts="--out --mermaid-js --help" ;;
     schema) opts="--kind --examples --help" ;;
