@@ -33,6 +33,7 @@ struct MatrixArgs {
   std::uint64_t seed = 1;
   bool csv = false;
   std::string trickle = "on";
+  std::string nomination = "libwebrtc";
 };
 
 std::string cell_text(const ice::SessionResult& r) {
@@ -49,6 +50,7 @@ std::string cell_text(const ice::SessionResult& r) {
 void print_one(const std::vector<std::string>& names, bool turn, const MatrixArgs& a, std::ostream& os) {
   ice::PairSpec base;
   base.session.trickle = a.trickle == "on";
+  base.session.ice.nomination.mode = a.nomination == "regular" ? ice::NominationMode::kRegular : ice::NominationMode::kLibwebrtc;
   ice::TurnRelayFactory relay;
   if (turn) base.relay = &relay;
   const auto cells = ice::run_matrix(names, base, a.seed);
@@ -85,6 +87,10 @@ void add_matrix_command(CLI::App& app) {
   cmd->add_option("--seed", a->seed, "Seed");
   cmd->add_option("--trickle", a->trickle, "Trickle ICE (RFC 8838, the WebRTC default): on, or off for vanilla ICE")
       ->check(CLI::IsMember({"on", "off"}));
+  cmd->add_option("--nomination", a->nomination,
+                  "Nomination: libwebrtc (Chrome's: select the first pair that works, switch to better ones; default) or "
+                  "regular (RFC 8445 8.1.1)")
+      ->check(CLI::IsMember({"libwebrtc", "regular"}));
   cmd->add_flag("--csv", a->csv, kCsvHelp);
   cmd->callback([a] {
     std::vector<std::string> names = a->presets.empty() ? nat::preset_names() : a->presets;

@@ -145,7 +145,7 @@ std::unique_ptr<Study> parse(const Field& root) {
       p.signalling.processing = sg->get_time("processing", p.signalling.processing, SimTime::zero(), SimTime::s(5));
     }
   }
-  p.session.trickle = true;  // WebRTC default (RFC 8838 / browsers); ice.trickle: false for vanilla
+  browser_ice_defaults(p.session);  // trickle + libwebrtc nomination; ice.trickle / ice.nomination to change
   if (auto f = root.get("ice")) parse_ice_section(*f, p.session);
   return std::make_unique<PopulationStudy>(std::move(s));
 }
