@@ -13,6 +13,7 @@ std::uint32_t username_for(std::uint32_t session, bool receiver_controlling) {
 // Transaction id layout: words[0] agent id, words[1] pair key or sequence, words[2]
 // kind << 28 | transaction number.
 constexpr std::uint32_t kKindCheck = 1, kKindConsent = 2, kKindProbe = 3, kKindResponse = 4;
+static_assert(kKindCheck == kKindCheckTid && kKindPing > kKindResponse, "nomination.hpp's kinds");
 
 std::uint32_t pair_key(std::uint32_t local, std::uint32_t remote) { return (local << 16) | (remote & 0xffff); }
 
