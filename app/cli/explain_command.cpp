@@ -39,6 +39,7 @@ struct ExplainArgs {
   bool no_stun = false;
   bool turn = false;
   std::string trickle;  // --trickle on|off
+  std::string nomination;  // --nomination regular|libwebrtc
   std::string method;
   std::string idle, keepalive, udp_timeout;
   int hard_ports = 0, probes = 0;
@@ -63,6 +64,7 @@ std::set<std::string> keys_set_by_flags(const ExplainArgs& x) {
   if (x.no_stun) k.insert("explain.stun");
   if (x.turn) k.insert("explain.turn");
   if (!x.trickle.empty()) k.insert("explain.trickle");
+  if (!x.nomination.empty()) k.insert("explain.nomination");
   if (!x.method.empty()) k.insert("explain.method");
   if (!x.idle.empty()) k.insert("explain.idle");
   if (!x.keepalive.empty()) k.insert("explain.keepalive");
@@ -78,6 +80,8 @@ void apply_flags(const ExplainArgs& x, teach::ExplainSpec& spec) {
   if (x.no_stun) spec.stun = false;
   if (x.turn) spec.turn = true;
   if (!x.trickle.empty()) spec.trickle = x.trickle == "on";
+  if (!x.nomination.empty())
+    spec.nomination = x.nomination == "libwebrtc" ? ice::NominationMode::kLibwebrtc : ice::NominationMode::kRegular;
   if (!x.method.empty()) spec.method = x.method == "birthday" ? teach::Method::kBirthday : teach::Method::kIce;
   if (!x.idle.empty()) spec.idle = time_flag("--idle", x.idle);
   if (!x.keepalive.empty()) spec.keepalive = time_flag("--keepalive", x.keepalive);
@@ -261,6 +265,10 @@ void add_explain_command(CLI::App& app) {
   c->add_flag("--turn", x->turn, "A TURN server (relayed candidates)");
   c->add_option("--trickle", x->trickle, "Trickle ICE (RFC 8838, the browser default): on (default) or off (vanilla)")
       ->check(CLI::IsMember({"on", "off"}));
+  c->add_option("--nomination", x->nomination,
+                "regular (RFC 8445 8.1.1, default) or libwebrtc (Chrome's: the first pair that works, USE-CANDIDATE on "
+                "every check until then)")
+      ->check(CLI::IsMember({"regular", "libwebrtc"}));
   c->add_option("--method", x->method, "ice (default) or birthday (A is the hard side)")
       ->check(CLI::IsMember({"ice", "birthday"}));
   c->add_option("--idle", x->idle, "After connecting, stay idle this long, then probe the path (e.g. 60s)");
