@@ -40,6 +40,7 @@ struct ExplainArgs {
   bool turn = false;
   std::string trickle;  // --trickle on|off
   std::string ipv6;     // --ipv6 none|a|b|both
+  std::string nomination;  // --nomination regular|libwebrtc
   std::string method;
   std::string idle, keepalive, udp_timeout;
   int hard_ports = 0, probes = 0;
@@ -65,6 +66,7 @@ std::set<std::string> keys_set_by_flags(const ExplainArgs& x) {
   if (x.turn) k.insert("explain.turn");
   if (!x.trickle.empty()) k.insert("explain.trickle");
   if (!x.ipv6.empty()) k.insert({"explain.a.ipv6", "explain.b.ipv6"});
+  if (!x.nomination.empty()) k.insert("explain.nomination");
   if (!x.method.empty()) k.insert("explain.method");
   if (!x.idle.empty()) k.insert("explain.idle");
   if (!x.keepalive.empty()) k.insert("explain.keepalive");
@@ -84,6 +86,8 @@ void apply_flags(const ExplainArgs& x, teach::ExplainSpec& spec) {
     spec.a.ipv6 = x.ipv6 == "a" || x.ipv6 == "both";
     spec.b.ipv6 = x.ipv6 == "b" || x.ipv6 == "both";
   }
+  if (!x.nomination.empty())
+    spec.nomination = x.nomination == "libwebrtc" ? ice::NominationMode::kLibwebrtc : ice::NominationMode::kRegular;
   if (!x.method.empty()) spec.method = x.method == "birthday" ? teach::Method::kBirthday : teach::Method::kIce;
   if (!x.idle.empty()) spec.idle = time_flag("--idle", x.idle);
   if (!x.keepalive.empty()) spec.keepalive = time_flag("--keepalive", x.keepalive);
@@ -269,6 +273,10 @@ void add_explain_command(CLI::App& app) {
       ->check(CLI::IsMember({"on", "off"}));
   c->add_option("--ipv6", x->ipv6, "Dual stack: which peers also have IPv6 (none, a, b, both; default none)")
       ->check(CLI::IsMember({"none", "a", "b", "both"}));
+  c->add_option("--nomination", x->nomination,
+                "regular (RFC 8445 8.1.1, default) or libwebrtc (Chrome's: the first pair that works, USE-CANDIDATE on "
+                "every check until then)")
+      ->check(CLI::IsMember({"regular", "libwebrtc"}));
   c->add_option("--method", x->method, "ice (default) or birthday (A is the hard side)")
       ->check(CLI::IsMember({"ice", "birthday"}));
   c->add_option("--idle", x->idle, "After connecting, stay idle this long, then probe the path (e.g. 60s)");

@@ -35,6 +35,7 @@ struct MatrixArgs {
   std::string trickle = "on";
   std::string mdns = "on";   // mDNS host candidates (browsers' default)
   std::string ipv6 = "off";  // both peers dual stack
+  std::string nomination = "libwebrtc";
 };
 
 std::string cell_text(const ice::SessionResult& r) {
@@ -53,6 +54,7 @@ void print_one(const std::vector<std::string>& names, bool turn, const MatrixArg
   base.session.trickle = a.trickle == "on";
   base.session.ice.mdns_host_candidates = a.mdns == "on";
   base.ipv6_a = base.ipv6_b = a.ipv6 == "on";
+  base.session.ice.nomination.mode = a.nomination == "regular" ? ice::NominationMode::kRegular : ice::NominationMode::kLibwebrtc;
   ice::TurnRelayFactory relay;
   if (turn) base.relay = &relay;
   const auto cells = ice::run_matrix(names, base, a.seed);
@@ -94,6 +96,10 @@ void add_matrix_command(CLI::App& app) {
       ->check(CLI::IsMember({"on", "off"}));
   cmd->add_option("--ipv6", a->ipv6, "Both peers dual stack (IPv6 without NAT, RFC 6092 firewalls): on, or off (default)")
       ->check(CLI::IsMember({"on", "off"}));
+  cmd->add_option("--nomination", a->nomination,
+                  "Nomination: libwebrtc (Chrome's: select the first pair that works, switch to better ones; default) or "
+                  "regular (RFC 8445 8.1.1)")
+      ->check(CLI::IsMember({"libwebrtc", "regular"}));
   cmd->add_flag("--csv", a->csv, kCsvHelp);
   cmd->callback([a] {
     std::vector<std::string> names = a->presets.empty() ? nat::preset_names() : a->presets;

@@ -8,7 +8,7 @@ namespace p2psim::study {
 void parse_ice_section(const scenario::Field& ice, ice::SessionConfig& cfg) {
   ice.allow_only({"ta", "nomination_wait", "max_pairs", "check_max_sends", "keepalive_interval", "consent_interval",
                   "consent_timeout", "predict_ports", "predict_delta", "sdp_base_bytes", "candidate_line_bytes",
-                  "relay_policy", "relay_fallback_after", "trickle", "mdns_host_candidates"});
+                  "relay_policy", "relay_fallback_after", "trickle", "mdns_host_candidates", "nomination", "renomination"});
   ice::IceConfig& c = cfg.ice;
   c.checks.ta = ice.get_time("ta", c.checks.ta, SimTime::ms(5), SimTime::s(1));
   c.nomination_wait = ice.get_time("nomination_wait", c.nomination_wait, SimTime::zero(), SimTime::s(60));
@@ -28,6 +28,17 @@ void parse_ice_section(const scenario::Field& ice, ice::SessionConfig& cfg) {
   cfg.relay_fallback_after = ice.get_time("relay_fallback_after", cfg.relay_fallback_after, SimTime::zero(), SimTime::min(10));
   cfg.trickle = ice.get_bool("trickle", cfg.trickle);
   c.mdns_host_candidates = ice.get_bool("mdns_host_candidates", c.mdns_host_candidates);
+  c.nomination.mode = ice.get_enum<ice::NominationMode>(
+      "nomination", c.nomination.mode, {{"libwebrtc", ice::NominationMode::kLibwebrtc}, {"regular", ice::NominationMode::kRegular}});
+  c.nomination.renomination = ice.get_bool("renomination", c.nomination.renomination);
+  if (c.nomination.renomination && c.nomination.mode != ice::NominationMode::kLibwebrtc)
+    ice.require("renomination").fail_expected("false with nomination: regular (renomination is libwebrtc's)");
+}
+
+void browser_ice_defaults(ice::SessionConfig& cfg) {
+  cfg.trickle = true;                                          // RFC 8838; browsers trickle
+  cfg.ice.nomination.mode = ice::NominationMode::kLibwebrtc;   // Chrome's (libwebrtc) nomination
+  cfg.ice.mdns_host_candidates = true;                         // browsers' default (models/ice/mdns.hpp)
 }
 
 std::vector<nat::NatConfig> preset_layers(const scenario::Field& at, const std::string& name) {

@@ -13,6 +13,9 @@ namespace p2psim::study {
 
 // `ice:` section -> session settings (all keys optional).
 void parse_ice_section(const scenario::Field& ice, ice::SessionConfig& cfg);
+// The studies' defaults where the model's differ: trickle ICE and libwebrtc nomination,
+// as WebRTC browsers behave (docs/models/ice.md).
+void browser_ice_defaults(ice::SessionConfig& cfg);
 // A NAT preset name at `f` -> layers; error at `f` listing the presets.
 std::vector<nat::NatConfig> parse_preset(const scenario::Field& f, std::string* name = nullptr);
 // Preset `name` (e.g. a map key); an unknown name is an error reported at `at`.

@@ -75,8 +75,7 @@ std::unique_ptr<Study> parse(const Field& root) {
   s.base.access_a.latency = acc;
   s.base.access_b.latency = acc;
   s.base.server_link.latency = m.get_time("server_latency", SimTime::ms(5), SimTime::zero(), SimTime::s(5));
-  s.base.session.trickle = true;  // WebRTC default (RFC 8838 / browsers); ice.trickle: false for vanilla
-  s.base.session.ice.mdns_host_candidates = true;  // browsers' default (models/ice/mdns.hpp)
+  browser_ice_defaults(s.base.session);  // trickle + libwebrtc nomination + mDNS host candidates; ice.trickle / ice.nomination to change
   if (auto f = root.get("ice")) parse_ice_section(*f, s.base.session);
   return std::make_unique<MatrixStudy>(std::move(s));
 }

@@ -146,8 +146,7 @@ std::unique_ptr<Study> parse(const Field& root) {
     p.ipv6_share = v6.share;
     p.ipv6_firewall = v6.firewall;
   }
-  p.session.trickle = true;  // WebRTC default (RFC 8838 / browsers); ice.trickle: false for vanilla
-  p.session.ice.mdns_host_candidates = true;  // browsers' default (models/ice/mdns.hpp)
+  browser_ice_defaults(p.session);  // trickle + libwebrtc nomination + mDNS host candidates; ice.trickle / ice.nomination to change
   if (auto f = root.get("ice")) parse_ice_section(*f, p.session);
   return std::make_unique<PopulationStudy>(std::move(s));
 }

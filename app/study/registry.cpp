@@ -13,6 +13,7 @@ StudyKind make_nat_population_kind();
 StudyKind make_nat_matrix_kind();
 StudyKind make_rustdesk_kind();
 StudyKind make_explain_kind();
+StudyKind make_ice_network_change_kind();
 
 const std::vector<StudyKind>& study_kinds() {
   static const std::vector<StudyKind> kinds = [] {
@@ -25,6 +26,7 @@ const std::vector<StudyKind>& study_kinds() {
     v.push_back(make_nat_matrix_kind());
     v.push_back(make_nat_population_kind());
     v.push_back(make_rustdesk_kind());
+    v.push_back(make_ice_network_change_kind());
     v.push_back(make_explain_kind());
     return v;
   }();

@@ -130,6 +130,7 @@ ExplainResult explain(const ExplainSpec& spec, const ExplainOptions& options) {
   ice::SessionConfig scfg;
   scfg.keep_alive = spec.idle > SimTime::zero();
   scfg.trickle = spec.trickle;
+  scfg.ice.nomination.mode = spec.nomination;
   scfg.ice.keepalive_interval = spec.keepalive;
   scfg.ice.consent_interval = SimTime::zero();  // consent checks off: the idle period is silent unless keepalives
   const SimTime cap = SimTime::s(120) + spec.idle;

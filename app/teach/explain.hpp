@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "models/ice/birthday_punch.hpp"
+#include "models/ice/nomination.hpp"
 #include "sim/time.hpp"
 
 namespace p2psim::teach {
@@ -46,6 +47,10 @@ struct ExplainSpec {
   // Trickle ICE (RFC 8838), as WebRTC browsers do: offer and answer at once, each further
   // candidate and end-of-candidates through signalling as found. false: vanilla ICE.
   bool trickle = true;
+  // Nomination: regular (RFC 8445 8.1.1, default here: the narrative shows the nomination
+  // step) or libwebrtc (Chrome's: select the first pair that works, USE-CANDIDATE on every
+  // check until then; nomination.hpp).
+  ice::NominationMode nomination = ice::NominationMode::kRegular;
   SimTime server_latency = SimTime::ms(10);  // one-way latency of each server to the core
   Method method = Method::kIce;
   // ICE: after connecting, stay idle this long, then probe the selected pair once (the

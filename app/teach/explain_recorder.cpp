@@ -64,7 +64,8 @@ std::string Recorder::describe_datagram(const net::Packet& p) const {
     if (m->method == stun::Method::binding) {
       if (m->cls == stun::Class::request) {
         if (m->has(stun::kPriority))
-          inner = std::string("ICE connectivity check") + (m->has(stun::kUseCandidate) ? " with USE-CANDIDATE" : "");
+          inner = std::string("ICE connectivity check") + (m->has(stun::kUseCandidate) ? " with USE-CANDIDATE" : "") +
+                  (m->has(stun::kNomination) ? " with NOMINATION " + std::to_string(m->nomination) : "");
         else if (to_server)
           inner = "STUN Binding request";
         else

@@ -33,12 +33,15 @@ ExplainSpec parse_explain(const scenario::Field& root) {
   ExplainSpec s;
   const scenario::Field e = root.require("explain");
   e.expect_map();
-  e.allow_only({"a", "b", "stun", "turn", "trickle", "server_latency", "method", "idle", "keepalive", "birthday"});
+  e.allow_only({"a", "b", "stun", "turn", "trickle", "nomination", "server_latency", "method", "idle", "keepalive",
+                "birthday"});
   if (auto a = e.get("a")) parse_peer(*a, s.a);
   if (auto b = e.get("b")) parse_peer(*b, s.b);
   s.stun = e.get_bool("stun", s.stun);
   s.turn = e.get_bool("turn", s.turn);
   s.trickle = e.get_bool("trickle", s.trickle);
+  s.nomination = e.get_enum<ice::NominationMode>(
+      "nomination", s.nomination, {{"regular", ice::NominationMode::kRegular}, {"libwebrtc", ice::NominationMode::kLibwebrtc}});
   s.server_latency = e.get_time("server_latency", s.server_latency, SimTime::zero(), SimTime::s(10));
   s.method = e.get_enum<Method>("method", s.method, {{"ice", Method::kIce}, {"birthday", Method::kBirthday}});
   s.idle = e.get_time("idle", s.idle, SimTime::zero(), SimTime::h(2));

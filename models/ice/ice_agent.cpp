@@ -13,6 +13,7 @@ std::uint32_t username_for(std::uint32_t session, bool receiver_controlling) {
 // Transaction id layout: words[0] agent id, words[1] pair key or sequence, words[2]
 // kind << 28 | transaction number.
 constexpr std::uint32_t kKindCheck = 1, kKindConsent = 2, kKindProbe = 3, kKindResponse = 4;
+static_assert(kKindCheck == kKindCheckTid && kKindPing > kKindResponse, "nomination.hpp's kinds");
 
 std::uint32_t pair_key(std::uint32_t local, std::uint32_t remote) { return (local << 16) | (remote & 0xffff); }
 
@@ -137,7 +138,7 @@ std::size_t IceAgent::add_local_relayed(net::Endpoint relayed, net::Endpoint rel
   r.related = related;
   relay_index_ = r.key.base;
   local_.push_back(r);
-  if (formed_ && outcome_ == Outcome::kPending && !closed_) pair_new_local(relay_index_);
+  if (formed_ && !closed_ && (outcome_ == Outcome::kPending || lw_continuing())) pair_new_local(relay_index_);
   return local_.size();
 }
 
@@ -148,6 +149,7 @@ void IceAgent::pair_new_local(std::uint32_t l) {
     if (checks_.find(l, r) < 0) checks_.add_pair(l, local_[l].key, r, remote_[r].key, controlling_);
   }
   arm(sim_->now());
+  if (lw_continuing()) lw_refresh();
 }
 
 void IceAgent::pair_new_remote(std::uint32_t r) {
@@ -158,10 +160,11 @@ void IceAgent::pair_new_remote(std::uint32_t r) {
     if (checks_.find(l, r) < 0) checks_.add_pair(l, local_[l].key, r, remote_[r].key, controlling_);
   }
   arm(sim_->now());
+  if (lw_continuing()) lw_refresh();
 }
 
 void IceAgent::update_remote_candidates(const std::vector<Candidate>& all, std::size_t count) {
-  if (closed_ || outcome_ != Outcome::kPending) return;
+  if (closed_ || (outcome_ != Outcome::kPending && !lw_continuing())) return;
   count = std::min(count, all.size());
   if (!formed_) {
     set_remote_candidates(std::vector<Candidate>(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(count)));
@@ -242,6 +245,7 @@ stun::Message IceAgent::make_check(const CandidatePair& p) const {
   m.tie_breaker = tie_breaker_;
   m.set(controlling_ ? stun::kIceControlling : stun::kIceControlled);
   if (controlling_ && p.use_candidate) m.set(stun::kUseCandidate);
+  if (lw()) lw_attrs(m, p);
   m.username_tag = username_for(session_tag_, !controlling_);
   m.username_len = cfg_->username_bytes;
   m.set(stun::kUsername);
@@ -291,8 +295,9 @@ void IceAgent::on_request(const stun::Message& m, net::Endpoint from, bool via_r
   r.set(stun::kMessageIntegrity);
   r.set(stun::kFingerprint);
   send(local_for(via_relay, from), from, r);
+  if (lw() && lw_on_request(m, from, via_relay)) return;
   if (outcome_ != Outcome::kPending || m.tid.words[2] >> 28 != kKindCheck) return;  // consent/keepalive
-  const bool use = m.has(stun::kUseCandidate) && !controlling_;
+  const bool use = (m.has(stun::kUseCandidate) || m.has(stun::kNomination)) && !controlling_;
   if (!formed_) {
     early_.push_back({from, via_relay, use, m.priority});
     return;
@@ -350,6 +355,7 @@ void IceAgent::on_response(const stun::Message& m, net::Endpoint from, bool via_
     }
     return;
   }
+  if (lw() && lw_on_response(m, from, via_relay)) return;
   if (kind != kKindCheck || outcome_ != Outcome::kPending) return;
   const std::uint32_t key = m.tid.words[1];
   const int idx = checks_.find(key >> 16, key & 0xffff);
@@ -391,7 +397,7 @@ void IceAgent::on_response(const stun::Message& m, net::Endpoint from, bool via_
   const bool carried_use = p.use_candidate && controlling_;
   checks_.on_success(static_cast<std::size_t>(idx));
   if (first_valid_ == SimTime::max()) first_valid_ = sim_->now();
-  if (carried_use) {
+  if (carried_use || (lw() && controlling_)) {  // libwebrtc: the first writable pair is selected
     complete(static_cast<std::size_t>(idx));  // 8.1.1: nominated pair confirmed
     return;
   }
@@ -432,7 +438,7 @@ void IceAgent::nominate(std::size_t i) {
   arm(last_check_ + cfg_->checks.ta > sim_->now() ? last_check_ + cfg_->checks.ta : sim_->now());
 }
 
-void IceAgent::complete(std::size_t i) {
+void IceAgent::set_selected(std::size_t i) {
   const CandidatePair& p = checks_.pair(i);
   const std::uint32_t key = pair_key(p.local, p.remote);
   sel_local_ = p.local;
@@ -444,7 +450,12 @@ void IceAgent::complete(std::size_t i) {
   selected_key_ = key;
   checks_.pair(i).nominated = true;
   outcome_ = (p.local == relay_index_ || is_relayed(sel_remote_type_)) ? Outcome::kRelayed : Outcome::kDirect;
+}
+
+void IceAgent::complete(std::size_t i) {
+  set_selected(i);
   completed_at_ = sim_->now();
+  if (lw()) lw_capture_pending();
   checks_.stop_all();  // 8.1.2
   ++gen_;
   armed_at_ = SimTime::max();
@@ -454,6 +465,7 @@ void IceAgent::complete(std::size_t i) {
   // Keepalives and consent only for a session that stays up (the observer may have
   // closed the agent: a set-up-only session schedules no timers it would never use).
   if (!closed_) start_keepalives();
+  if (lw()) lw_after_select();
 }
 
 void IceAgent::fail() {

@@ -31,6 +31,9 @@
 // - After completion: keepalives, Binding indications every Tr (>= 15 s, 11), and
 //   consent freshness (RFC 7675): a Binding request every ~5 s (randomised 0.8-1.2),
 //   consent lost when no response for 30 s (RFC 7675 5.1).
+// - Nomination mode (nomination.hpp): regular as above, or libwebrtc's (select at the first
+//   success, switch to better pairs later, semi-aggressive USE-CANDIDATE or renomination,
+//   continuous checks of the pairs above the selected one).
 // Roles are fixed by the offer/answer (offerer controlling, RFC 8445 6.1.1); role
 // conflicts (7.3.1.1) therefore cannot arise and are not modelled.
 #pragma once
@@ -40,6 +43,7 @@
 #include <vector>
 
 #include "models/ice/check_list.hpp"
+#include "models/ice/nomination.hpp"
 #include "models/ice/priority.hpp"
 #include "models/net/address.hpp"
 #include "models/stun/message.hpp"
@@ -55,6 +59,8 @@ struct IceConfig {
   // the implementation; default 0.5 s (p2psim choice, ~ a few Ta of slack plus one RTO
   // cycle would be 10x longer).
   SimTime nomination_wait = SimTime::ms(500);
+  // Nomination mode, renomination and libwebrtc's ping intervals (nomination.hpp).
+  NominationConfig nomination;
   // Keepalive interval Tr: Binding indications on the selected pair. RFC 8445 11: >= 15 s
   // (default 15 s). Zero disables.
   SimTime keepalive_interval = SimTime::s(15);
@@ -107,6 +113,8 @@ class AgentObserver {
   virtual void on_failed(IceAgent&) {}
   virtual void on_consent_lost(IceAgent&) {}
   virtual void on_probe_result(IceAgent&, bool /*answered*/) {}
+  // libwebrtc nomination: the selected pair changed after completion.
+  virtual void on_switched(IceAgent&) {}
 };
 
 class IceAgent {
@@ -122,6 +130,8 @@ class IceAgent {
   void set_observer(AgentObserver* o) { observer_ = o; }
   // RFC 8445 5.1.1.3: candidates of one type, base IP and server (and transport) share it.
   static std::uint32_t foundation(CandidateType t, net::Ipv4 base, net::Ipv4 server);
+  // Replaces the host side (e.g. by one that drops everything: the interface went away).
+  void set_io(AgentIo& io) { io_ = &io; }
   std::uint32_t id() const { return id_; }
   bool controlling() const { return controlling_; }
 
@@ -191,6 +201,14 @@ class IceAgent {
   std::uint64_t control_packets() const { return ctl_packets_; }
   std::uint64_t control_bytes() const { return ctl_bytes_; }
   std::uint64_t checks_sent() const { return checks_sent_; }
+  // libwebrtc nomination: changes of the selected pair after the first selection; pings
+  // sent after selection (continuous checks, nomination pings included) and their bytes;
+  // the current nomination value (controlling: of the selected pair; controlled: the one
+  // it followed).
+  std::uint32_t switches() const { return switches_; }
+  std::uint64_t continuous_pings() const { return cont_pings_; }
+  std::uint64_t continuous_ping_bytes() const { return cont_bytes_; }
+  std::uint32_t nomination_value() const { return nomination_; }
 
  private:
   struct EarlyCheck {
@@ -218,6 +236,7 @@ class IceAgent {
   void maybe_nominate();
   void nominate(std::size_t pair_index);
   void complete(std::size_t pair_index);
+  void set_selected(std::size_t pair_index);
   void fail();
   // Timer: schedules a wake-up at `t` unless one is already due no later.
   void arm(SimTime t);
@@ -294,6 +313,35 @@ class IceAgent {
   int probe_state_ = 0;
 
   std::uint64_t ctl_packets_ = 0, ctl_bytes_ = 0, checks_sent_ = 0;
+
+  // libwebrtc nomination (defined in nomination.cpp).
+  bool lw() const { return cfg_->nomination.mode == NominationMode::kLibwebrtc; }
+  bool lw_continuing() const { return lw() && completed() && !closed_; }
+  void lw_attrs(stun::Message& m, const CandidatePair& p) const;
+  void lw_capture_pending();
+  void lw_after_select();
+  bool lw_on_request(const stun::Message& m, net::Endpoint from, bool via_relay);
+  bool lw_on_response(const stun::Message& m, net::Endpoint from, bool via_relay);
+  void lw_refresh();
+  void lw_select(std::size_t pair_index, std::uint32_t value);
+  void lw_arm(SimTime t);
+  void lw_tick(std::uint64_t gen);
+  void lw_ping(std::size_t pair_index, std::uint32_t nomination);
+  std::uint64_t selected_priority() const;
+  struct NomSeen {
+    net::Endpoint from;
+    bool via_relay;
+    std::uint32_t value;
+  };
+  std::vector<NomSeen> noms_;                // controlled: nominations seen before completion
+  std::vector<std::uint32_t> lw_live_;       // pairs pending when the check list stopped
+  ContinuousChecks cont_;
+  std::uint32_t nomination_ = 0, acked_nomination_ = 0;
+  std::uint32_t pending_key_ = UINT32_MAX, pending_value_ = 0;  // controlled: nominated, not yet valid
+  std::uint32_t switches_ = 0, ping_seq_ = 0;
+  std::uint64_t ping_gen_ = 0;
+  SimTime ping_at_ = SimTime::max();
+  std::uint64_t cont_pings_ = 0, cont_bytes_ = 0;
 };
 
 }  // namespace p2psim::ice

@@ -105,7 +105,7 @@ void IceSession::send_description(bool offer) {
 }
 
 void IceSession::on_candidate(IceEndpoint& e) {
-  if (done_ || !trickling()) return;
+  if ((done_ && !kept_alive()) || !trickling()) return;
   const bool offer = &e == ep_a_;
   if (offer ? !offer_sent_ : !answer_sent_) return;  // goes into the description instead
   IceAgent& self = offer ? offerer() : answerer();
@@ -119,7 +119,7 @@ void IceSession::on_candidate(IceEndpoint& e) {
 }
 
 void IceSession::on_gathered(IceEndpoint& e) {
-  if (done_) return;
+  if (done_ && !(kept_alive() && trickling())) return;
   if (trickling()) {
     const bool offer = &e == ep_a_;
     if (offer ? !offer_sent_ : !answer_sent_) return;
@@ -158,7 +158,7 @@ void IceSession::on_gathered(IceEndpoint& e) {
 }
 
 void IceSession::on_signal(const signalling::Envelope& e) {
-  if (done_ || e.session != id_ || e.b != attempt()) return;  // a stale attempt's message
+  if ((done_ && !(kept_alive() && trickling())) || e.session != id_ || e.b != attempt()) return;  // stale
   if (trickling()) {
     const bool to_answerer = e.to == sig_b_;
     IceAgent& self = to_answerer ? answerer() : offerer();

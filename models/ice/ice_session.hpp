@@ -161,6 +161,12 @@ class IceSession : public GatherObserver, public signalling::SignallingPeer, pub
   std::uint64_t attempt() const { return restart_ ? 1 : 0; }  // carried in Envelope::b
   std::uint64_t agents_sum(std::uint64_t (IceAgent::*f)() const) const;
   bool trickling() const { return cfg_->trickle && !restart_; }
+  // A connected session kept alive under libwebrtc nomination goes on trickling candidates
+  // found after it connected (the agents can switch to the pairs they form).
+  bool kept_alive() const {
+    return done_ && cfg_->keep_alive && result_.outcome != Outcome::kFailed &&
+           cfg_->ice.nomination.mode == NominationMode::kLibwebrtc;
+  }
   void send_description(bool offer);
   void send_signal(bool from_offerer, std::uint32_t kind, std::uint64_t a, std::int64_t bytes);
 

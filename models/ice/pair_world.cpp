@@ -7,7 +7,7 @@ namespace p2psim::ice {
 PairWorld::PairWorld(const PairSpec& spec, std::uint64_t seed) : spec_(spec) {
   net_ = std::make_unique<net::Network>(sim_, derive_seed(seed, "network"));
   router_ = net_->add_router("core");
-  stun_ = net_->add_host(router_, spec_.server_link);
+  stun_ = net_->add_host(router_, spec_.stun_link ? *spec_.stun_link : spec_.server_link);
   stun_server_ = std::make_unique<stun::Server>(net_->host(stun_));
   stun_ep_ = stun_server_->primary();
   sig_node_ = net_->add_host(router_, spec_.server_link);

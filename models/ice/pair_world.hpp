@@ -50,6 +50,7 @@ struct PairSpec {
   net::LinkSpec access_b{SimTime::ms(10)};
   net::LinkSpec inner{SimTime::ms(2)};       // between NAT layers (CGN)
   net::LinkSpec server_link{SimTime::ms(5)}; // servers <-> core router
+  std::optional<net::LinkSpec> stun_link;    // STUN server <-> core router; default server_link
   SessionConfig session;
   GatherConfig gather;                       // stun_server is filled in
   signalling::SignallingConfig signalling;

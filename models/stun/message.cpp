@@ -2,7 +2,7 @@
 
 namespace p2psim::stun {
 
-const std::array<AttrInfo, 23> kAttributeOrder = {{
+const std::array<AttrInfo, 24> kAttributeOrder = {{
     {kMappedAddress, AttrType::mapped_address},
     {kXorMappedAddress, AttrType::xor_mapped_address},
     {kChangeRequest, AttrType::change_request},
@@ -16,6 +16,7 @@ const std::array<AttrInfo, 23> kAttributeOrder = {{
     {kUseCandidate, AttrType::use_candidate},
     {kIceControlling, AttrType::ice_controlling},
     {kIceControlled, AttrType::ice_controlled},
+    {kNomination, AttrType::nomination},
     {kRequestedTransport, AttrType::requested_transport},
     {kLifetime, AttrType::lifetime},
     {kChannelNumber, AttrType::channel_number},
@@ -76,6 +77,7 @@ const char* to_string(AttrType t) {
     case AttrType::ice_controlling: return "ICE-CONTROLLING";
     case AttrType::response_origin: return "RESPONSE-ORIGIN";
     case AttrType::other_address: return "OTHER-ADDRESS";
+    case AttrType::nomination: return "NOMINATION";
   }
   return "?";
 }
@@ -146,6 +148,7 @@ std::size_t Message::value_length(Attr a) const {
     case kMessageIntegrity: return 20;       // HMAC-SHA1, 14.5
     case kMessageIntegritySha256: return 32; // 14.6
     case kFingerprint: return 4;             // CRC-32, 14.7
+    case kNomination: return 4;              // uint32 (libwebrtc StunUInt32Attribute)
   }
   return 0;
 }

@@ -79,6 +79,9 @@ enum class AttrType : std::uint16_t {
   ice_controlling = 0x802A,
   response_origin = 0x802B,
   other_address = 0x802C,
+  // GOOG NOMINATION (libwebrtc api/transport/stun.h STUN_ATTR_NOMINATION, comprehension-
+  // optional range 0xC000-0xFFFF): renomination value (draft-thatcher-ice-renomination-00).
+  nomination = 0xC001,
 };
 const char* to_string(AttrType t);
 
@@ -107,6 +110,7 @@ enum Attr : std::uint32_t {
   kMessageIntegrity = 1u << 20,
   kMessageIntegritySha256 = 1u << 21,
   kFingerprint = 1u << 22,
+  kNomination = 1u << 23,
 };
 
 // Canonical encoding order: attributes in this order, then MESSAGE-INTEGRITY,
@@ -115,7 +119,7 @@ struct AttrInfo {
   Attr bit;
   AttrType type;
 };
-extern const std::array<AttrInfo, 23> kAttributeOrder;
+extern const std::array<AttrInfo, 24> kAttributeOrder;
 
 // CHANGE-REQUEST flags (RFC 5780 section 7.2).
 inline constexpr std::uint32_t kChangeIp = 0x4;
@@ -165,6 +169,7 @@ struct Message {
   std::uint32_t change_flags = 0;     // CHANGE-REQUEST: kChangeIp | kChangePort
   std::uint32_t lifetime_s = 0;       // LIFETIME, seconds
   std::uint32_t username_tag = 0;     // opaque identity of USERNAME (ICE "ufragR:ufragL")
+  std::uint32_t nomination = 0;       // NOMINATION (GOOG, 0xC001): renomination value
   std::uint16_t error_code = 0;       // ERROR-CODE: 300..699
   std::uint16_t channel = 0;          // CHANNEL-NUMBER: 0x4000..0x4FFF
   std::uint16_t username_len = 0;     // USERNAME value length, bytes (<= 513)

@@ -89,6 +89,7 @@ wire::RawMessage raw(const Message& m, bool with_integrity) {
       case kChangeRequest: v = wire::encode_u32(m.change_flags); break;
       case kErrorCode: v = wire::encode_error_code({m.error_code, reason_phrase(m.error_code)}); break;
       case kPriority: v = wire::encode_u32(m.priority); break;
+      case kNomination: v = wire::encode_u32(m.nomination); break;
       case kUseCandidate: break;
       case kIceControlling:
       case kIceControlled: v = wire::encode_u64(m.tie_breaker); break;
@@ -155,6 +156,7 @@ Message from_raw(const wire::RawMessage& r) {
         m.error_code = static_cast<std::uint16_t>(wire::decode_error_code(v).code);
         break;
       case AttrType::priority: bit = kPriority; m.priority = wire::decode_u32(v); break;
+      case AttrType::nomination: bit = kNomination; m.nomination = wire::decode_u32(v); break;
       case AttrType::use_candidate:
         if (!v.empty()) throw wire::DecodeError("USE-CANDIDATE has a value");
         bit = kUseCandidate;

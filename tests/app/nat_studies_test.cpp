@@ -106,3 +106,27 @@ TEST_CASE("nat-population: ice.trickle (default on) removes the STUN wait of UDP
   CHECK(test::metric(vanilla.runs.at(0).result, "setup_time_p95_s") > 39.5);
   CHECK(test::metric(trickle.runs.at(0).result, "setup_time_p95_s") < 3.95);
 }
+
+TEST_CASE("ice-network-change: restart recovers, its interruption is detection + restart setup", "[app][ice][restart]") {
+  CHECK_THAT(error_of("name: t\nstudy: ice-network-change\nnetwork_change:\n  detect: psychic\n"),
+             Catch::Contains("n.yaml:4:11") && Catch::Contains("consent"));
+  CHECK_THAT(error_of("name: t\nstudy: ice-network-change\nnetwork_change: {at: 30s, run_for: 20s}\n"),
+             Catch::Contains("run_for") && Catch::Contains("longer than network_change.at"));
+  CHECK_THAT(error_of("name: t\nstudy: ice-network-change\nnetwork_change: {}\nice: {nomination: regular, renomination: true}\n"),
+             Catch::Contains("renomination"));
+  // Public hosts on every side, no TURN: the restart is the 102 ms two-public-host setup of
+  // tests/models/ice/nomination_test.cpp (two 31 ms signalling legs, 20 ms paths).
+  const auto s = runner::load_scenario_text(
+      "name: t\nstudy: ice-network-change\nnetwork_change: {before: none, after: none, peer: none, at: 10s, "
+      "run_for: 30s, detect: interface, turn: false}\n",
+      "c.yaml");
+  const auto r = runner::run_scenario(s, {});
+  auto metric = [&](const std::string& n) { return test::metric(r.runs.at(0).result, n); };
+  CHECK(metric("connected") == 1);
+  CHECK(metric("recovered") == 1);
+  CHECK(metric("restarts") == 1);
+  CHECK(metric("detection_s") == 0);
+  CHECK(metric("restart_setup_s") == Approx(0.102));
+  CHECK(metric("interruption_s") == Approx(0.102));
+  CHECK(metric("outcome_after") == 2);
+}

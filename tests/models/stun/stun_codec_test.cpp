@@ -185,6 +185,16 @@ TEST_CASE("the codec rejects what a STUN agent would reject", "[stun][codec]") {
   r.type = 0x0001;
   r.attributes = {{0x7777, {1, 2, 3, 4}}};
   CHECK_THROWS_WITH(decode(wire::encode(r)), Catch::Contains("comprehension-required"));
-  r.attributes = {{0xC001, {1, 2, 3, 4}}};  // comprehension-optional: skipped
+  r.attributes = {{0xC0FF, {1, 2, 3, 4}}};  // comprehension-optional, unknown: skipped (0xC001 is NOMINATION)
   CHECK(decode(wire::encode(r)).attrs == 0);
+}
+
+TEST_CASE("NOMINATION (GOOG 0xC001) round-trips as a 32-bit value", "[stun][codec]") {
+  Message m = make_request(Method::binding, TransactionId{});
+  m.nomination = 7;
+  m.set(kNomination);
+  const Message d = decode(encode(m));
+  CHECK(d.has(kNomination));
+  CHECK(d.nomination == 7);
+  CHECK(m.encoded_size() == kHeaderBytes + 8);  // 4-byte TLV header + 4-byte value
 }
