@@ -43,7 +43,7 @@ class PopulationStudy : public Study {
   // shorter. Shards run one after another free their memory first
   // (MemoryEstimate::shard_bytes); the run keeps the setup-time samples of every session
   // (8 B, copied once when shards merge). Each constant is the measurement rounded up
-  // (estimates 7-14% above the measured peaks).
+  // (estimates 7-16% above the measured peaks).
   static constexpr std::uint64_t kKeptAlways = 5800, kKeptOnFailure = 3300, kAlivePerSession = 2300;
   static constexpr std::uint64_t kShardBase = 16u << 20, kRunBase = 32u << 20;
   static constexpr double kSetupHorizonS = 45;
