@@ -201,9 +201,20 @@ bool Nat::port_in_use(Transport t, std::uint16_t port, Endpoint remote, SimTime 
 
 bool Nat::block_in_use(Transport t, std::uint16_t start, SimTime now) const {
   const std::uint32_t end = std::uint32_t{start} + config_->port_block_size;
+  auto uses = [&](const Entry& e) {
+    return e.live && !e.local && e.transport == t && e.external_port >= start && e.external_port < end && !expired(e, now);
+  };
+  // A carrier NAT holds thousands of mappings: look the block's ports up in the index
+  // (every live entry is in by_port) rather than scan them all.
+  if (index_ && config_->port_block_size < live_) {
+    bool used = false;
+    for (std::uint32_t port = start; port < end && !used; ++port)
+      index_->by_port.for_each(port_index_key(t, static_cast<std::uint16_t>(port)),
+                               [&](std::uint32_t i) { return !(used = uses(entries_[i])); });
+    return used;
+  }
   for (const Entry& e : entries_)
-    if (e.live && !e.local && e.transport == t && e.external_port >= start && e.external_port < end && !expired(e, now))
-      return true;
+    if (uses(e)) return true;
   return false;
 }
 
