@@ -7,13 +7,21 @@
 // independent networks run on `threads` threads (models/ice/population.hpp); results
 // depend on the shard count, never on the thread count.
 // Prints wall time, CPU time, peak RSS, simulated events and the outcome fractions.
+//
+//   bench_ice_population scale [N1 N2 ...]      (default 50000 250000 500000)
+// Cost per session as populations grow: each size (one shard, one thread, on-failure,
+// TURN) in its own forked process, so its CPU time and peak RSS are its own; prints CPU us
+// per session, events per session, peak RSS per session and the CPU-per-session ratio to
+// the first size (issue 15's target: <= 1.3 at 500,000 against 50,000).
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <vector>
 
 #include "models/ice/population.hpp"
 #include "models/ice/turn_relay.hpp"
@@ -21,6 +29,83 @@
 #include "models/nat/preset.hpp"
 
 using namespace p2psim;
+
+namespace {
+
+ice::PopulationSpec bench_spec(std::int64_t sessions, int shards, bool on_failure) {
+  ice::PopulationSpec spec;
+  spec.sessions = sessions;
+  spec.arrival_window = SimTime::s(60);
+  spec.cgn_subscribers = 500;  // fits the 504 port blocks of a cgnat carrier's address
+  spec.shards = shards;
+  if (on_failure) spec.session.relay_policy = ice::RelayPolicy::kOnFailure;
+  const nat::NamedNatMix mix = *nat::find_nat_mix("default");  // models/nat/nat_mix.hpp
+  for (const nat::NatMixRow& r : mix.rows) spec.mix.push_back({r.preset, nat::preset(r.preset).layers, r.share});
+  return spec;
+}
+
+ice::TurnRelayConfig bench_turn(std::int64_t sessions) {
+  ice::TurnRelayConfig tcfg;
+  tcfg.server.relay_addresses.clear();
+  // One relay address offers 16384 ports (49152-65535); add enough addresses for every host.
+  // (Each shard's TURN server replica gets the same addresses: they are separate networks.)
+  for (std::int64_t i = 0; i < (2 * sessions) / 16384 + 1; ++i)
+    tcfg.server.relay_addresses.push_back(net::Ipv4::of(30, static_cast<std::uint8_t>(i >> 16), static_cast<std::uint8_t>(i >> 8),
+                                                        static_cast<std::uint8_t>(i)));
+  return tcfg;
+}
+
+double seconds(const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec * 1e-6; }
+
+int scale(int argc, char** argv) {
+  std::vector<std::int64_t> sizes;
+  for (int i = 2; i < argc; ++i) sizes.push_back(std::atoll(argv[i]));
+  if (sizes.empty()) sizes = {50000, 250000, 500000};
+  std::printf("one shard, one thread, relay policy on-failure, 60 s arrival window, TURN on; CPU = user + system\n");
+  std::printf("%10s %9s %12s %14s %12s %14s %8s\n", "sessions", "CPU s", "CPU us/sess", "events/sess", "peak MiB",
+              "RSS B/sess", "ratio");
+  double base = 0, last = 0;
+  for (std::int64_t n : sizes) {
+    if (n < 1) return std::fprintf(stderr, "scale: sizes must be >= 1\n"), 2;
+    int fd[2];
+    if (pipe(fd) != 0) return 1;
+    const pid_t pid = fork();
+    if (pid == 0) {
+      close(fd[0]);
+      ice::PopulationSpec spec = bench_spec(n, 1, true);
+      ice::TurnRelayFactory relay(bench_turn(n));
+      spec.relay = &relay;
+      const ice::PopulationResult r = ice::run_population(spec, 1, 1);
+      const double ev = static_cast<double>(r.events);
+      const ssize_t w = write(fd[1], &ev, sizeof ev);
+      _exit(w == sizeof ev ? 0 : 1);
+    }
+    close(fd[1]);
+    double events = 0;
+    const ssize_t got = read(fd[0], &events, sizeof events);
+    close(fd[0]);
+    int status = 0;
+    rusage ru{};
+    wait4(pid, &status, 0, &ru);
+    if (got != sizeof events || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+      return std::fprintf(stderr, "scale: the run of %lld sessions failed\n", static_cast<long long>(n)), 1;
+    const double cpu = seconds(ru.ru_utime) + seconds(ru.ru_stime);
+    const double us = cpu * 1e6 / static_cast<double>(n);
+    if (base == 0) base = us;
+    last = us / base;
+    std::printf("%10lld %9.2f %12.1f %14.1f %12.1f %14.0f %7.2fx\n", static_cast<long long>(n), cpu, us,
+                events / static_cast<double>(n), ru.ru_maxrss / 1024.0, ru.ru_maxrss * 1024.0 / static_cast<double>(n),
+                us / base);
+    std::fflush(stdout);
+  }
+  double load[3] = {0, 0, 0};
+  if (getloadavg(load, 3) == 3) std::printf("load average at the end: %.2f %.2f %.2f\n", load[0], load[1], load[2]);
+  std::printf("RATIO CPU per session, %lld vs %lld sessions: %.2fx\n", static_cast<long long>(sizes.back()),
+              static_cast<long long>(sizes.front()), last);
+  return 0;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   // The population's objects span gigabytes and are touched in a sliding window: with 4 KiB
@@ -31,6 +116,7 @@ int main(int argc, char** argv) {
     setenv("GLIBC_TUNABLES", "glibc.malloc.hugetlb=1", 1);
     execv("/proc/self/exe", argv);  // returns only on failure: carry on without
   }
+  if (argc > 1 && std::strcmp(argv[1], "scale") == 0) return scale(argc, argv);
   const std::int64_t sessions = argc > 1 ? std::atoll(argv[1]) : 500000;
   const bool turn = argc > 2 ? std::atoi(argv[2]) != 0 : true;
   const int shards = argc > 3 ? std::atoi(argv[3]) : 2;
@@ -42,22 +128,8 @@ int main(int argc, char** argv) {
                  "usage: bench_ice_population [sessions>=1] [turn=0|1] [shards>=1] [threads>=1] [always|on-failure]\n");
     return 2;
   }
-  ice::PopulationSpec spec;
-  spec.sessions = sessions;
-  spec.arrival_window = SimTime::s(60);
-  spec.cgn_subscribers = 500;  // fits the 504 port blocks of a cgnat carrier's address
-  spec.shards = shards;
-  if (on_failure) spec.session.relay_policy = ice::RelayPolicy::kOnFailure;
-  const nat::NamedNatMix mix = *nat::find_nat_mix("default");  // models/nat/nat_mix.hpp
-  for (const nat::NatMixRow& r : mix.rows) spec.mix.push_back({r.preset, nat::preset(r.preset).layers, r.share});
-  ice::TurnRelayConfig tcfg;
-  tcfg.server.relay_addresses.clear();
-  // One relay address offers 16384 ports (49152-65535); add enough addresses for every host.
-  // (Each shard's TURN server replica gets the same addresses: they are separate networks.)
-  for (std::int64_t i = 0; i < (2 * sessions) / 16384 + 1; ++i)
-    tcfg.server.relay_addresses.push_back(net::Ipv4::of(30, static_cast<std::uint8_t>(i >> 16), static_cast<std::uint8_t>(i >> 8),
-                                                        static_cast<std::uint8_t>(i)));
-  ice::TurnRelayFactory relay(tcfg);
+  ice::PopulationSpec spec = bench_spec(sessions, shards, on_failure);
+  ice::TurnRelayFactory relay(bench_turn(sessions));
   spec.relay = turn ? &relay : nullptr;
   const auto t0 = std::chrono::steady_clock::now();
   ice::PopulationResult r = ice::run_population(spec, 1, threads);

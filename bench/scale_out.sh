@@ -34,17 +34,28 @@ wall() {  # prints the wall seconds of "$@"
 case "${1:-sweep}" in
   sweep)
     s=bench/scale_out/sweep.yaml
-    w1=$(wall "${MPIRUN[@]}" -n 1 python3 "$OUT/rss.py" "$BIN" run $s -j1 -q --out "$OUT/r1")
-    w2=$(wall "${MPIRUN[@]}" -n 2 python3 "$OUT/rss.py" "$BIN" run $s -j1 -q --out "$OUT/r2")
+    load0=$(cut -d' ' -f1-3 /proc/loadavg)
+    w1=$(wall "${MPIRUN[@]}" -n 1 python3 "$OUT/rss.py" "$BIN" run $s -j1 -q --out "$OUT/r1" 2>"$OUT/e1")
+    w2=$(wall "${MPIRUN[@]}" -n 2 python3 "$OUT/rss.py" "$BIN" run $s -j1 -q --out "$OUT/r2" 2>"$OUT/e2")
+    cat "$OUT/e1" "$OUT/e2" >&2
     cmp -s "$OUT/r1/results.json" "$OUT/r2/results.json" && same=identical || same=DIFFERENT
-    printf '8 runs x 20,000 sessions: 1 rank %.1f s, 2 ranks %.1f s, speed-up %.2fx (results.json %s)\n' \
-      "$w1" "$w2" "$(echo "$w1 / $w2" | bc -l)" "$same"
+    # CPU seconds of each rank, from rss.py's lines.
+    c1=$(sed -n 's/.*cpu \([0-9.]*\) s.*/\1/p' "$OUT/e1" | sort -g | tail -1)
+    c2=$(sed -n 's/.*cpu \([0-9.]*\) s.*/\1/p' "$OUT/e2" | sort -g | tail -1)
+    printf '8 runs x 20,000 sessions: 1 rank %.1f s, 2 ranks %.1f s wall (results.json %s); load average %s before, %s after\n' \
+      "$w1" "$w2" "$same" "$load0" "$(cut -d' ' -f1-3 /proc/loadavg)"
+    printf 'RATIO sweep throughput 2 ranks / 1 rank, wall: %.2fx (target >= 1.8x on an idle 2-core machine)\n' \
+      "$(echo "$w1 / $w2" | bc -l)"
+    printf 'CPU-bound bound: CPU(1 rank) %.1f s / busiest rank of 2 %.1f s = %.2fx (what wall gives when each rank has a core)\n' \
+      "$c1" "$c2" "$(echo "$c1 / $c2" | bc -l)"
     ;;
   population)
     n=${2:-2000000}
+    echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
     "${MPIRUN[@]}" -n 2 python3 "$OUT/rss.py" "$BIN" run bench/scale_out/population.yaml -j1 -q \
       --set population.sessions="$n" --out "$OUT/pop"
     python3 -c "import json,sys; j=json.load(open('$OUT/pop/results.json')); s=j['points'][0]['summary']; print('sessions', int(s['sessions']['mean']), 'direct', round(s['direct_fraction']['mean'],4), 'relayed', round(s['relayed_fraction']['mean'],4), 'failed', round(s['failed_fraction']['mean'],4))"
+    echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
     ;;
   *) echo "usage: bench/scale_out.sh sweep | population [SESSIONS]" >&2; exit 2 ;;
 esac

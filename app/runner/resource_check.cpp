@@ -34,11 +34,16 @@ std::uint64_t available_memory_bytes() {
 std::uint64_t estimate_memory_bytes(const LoadedScenario& s, const RunOptions& options) {
   const std::uint64_t reps = static_cast<std::uint64_t>(options.replications.value_or(s.replications));
   const std::uint64_t runs = reps * s.points.size();
-  const std::uint64_t concurrent = std::min<std::uint64_t>(static_cast<std::uint64_t>(std::max(1, options.jobs)), runs);
+  const std::uint64_t jobs = static_cast<std::uint64_t>(std::max(1, options.jobs));
+  const std::uint64_t concurrent = std::max<std::uint64_t>(1, std::min<std::uint64_t>(jobs, runs));
+  // As execute_runs lends them: each of the `concurrent` runs gets jobs / concurrent threads,
+  // and runs that many of its shards at once.
+  const std::uint64_t threads = std::max<std::uint64_t>(1, jobs / concurrent);
   std::uint64_t max_working = 0, results = 0;
   for (const auto& p : s.points) {
     const study::MemoryEstimate e = p.study->memory_estimate();
-    max_working = std::max(max_working, e.working_bytes);
+    const std::uint64_t at_once = std::max<std::uint64_t>(1, std::min(e.shards, threads));
+    max_working = std::max(max_working, e.working_bytes + at_once * e.shard_bytes);
     results += e.result_bytes * reps;
   }
   return concurrent * max_working + results;
@@ -50,9 +55,11 @@ void check_memory(const LoadedScenario& s, const RunOptions& options, std::uint6
   const std::uint64_t need = estimate_memory_bytes(s, options);
   if (need <= available) return;
   throw std::invalid_argument(s.file + ": this run set needs an estimated " + gib(need) +
-                              " of memory (largest run x " + std::to_string(std::max(1, options.jobs)) +
-                              " jobs, plus every run's series), but the machine has " + gib(available) +
-                              " available (MemAvailable); reduce the size, --jobs or the series, and see docs/scenarios.md");
+                              " of memory (largest run, with the shards it runs at once, x concurrent runs of --jobs " +
+                              std::to_string(std::max(1, options.jobs)) + ", plus every run's series), but the machine has " +
+                              gib(available) +
+                              " available (MemAvailable); reduce the size, --jobs or the series, or split a population "
+                              "into more population.shards run on fewer threads, and see docs/scenarios.md");
 }
 
 }  // namespace p2psim::runner

@@ -112,8 +112,8 @@ void execute_runs(const LoadedScenario& scenario, std::uint64_t seed, int replic
 RunSetResult assemble_run_set(const LoadedScenario& scenario, std::uint64_t seed, int replications,
                               std::vector<RunRecord> runs);
 
-// Memory the run set is estimated to need (largest run's working memory x concurrent
-// jobs, plus every run's retained series), from Study::memory_estimate. Refusal: throws
+// Memory the run set is estimated to need (largest run's working memory, with
+// MemoryEstimate::shard_bytes for each shard it runs at once, x concurrent jobs, plus every run's retained series), from Study::memory_estimate. Refusal: throws
 // std::invalid_argument (exit status 2) with the estimate and the machine's MemAvailable
 // when it does not fit in `available` bytes (0: read /proc/meminfo).
 // app/runner/resource_check.cpp.

@@ -33,11 +33,34 @@ struct PopulationStudySpec {
 class PopulationStudy : public Study {
  public:
   explicit PopulationStudy(PopulationStudySpec s) : s_(std::move(s)) {}
-  // Peak RSS measured for this study path (docs/performance.md, "Memory estimates"):
-  // 1.04 GB for 200,000 sessions (two hosts each), about 5.2 kB per session, plus a base.
+  // From measured peak RSS of this study path (docs/performance.md, "Memory estimates"),
+  // per shard: every session keeps its two hosts, their NATs, ICE endpoints, the session
+  // object, its TURN clients (UDP and TLS legs) and allocations until the shard ends
+  // (kept per session: 5,800 B when every host allocates a relay, relay_policy always, the
+  // default; 3,300 B under on-failure); a session being set up also holds its ICE agents,
+  // check lists, transactions and queued events (kAlivePerSession). Sessions being set up
+  // at once: those started in the last kSetupHorizonS (the UDP-blocked hosts' STUN
+  // timeout, 39.5 s, plus the TURN fallback), i.e. all of them when the arrival window is
+  // shorter. Shards run one after another free their memory first
+  // (MemoryEstimate::shard_bytes); the run keeps the setup-time samples of every session
+  // (8 B, copied once when shards merge). Each constant is the measurement rounded up
+  // (estimates 7-16% above the measured peaks).
+  static constexpr std::uint64_t kKeptAlways = 5800, kKeptOnFailure = 3300, kAlivePerSession = 2300;
+  static constexpr std::uint64_t kShardBase = 16u << 20, kRunBase = 32u << 20;
+  static constexpr double kSetupHorizonS = 45;
   MemoryEstimate memory_estimate() const override {
+    const auto shards = static_cast<std::uint64_t>(ice::population_shards(s_.pop));
+    const auto sessions = static_cast<std::uint64_t>(s_.pop.sessions);
+    const std::uint64_t per_shard = (sessions + shards - 1) / shards;
+    const double window = s_.pop.arrival_window.seconds();
+    std::uint64_t alive = per_shard;
+    if (window > kSetupHorizonS)
+      alive = std::min(per_shard, static_cast<std::uint64_t>(static_cast<double>(per_shard) * kSetupHorizonS / window) + 1);
     MemoryEstimate e;
-    e.working_bytes = static_cast<std::uint64_t>(s_.pop.sessions) * 5300u + (32u << 20);
+    e.shards = shards;
+    const std::uint64_t kept = s_.turn && s_.pop.session.relay_policy == ice::RelayPolicy::kAlways ? kKeptAlways : kKeptOnFailure;
+    e.shard_bytes = per_shard * kept + alive * kAlivePerSession + kShardBase;
+    e.working_bytes = sessions * 16u + kRunBase;
     return e;
   }
   RunResult run(std::uint64_t seed) const override { return run_in(seed, RunContext{}); }

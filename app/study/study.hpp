@@ -57,10 +57,15 @@ struct RunContext {
 // What one run is expected to need, estimated from the spec before anything runs (the
 // runner refuses a run set that cannot fit in the machine's memory). `working_bytes`: peak
 // while the run executes; `result_bytes`: what its RunResult keeps (series) until the
-// result set is written. 0 means "small" (kinds whose runs need a few MB).
+// result set is written. 0 means "small" (kinds whose runs need a few MB). A run split into
+// shards (nat-population) also holds `shard_bytes` for each shard running at the same time:
+// min(shards, threads lent to the run) of them; shards run one after another free their
+// memory before the next starts.
 struct MemoryEstimate {
   std::uint64_t working_bytes = 0;
   std::uint64_t result_bytes = 0;
+  std::uint64_t shard_bytes = 0;
+  std::uint64_t shards = 1;
 };
 
 class Study {

@@ -146,12 +146,8 @@ void Nat::expire(std::uint32_t idx, SimTime now) {
     f = next;
   }
   if (index_) {
-    auto range = index_->by_port.equal_range(port_index_key(e.transport, e.external_port));
-    for (auto it = range.first; it != range.second; ++it)
-      if (it->second == idx) { index_->by_port.erase(it); break; }
-    auto r2 = index_->by_internal.equal_range(internal_index_key(e.transport, e.internal));
-    for (auto it = r2.first; it != r2.second; ++it)
-      if (it->second == idx) { index_->by_internal.erase(it); break; }
+    index_->by_port.erase(port_index_key(e.transport, e.external_port), idx);
+    index_->by_internal.erase(internal_index_key(e.transport, e.internal), idx);
   }
   e = Entry{};
   e.first_filter = free_entry_;
@@ -171,9 +167,11 @@ std::uint32_t Nat::find_mapping(Transport t, Endpoint internal, Endpoint key_rem
   };
   std::uint32_t found = UINT32_MAX;
   if (index_) {
-    auto range = index_->by_internal.equal_range(internal_index_key(t, internal));
-    for (auto it = range.first; it != range.second; ++it)
-      if (matches(it->second)) { found = it->second; break; }
+    index_->by_internal.for_each(internal_index_key(t, internal), [&](std::uint32_t i) {
+      if (!matches(i)) return true;
+      found = i;
+      return false;
+    });
   } else {
     for (std::uint32_t i = 0; i < entries_.size(); ++i)
       if (matches(i)) { found = i; break; }
@@ -192,10 +190,9 @@ bool Nat::port_in_use(Transport t, std::uint16_t port, Endpoint remote, SimTime 
            (!per_dest || e.remote_key == remote);
   };
   if (index_) {
-    auto range = index_->by_port.equal_range(port_index_key(t, port));
-    for (auto it = range.first; it != range.second; ++it)
-      if (uses(entries_[it->second])) return true;
-    return false;
+    bool used = false;
+    index_->by_port.for_each(port_index_key(t, port), [&](std::uint32_t i) { return !(used = uses(entries_[i])); });
+    return used;
   }
   for (const Entry& e : entries_)
     if (uses(e)) return true;
@@ -204,9 +201,20 @@ bool Nat::port_in_use(Transport t, std::uint16_t port, Endpoint remote, SimTime 
 
 bool Nat::block_in_use(Transport t, std::uint16_t start, SimTime now) const {
   const std::uint32_t end = std::uint32_t{start} + config_->port_block_size;
+  auto uses = [&](const Entry& e) {
+    return e.live && !e.local && e.transport == t && e.external_port >= start && e.external_port < end && !expired(e, now);
+  };
+  // A carrier NAT holds thousands of mappings: look the block's ports up in the index
+  // (every live entry is in by_port) rather than scan them all.
+  if (index_ && config_->port_block_size < live_) {
+    bool used = false;
+    for (std::uint32_t port = start; port < end && !used; ++port)
+      index_->by_port.for_each(port_index_key(t, static_cast<std::uint16_t>(port)),
+                               [&](std::uint32_t i) { return !(used = uses(entries_[i])); });
+    return used;
+  }
   for (const Entry& e : entries_)
-    if (e.live && !e.local && e.transport == t && e.external_port >= start && e.external_port < end && !expired(e, now))
-      return true;
+    if (uses(e)) return true;
   return false;
 }
 
@@ -453,14 +461,14 @@ std::uint32_t Nat::new_entry() {
 void Nat::index_entry(std::uint32_t idx) {
   const Entry& e = entries_[idx];
   if (index_) {
-    index_->by_port.emplace(port_index_key(e.transport, e.external_port), idx);
-    index_->by_internal.emplace(internal_index_key(e.transport, e.internal), idx);
+    index_->by_port.insert(port_index_key(e.transport, e.external_port), idx);
+    index_->by_internal.insert(internal_index_key(e.transport, e.internal), idx);
   } else if (live_ >= kIndexAt) {
     index_ = std::make_unique<Index>();
     for (std::uint32_t i = 0; i < entries_.size(); ++i)
       if (entries_[i].live) {
-        index_->by_port.emplace(port_index_key(entries_[i].transport, entries_[i].external_port), i);
-        index_->by_internal.emplace(internal_index_key(entries_[i].transport, entries_[i].internal), i);
+        index_->by_port.insert(port_index_key(entries_[i].transport, entries_[i].external_port), i);
+        index_->by_internal.insert(internal_index_key(entries_[i].transport, entries_[i].internal), i);
       }
   }
 }
@@ -511,8 +519,10 @@ FilterRule Nat::inbound(net::Packet& p, SimTime now) {
   if (index_) {
     std::uint32_t cand[16];
     std::size_t n = 0;
-    auto range = index_->by_port.equal_range(port_index_key(t, port));
-    for (auto it = range.first; it != range.second && n < 16; ++it) cand[n++] = it->second;
+    index_->by_port.for_each(port_index_key(t, port), [&](std::uint32_t i) {
+      cand[n++] = i;
+      return n < 16;
+    });
     for (std::size_t k = 0; k < n; ++k) consider(cand[k]);
   } else {
     for (std::uint32_t i = 0; i < entries_.size(); ++i) consider(i);
@@ -567,8 +577,7 @@ std::size_t Nat::active_mappings(SimTime now) const {
 std::size_t Nat::memory_bytes() const {
   std::size_t n = sizeof(*this) + entries_.capacity() * sizeof(Entry) + filters_.capacity() * sizeof(FilterSlot);
   if (index_)
-    n += (index_->by_port.size() + index_->by_internal.size()) * 48 +
-         (index_->by_port.bucket_count() + index_->by_internal.bucket_count()) * 8;
+    n += sizeof(Index) + index_->by_port.memory_bytes() + index_->by_internal.memory_bytes();
   return n;
 }
 

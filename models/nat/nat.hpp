@@ -21,6 +21,7 @@
 #include <boost/container/small_vector.hpp>
 
 #include "models/net/address.hpp"
+#include "models/net/flat_multimap.hpp"
 #include "models/net/packet.hpp"
 #include "sim/random.hpp"
 #include "sim/time.hpp"
@@ -264,9 +265,10 @@ class Nat {
   SimTime next_sweep_;
   // Indices for large NATs (CGN): external port / internal endpoint -> entries. Built past kIndexAt.
   static constexpr std::uint32_t kIndexAt = 32;
+  // Open-addressing multimaps (no heap node per mapping), values of a key newest first.
   struct Index {
-    std::unordered_multimap<std::uint32_t, std::uint32_t> by_port;
-    std::unordered_multimap<std::uint64_t, std::uint32_t> by_internal;
+    net::FlatMultiMap64 by_port;
+    net::FlatMultiMap64 by_internal;
   };
   std::unique_ptr<Index> index_;
   // Port-block allocation: blocks (start ports) per subscriber address, newest last, and

@@ -97,3 +97,29 @@ TEST_CASE("cgnat preset: blocks of 128 ports, a quota of 8 blocks, the 1025th ma
   CHECK(n.outbound(p, SimTime::zero()) == FilterRule::drop_pool_exhausted);
   CHECK(out(n, Endpoint{s2, 30000}).port != 0);  // another subscriber still gets its block
 }
+
+TEST_CASE("port-block allocation: blocks returned at a carrier NAT with many subscribers (indexed)", "[nat][cgn]") {
+  const NatConfig c = carrier(16, 2);
+  Nat n(c, kExt, 3);
+  const Ipv4 s1 = Ipv4::of(100, 64, 0, 7);
+  // 40 other subscribers keep a mapping each (more live mappings than a block has ports,
+  // so the NAT answers "is this block in use" from its port index).
+  auto others = [&](SimTime t) {
+    for (std::uint8_t k = 0; k < 40; ++k) CHECK(out(n, Endpoint{Ipv4::of(100, 64, 1, k), 40000}, t).port != 0);
+  };
+  others(SimTime::zero());
+  for (std::uint16_t k = 0; k < 32; ++k) CHECK(out(n, Endpoint{s1, static_cast<std::uint16_t>(40000 + k)}).port != 0);
+  CHECK(n.blocks_of(s1).size() == 2);
+  // s1's first block still has live mappings: a new mapping finds it in use and keeps it,
+  // and with both blocks full the quota refuses the mapping.
+  const SimTime mid = SimTime::s(60);
+  others(mid);  // refreshed: alive past s1's mappings
+  Packet p = test::udp(Endpoint{s1, 40100}, kR);
+  CHECK(n.outbound(p, mid) == FilterRule::drop_pool_exhausted);
+  CHECK(n.blocks_of(s1).size() == 2);
+  // Every mapping of s1 expired, the others not: s1's inactive block goes back to the pool.
+  const SimTime later = c.udp_unreplied_timeout + SimTime::s(1);
+  CHECK(out(n, Endpoint{s1, 50000}, later).port != 0);
+  CHECK(n.blocks_of(s1).size() == 1);
+  CHECK(n.active_mappings(later) == 41);
+}
