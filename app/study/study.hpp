@@ -58,9 +58,12 @@ struct RunContext {
 // runner refuses a run set that cannot fit in the machine's memory). `working_bytes`: peak
 // while the run executes; `result_bytes`: what its RunResult keeps (series) until the
 // result set is written. 0 means "small" (kinds whose runs need a few MB).
+// `series_samples`: (t, value) pairs in all the run's series, from which the runner
+// estimates the disk the result set takes (timeseries.csv rows, the work folder's record).
 struct MemoryEstimate {
   std::uint64_t working_bytes = 0;
   std::uint64_t result_bytes = 0;
+  std::uint64_t series_samples = 0;
 };
 
 class Study {
