@@ -115,10 +115,10 @@ void write_results(const RunSetResult& r, report::ResultSetWriter& out) {
     ts << "point";
     for (const auto& path : s.sweep_paths) ts << ',' << csv_cell(path);
     ts << ",replication,series,unit,t_s,value\n";
-    for (std::size_t i = 0; i < r.runs.size() && ts; ++i) {
-      const RunRecord& rec = r.runs[i];
+    for (std::size_t run = 0; run < r.runs.size() && ts; ++run) {
+      const RunRecord& rec = r.runs[run];
       std::vector<study::Series> loaded;
-      if (rec.result.series.empty() && r.series_of) loaded = r.series_of(i);
+      if (rec.result.series.empty() && r.series_of) loaded = r.series_of(run);
       const std::vector<study::Series>& run_series = loaded.empty() ? rec.result.series : loaded;
       std::string prefix = std::to_string(rec.point);
       for (const auto& kv : s.points[rec.point].params) prefix += ',' + csv_cell(kv.second);
