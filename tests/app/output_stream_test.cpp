@@ -82,7 +82,7 @@ TEST_CASE("timeseries.csv streamed from the work folder equals the one written f
   fs::remove_all(root);
 }
 
-TEST_CASE("--no-write and slices keep no series in memory; the estimate counts them only when kept", "[app][runner][stream]") {
+TEST_CASE("a run set that keeps no series drops them, and the memory estimate counts series only when kept", "[app][runner][stream]") {
   const auto s = runner::load_scenario_text(kCapacity, "c.yaml");
   runner::RunOptions kept, dropped;
   dropped.keep_series = false;

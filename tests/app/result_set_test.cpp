@@ -224,10 +224,12 @@ TEST_CASE("p2psim run checks --out before simulating and says when it replaces a
   const fs::path err = root / "err.txt";
   CHECK(sh(run + "'" + (root / "file").string() + "' >/dev/null 2>'" + err.string() + "'") == 2);
   CHECK_THAT(slurp(err), Catch::Contains("exists and is not a folder"));
+  CHECK_FALSE(fs::exists(root / "file.work"));  // refused before any run was recorded
   fs::create_symlink(root / "nowhere", root / "dangling");
   CHECK(sh(run + "'" + (root / "dangling").string() + "' >/dev/null 2>'" + err.string() + "'") == 2);
   CHECK_THAT(slurp(err), Catch::Contains("is a symbolic link"));
   CHECK_FALSE(fs::exists(root / "nowhere"));
+  CHECK_FALSE(fs::exists(root / "dangling.work"));
   CHECK(sh("P2PSIM_FAULT=write-fail " + run + "'" + (root / "wf").string() + "' >/dev/null 2>'" + err.string() + "'") == 1);
   CHECK_THAT(slurp(err), Catch::Contains("cannot write") && Catch::Contains("No space left on device"));
   CHECK_FALSE(fs::exists(root / "wf"));
