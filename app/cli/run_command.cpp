@@ -99,6 +99,9 @@ int do_run(const RunArgs& a, bool validate_only) {
     c.resume = a.resume;
     c.write = !a.no_write;
     c.out = a.out.empty() ? "results/" + loaded.name : a.out;
+    // Only the MPI runner keeps every run's series in memory; otherwise they are on disk
+    // (the work folder or the slice's run folder) or, with --no-write, not needed.
+    c.run.keep_series = runner::mpi::launched() && !c.shard && !c.resume && c.write;
     runner::check_memory(loaded, c.run);
     // The output folder is checked, and its staging folder made, before anything runs (not
     // for a slice, whose --out is its run folder; under MPI only rank 0 writes).
@@ -108,6 +111,7 @@ int do_run(const RunArgs& a, bool validate_only) {
       writer.emplace(c.out);
       c.writer = &*writer;
     }
+    if (writer) runner::check_disk(loaded, c.run, writer->parent_dir());
     if (writer && writer->replaces_existing() && !a.quiet)
       std::cerr << "note: replacing the earlier result set in " << c.out << '\n';
     const runner::CampaignOutcome done = runner::run_campaign(loaded, c);

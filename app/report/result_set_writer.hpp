@@ -48,6 +48,8 @@ class ResultSetWriter {
   // True when `out_dir` already holds a result set that commit() will replace.
   bool replaces_existing() const { return replaces_; }
   const std::string& out_dir() const { return out_dir_; }
+  // The folder that holds out_dir (and the staging folder), created by the constructor.
+  const std::string& parent_dir() const { return parent_; }
 
   class File {
    public:

@@ -105,8 +105,9 @@ void write_results(const RunSetResult& r, report::ResultSetWriter& out) {
     file.close();
   }
 
-  // Time series, long format, only when some run produced one; streamed to disk.
-  bool any_series = false;
+  // Time series, long format, only when some run produced one; streamed to disk row by row,
+  // and, when the runs' series were left on disk (r.series_of), read back one run at a time.
+  bool any_series = r.series_on_disk && r.series_of;
   for (const auto& rec : r.runs) any_series = any_series || !rec.result.series.empty();
   if (any_series) {
     auto file = out.create("timeseries.csv");
@@ -114,11 +115,15 @@ void write_results(const RunSetResult& r, report::ResultSetWriter& out) {
     ts << "point";
     for (const auto& path : s.sweep_paths) ts << ',' << csv_cell(path);
     ts << ",replication,series,unit,t_s,value\n";
-    for (const auto& rec : r.runs) {
+    for (std::size_t run = 0; run < r.runs.size() && ts; ++run) {
+      const RunRecord& rec = r.runs[run];
+      std::vector<study::Series> loaded;
+      if (rec.result.series.empty() && r.series_of) loaded = r.series_of(run);
+      const std::vector<study::Series>& run_series = loaded.empty() ? rec.result.series : loaded;
       std::string prefix = std::to_string(rec.point);
       for (const auto& kv : s.points[rec.point].params) prefix += ',' + csv_cell(kv.second);
       prefix += ',' + std::to_string(rec.replication) + ',';
-      for (const auto& series : rec.result.series) {
+      for (const auto& series : run_series) {
         const std::string name_unit = csv_cell(series.name) + ',' + csv_cell(series.unit) + ',';
         for (std::size_t i = 0; i < series.t.size() && i < series.v.size(); ++i)
           ts << prefix << name_unit << num(series.t[i]) << ',' << num(series.v[i]) << '\n';

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <stdexcept>
 
 #include "app/runner/content_hash.hpp"
@@ -90,6 +91,9 @@ CampaignOutcome run_campaign(const LoadedScenario& s, const CampaignOptions& o) 
   const std::string folder_dir = o.shard ? o.out : out_base + ".work";
   std::map<std::size_t, RunRecord> done;
   std::optional<RunFolder> folder;
+  // Finished runs' series live in the run folder only (each record is written before its
+  // series are dropped here); timeseries.csv is streamed from there one run at a time.
+  bool series_on_disk = false;
   if (o.resume) {
     if (!RunFolder::exists(folder_dir))
       throw std::invalid_argument("--resume: no unfinished run to resume (" + folder_dir + " is not a run folder)");
@@ -98,7 +102,7 @@ CampaignOutcome run_campaign(const LoadedScenario& s, const CampaignOptions& o) 
     if (folder->manifest().slice.text() != want.slice.text())
       throw std::invalid_argument("--resume: " + folder_dir + " holds slice " + folder->manifest().slice.text() +
                                   ", not " + want.slice.text());
-    done = folder->finished();
+    done = folder->finished(&series_on_disk);
   } else {
     if (!o.shard && RunFolder::exists(folder_dir))
       std::cerr << "note: discarding the unfinished run in " << folder_dir << " (--resume continues one)\n";
@@ -116,6 +120,10 @@ CampaignOutcome run_campaign(const LoadedScenario& s, const CampaignOptions& o) 
     const std::size_t i = rec.point * static_cast<std::size_t>(reps) + static_cast<std::size_t>(rec.replication);
     folder->add(i, rec);
     if (kill_after > 0 && ++recorded == kill_after) std::raise(SIGKILL);
+    if (!rec.result.series.empty()) {
+      series_on_disk = true;
+      rec.result.series = {};
+    }
     done.emplace(i, std::move(rec));
   });
 
@@ -128,8 +136,13 @@ CampaignOutcome run_campaign(const LoadedScenario& s, const CampaignOptions& o) 
   runs.reserve(total);
   for (auto& [i, rec] : done) runs.push_back(std::move(rec));
   out.result = assemble_run_set(s, seed, reps, std::move(runs));
+  if (series_on_disk) {
+    out.result->series_on_disk = true;
+    out.result->series_of = [f = *folder](std::size_t i) { return f.record(i).result.series; };
+  }
   write_final(*out.result, o);
   folder->remove();
+  out.result->series_of = nullptr;  // the work folder is gone
   return out;
 }
 
@@ -141,12 +154,14 @@ CampaignOutcome merge_run_folders(const std::vector<std::string>& dirs) {
   for (std::size_t k = 1; k < parts.size(); ++k) check_same_campaign(m, dirs[0], parts[k].manifest(), dirs[k]);
 
   std::map<std::size_t, std::pair<RunRecord, std::string>> all;
+  std::map<std::size_t, std::size_t> folder_of;  // run -> index into parts, to stream its series
+  bool series_on_disk = false;
   std::map<std::string, std::string> slices_seen;  // slice text -> folder
   for (std::size_t k = 0; k < parts.size(); ++k) {
     const PartManifest& pm = parts[k].manifest();
     auto [it, fresh] = slices_seen.emplace(pm.slice.text(), dirs[k]);
     if (!fresh) throw std::invalid_argument("merge: slice " + pm.slice.text() + " is given twice: " + it->second + " and " + dirs[k]);
-    auto recs = parts[k].finished();
+    auto recs = parts[k].finished(&series_on_disk);
     std::vector<std::size_t> unfinished;
     for (std::size_t i : slice_runs(pm.runs_total, pm.slice))
       if (!recs.count(i)) unfinished.push_back(i);
@@ -156,6 +171,7 @@ CampaignOutcome merge_run_folders(const std::vector<std::string>& dirs) {
                                   " missing; finish it with p2psim run ... --shard " + pm.slice.text() + " --out " + dirs[k] +
                                   " --resume");
     for (auto& [i, rec] : recs) {
+      folder_of[i] = k;
       auto [at, added] = all.emplace(i, std::make_pair(std::move(rec), dirs[k]));
       if (!added)
         throw std::invalid_argument("merge: run " + runs_text({i}, static_cast<std::size_t>(pm.replications)) +
@@ -190,6 +206,13 @@ CampaignOutcome merge_run_folders(const std::vector<std::string>& dirs) {
   }
   out.reused = runs.size();
   out.result = assemble_run_set(*out.scenario, m.seed, m.replications, std::move(runs));
+  if (series_on_disk) {
+    out.result->series_on_disk = true;
+    auto folders = std::make_shared<const std::vector<RunFolder>>(std::move(parts));
+    out.result->series_of = [folders, folder_of = std::move(folder_of)](std::size_t i) {
+      return (*folders)[folder_of.at(i)].record(i).result.series;
+    };
+  }
   return out;
 }
 

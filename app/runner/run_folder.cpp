@@ -102,10 +102,19 @@ RunFolder RunFolder::create(const std::string& dir, const PartManifest& m, const
     fs::remove_all(d / "runs", ec);
     if (ec) throw std::runtime_error("cannot clear " + (d / "runs").string() + ": " + ec.message());
   }
+  const bool made = !fs::exists(d, ec);
   fs::create_directories(d / "runs", ec);
   if (ec) throw std::runtime_error("cannot create " + (d / "runs").string() + ": " + ec.message());
-  write_file_durably(dir, "scenario.yaml", scenario_bytes);
-  write_file_durably(dir, "part.json", m.to_json().dump(2) + "\n");
+  try {
+    write_file_durably(dir, "scenario.yaml", scenario_bytes);
+    write_file_durably(dir, "part.json", m.to_json().dump(2) + "\n");
+  } catch (...) {
+    // A folder without part.json is no run folder and would block every later run here
+    // (e.g. after a full disk): take back what was made.
+    std::error_code ignored;
+    if (made) fs::remove_all(d, ignored);
+    throw;
+  }
   RunFolder f;
   f.dir_ = dir;
   f.m_ = m;
@@ -131,7 +140,7 @@ RunFolder RunFolder::open(const std::string& dir) {
 
 std::string RunFolder::scenario_bytes() const { return read_file(dir_ + "/scenario.yaml", 16u << 20); }
 
-std::map<std::size_t, RunRecord> RunFolder::finished() const {
+std::map<std::size_t, RunRecord> RunFolder::finished(bool* series_left_on_disk) const {
   std::map<std::size_t, RunRecord> out;
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(fs::path(dir_) / "runs", ec)) {
@@ -145,10 +154,22 @@ std::map<std::size_t, RunRecord> RunFolder::finished() const {
         rec.replication != static_cast<int>(run % static_cast<std::size_t>(m_.replications)))
       throw std::runtime_error(e.path().string() + ": run " + std::to_string(run) + " does not belong to slice " +
                                m_.slice.text() + " of this run folder");
+    if (series_left_on_disk != nullptr && !rec.result.series.empty()) {
+      *series_left_on_disk = true;
+      rec.result.series = {};
+    }
     out.emplace(run, std::move(rec));
   }
   if (ec) throw std::runtime_error("cannot list " + dir_ + "/runs: " + ec.message());
   return out;
+}
+
+RunRecord RunFolder::record(std::size_t run) const {
+  const std::string path = dir_ + "/runs/" + record_name(run);
+  std::size_t got = 0;
+  RunRecord rec = decode_run_record(read_file(path), path, got);
+  if (got != run) throw std::runtime_error(path + ": record of run " + std::to_string(got));
+  return rec;
 }
 
 void RunFolder::add(std::size_t run, const RunRecord& rec) const {

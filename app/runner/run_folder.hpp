@@ -56,8 +56,12 @@ class RunFolder {
   const PartManifest& manifest() const { return m_; }
   std::string scenario_bytes() const;
   // The records present, by run number; checks each names the run its file is for and
-  // belongs to the folder's slice.
-  std::map<std::size_t, RunRecord> finished() const;
+  // belongs to the folder's slice. With `series_left_on_disk`, the records' series are
+  // dropped as each is read (record() reads them back) and it says whether any had one.
+  std::map<std::size_t, RunRecord> finished(bool* series_left_on_disk = nullptr) const;
+  // The record of run `run` alone (what timeseries.csv is streamed from, one run at a time);
+  // throws std::runtime_error when it is absent, malformed or of another run.
+  RunRecord record(std::size_t run) const;
   // Adds the record of run `run`, atomically and durably.
   void add(std::size_t run, const RunRecord& rec) const;
   // Deletes the folder and everything in it.

@@ -16,6 +16,7 @@ RunSetResult run_scenario(const LoadedScenario& scenario, const RunOptions& opti
   for (std::size_t i = 0; i < total; ++i) all[i] = i;
   execute_runs(scenario, seed, replications, all, options, [&](RunRecord&& rec) {
     const std::size_t i = rec.point * static_cast<std::size_t>(replications) + static_cast<std::size_t>(rec.replication);
+    if (!options.keep_series) rec.result.series.clear();
     runs[i] = std::move(rec);
   });
   return assemble_run_set(scenario, seed, replications, std::move(runs));

@@ -77,6 +77,11 @@ struct RunOptions {
   std::optional<std::uint64_t> seed;       // overrides the scenario's seed
   std::optional<int> replications;         // overrides the scenario's replications
   bool progress = false;                   // print progress to stderr
+  // Whether finished runs' series stay in memory until the run set is assembled. A whole
+  // `run` that writes files keeps them on disk instead (its work folder; timeseries.csv is
+  // streamed from there one run at a time), --no-write and slices need none in memory;
+  // only the MPI runner's rank 0 keeps them. false: run_scenario drops them.
+  bool keep_series = true;
 };
 
 struct RunRecord {
@@ -92,6 +97,12 @@ struct RunSetResult {
   int replications = 0;
   std::vector<RunRecord> runs;  // ordered by (point, replication)
   study::RunSetSummary summary;
+  // When set, the runs' series are not in `runs` but on disk (a whole `run` keeps every
+  // finished run's record in its work folder, `merge` in the run folders): series_of(i)
+  // reads run i's series back, one run at a time, while timeseries.csv is written.
+  // `series_on_disk`: some run produced a series.
+  std::function<std::vector<study::Series>(std::size_t run)> series_of;
+  bool series_on_disk = false;
 };
 
 RunSetResult run_scenario(const LoadedScenario& scenario, const RunOptions& options);
@@ -113,13 +124,29 @@ RunSetResult assemble_run_set(const LoadedScenario& scenario, std::uint64_t seed
                               std::vector<RunRecord> runs);
 
 // Memory the run set is estimated to need (largest run's working memory, with
-// MemoryEstimate::shard_bytes for each shard it runs at once, x concurrent jobs, plus every run's retained series), from Study::memory_estimate. Refusal: throws
+// MemoryEstimate::shard_bytes for each shard it runs at once, x concurrent jobs, plus every
+// run's retained series when options.keep_series), from Study::memory_estimate. Refusal: throws
 // std::invalid_argument (exit status 2) with the estimate and the machine's MemAvailable
 // when it does not fit in `available` bytes (0: read /proc/meminfo).
 // app/runner/resource_check.cpp.
 std::uint64_t estimate_memory_bytes(const LoadedScenario& scenario, const RunOptions& options);
 std::uint64_t available_memory_bytes();
 void check_memory(const LoadedScenario& scenario, const RunOptions& options, std::uint64_t available = 0);
+
+// Disk the result set's time series take at most while it is written, from
+// MemoryEstimate::series_samples: per sample, a timeseries.csv row (the point's cells, the
+// replication, kSeriesRowBytes for the series name, unit and two "%.10g" numbers) and its
+// two hexadecimal doubles in the work folder's run record (kRecordBytesPerSample), which
+// exists until the result set is committed. Other files are small and not counted.
+// check_disk refuses (std::invalid_argument, exit status 2) a run set whose estimate
+// exceeds the free space of `dir` (`available` bytes; 0: statvfs of `dir`, the folder
+// that receives the result set and the work folder).
+inline constexpr std::uint64_t kSeriesRowBytes = 40 + 2 * 17 + 3;
+inline constexpr std::uint64_t kRecordBytesPerSample = 2 * 25;
+std::uint64_t estimate_output_bytes(const LoadedScenario& scenario, const RunOptions& options);
+std::uint64_t available_disk_bytes(const std::string& dir);
+void check_disk(const LoadedScenario& scenario, const RunOptions& options, const std::string& dir,
+                std::uint64_t available = 0);
 
 // One warning per sweep key whose values changed no run's metrics (bit-identical runs) along
 // some or all combinations of the other keys: the study ignores the key there and the

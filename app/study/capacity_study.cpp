@@ -33,6 +33,7 @@ class CapacityStudy final : public Study {
     const std::uint64_t samples = static_cast<std::uint64_t>(sp.traffic.horizon.count_ns() / sp.report.interval.count_ns() + 1);
     const std::uint64_t series = (sp.sfus.servers.empty() ? 3u : 4u) * samples * 16u;
     MemoryEstimate e;
+    e.series_samples = series / 16u;
     e.result_bytes = series;
     e.working_bytes = 2 * series + static_cast<std::uint64_t>(sp.population.users) * 16u + (64u << 20);
     return e;

@@ -61,9 +61,12 @@ struct RunContext {
 // shards (nat-population) also holds `shard_bytes` for each shard running at the same time:
 // min(shards, threads lent to the run) of them; shards run one after another free their
 // memory before the next starts.
+// `series_samples`: (t, value) pairs in all the run's series, from which the runner
+// estimates the disk the result set takes (timeseries.csv rows, the work folder's record).
 struct MemoryEstimate {
   std::uint64_t working_bytes = 0;
   std::uint64_t result_bytes = 0;
+  std::uint64_t series_samples = 0;
   std::uint64_t shard_bytes = 0;
   std::uint64_t shards = 1;
 };

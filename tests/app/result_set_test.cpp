@@ -166,6 +166,20 @@ TEST_CASE("a symlink planted where a temporary file used to go is not followed",
   fs::remove_all(root);
 }
 
+TEST_CASE("a result file is created exclusively: a second file of the same name is refused", "[app][report][results]") {
+  const fs::path root = fresh_dir("excl");
+  {
+    ResultSetWriter w((root / "set").string());
+    auto f = w.create("results.json");
+    CHECK_THROWS_WITH(w.create("results.json"), Catch::Contains("cannot create") && Catch::Contains("File exists"));
+    CHECK_THROWS_AS(w.create(".hidden"), std::logic_error);
+    CHECK_THROWS_AS(w.create("a/b"), std::logic_error);
+  }
+  CHECK_FALSE(fs::exists(root / "set"));  // never committed: nothing published
+  CHECK(leftovers(root) == 0);
+  fs::remove_all(root);
+}
+
 TEST_CASE("p2psim run killed between renames leaves a complete set, never a mix", "[app][report][results][cli]") {
   const fs::path root = fresh_dir("kill");
   const fs::path out = root / "set";
@@ -210,6 +224,15 @@ TEST_CASE("p2psim run checks --out before simulating and says when it replaces a
   const fs::path err = root / "err.txt";
   CHECK(sh(run + "'" + (root / "file").string() + "' >/dev/null 2>'" + err.string() + "'") == 2);
   CHECK_THAT(slurp(err), Catch::Contains("exists and is not a folder"));
+  CHECK_FALSE(fs::exists(root / "file.work"));  // refused before any run was recorded
+  fs::create_symlink(root / "nowhere", root / "dangling");
+  CHECK(sh(run + "'" + (root / "dangling").string() + "' >/dev/null 2>'" + err.string() + "'") == 2);
+  CHECK_THAT(slurp(err), Catch::Contains("is a symbolic link"));
+  CHECK_FALSE(fs::exists(root / "nowhere"));
+  CHECK_FALSE(fs::exists(root / "dangling.work"));
+  CHECK(sh("P2PSIM_FAULT=write-fail " + run + "'" + (root / "wf").string() + "' >/dev/null 2>'" + err.string() + "'") == 1);
+  CHECK_THAT(slurp(err), Catch::Contains("cannot write") && Catch::Contains("No space left on device"));
+  CHECK_FALSE(fs::exists(root / "wf"));
   CHECK(sh(run + "'" + (root / "set").string() + "' >/dev/null 2>'" + err.string() + "'") == 0);
   CHECK(slurp(err).empty());
   CHECK(sh(run + "'" + (root / "set").string() + "' >/dev/null 2>'" + err.string() + "'") == 0);
