@@ -297,6 +297,18 @@ void IceAgent::on_request(const stun::Message& m, net::Endpoint from, bool via_r
   handle_check(from, via_relay, use, m.priority);
 }
 
+std::uint32_t IceAgent::add_peer_reflexive_remote(net::Endpoint from, std::uint32_t priority) {
+  // 7.3.1.3: a peer-reflexive remote candidate, priority from the PRIORITY attribute,
+  // a foundation of its own.
+  Candidate c;
+  c.key = {CandidateType::kPeerReflexive, priority, 0x80000000u | static_cast<std::uint32_t>(remote_.size()), 0};
+  c.key.ipv6 = from.addr.is_ipv6();
+  c.addr = from;
+  c.related = from;
+  remote_.push_back(c);
+  return static_cast<std::uint32_t>(remote_.size() - 1);
+}
+
 void IceAgent::handle_check(net::Endpoint from, bool via_relay, bool use_candidate, std::uint32_t priority) {
   if (outcome_ != Outcome::kPending) return;
   const std::uint32_t l = local_for(via_relay, from);
@@ -305,17 +317,7 @@ void IceAgent::handle_check(net::Endpoint from, bool via_relay, bool use_candida
   // the check was answered (7.3.1.2) and nothing else happens.
   if ((r < 0 || checks_.find(l, static_cast<std::uint32_t>(r)) < 0) && !checks_.make_room_for_learned(use_candidate))
     return;
-  if (r < 0) {
-    // 7.3.1.3: a peer-reflexive remote candidate, priority from the PRIORITY attribute,
-    // a foundation of its own.
-    Candidate c;
-    c.key = {CandidateType::kPeerReflexive, priority, 0x80000000u | static_cast<std::uint32_t>(remote_.size()), 0};
-    c.key.ipv6 = from.addr.is_ipv6();
-    c.addr = from;
-    c.related = from;
-    r = static_cast<int>(remote_.size());
-    remote_.push_back(c);
-  }
+  if (r < 0) r = static_cast<int>(add_peer_reflexive_remote(from, priority));
   const auto ru = static_cast<std::uint32_t>(r);
   int idx = checks_.find(l, ru);
   if (idx < 0) idx = static_cast<int>(checks_.add_pair(l, local_[l].key, ru, remote_[ru].key, controlling_));

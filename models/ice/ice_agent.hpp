@@ -224,6 +224,12 @@ class IceAgent {
   void on_request(const stun::Message& m, net::Endpoint from, bool via_relay);
   void on_response(const stun::Message& m, net::Endpoint from, bool via_relay);
   void handle_check(net::Endpoint from, bool via_relay, bool use_candidate, std::uint32_t priority);
+  // Adds the peer-reflexive remote candidate a check from `from` revealed (RFC 8445
+  // 7.3.1.3) and returns its index. Precondition: `from` is not a known remote candidate.
+  std::uint32_t add_peer_reflexive_remote(net::Endpoint from, std::uint32_t priority);
+  // A Binding request (USERNAME, MESSAGE-INTEGRITY, FINGERPRINT) on the selected pair, with
+  // a transaction id of `kind` and `seq` (agent_wire.hpp): consent checks and probes.
+  void send_request_on_selected(std::uint32_t kind, std::uint32_t seq);
   std::uint32_t local_for(bool via_relay, net::Endpoint from) const;
   // Dual stack / mDNS (dual_stack.hpp, mdns.hpp).
   bool dual_stack() const { return !host6_.is_unspecified(); }

@@ -12,6 +12,17 @@ using agent_wire::kKindResponse;
 using agent_wire::tid;
 using agent_wire::username_for;
 
+void IceAgent::send_request_on_selected(std::uint32_t kind, std::uint32_t seq) {
+  stun::Message m = stun::make_request(stun::Method::binding, tid(id_, seq, kind, 0));
+  m.username_tag = username_for(session_tag_, !controlling_);
+  m.username_len = cfg_->username_bytes;
+  m.set(stun::kUsername);
+  m.set(stun::kMessageIntegrity);
+  m.set(stun::kFingerprint);
+  send(sel_local_, sel_remote_addr_, m);
+  last_sent_selected_ = sim_->now();
+}
+
 SimTime IceAgent::consent_jitter() {
   // RFC 7675 5.1: the interval is randomised over [0.8, 1.2] x the base.
   return SimTime::from_seconds(cfg_->consent_interval.seconds() * rng_.uniform(0.8, 1.2));
@@ -46,14 +57,7 @@ void IceAgent::consent_tick(std::uint64_t g) {
     if (observer_) observer_->on_consent_lost(*this);
     return;
   }
-  stun::Message m = stun::make_request(stun::Method::binding, tid(id_, ++consent_seq_, kKindConsent, 0));
-  m.username_tag = username_for(session_tag_, !controlling_);
-  m.username_len = cfg_->username_bytes;
-  m.set(stun::kUsername);
-  m.set(stun::kMessageIntegrity);
-  m.set(stun::kFingerprint);
-  send(sel_local_, sel_remote_addr_, m);
-  last_sent_selected_ = sim_->now();
+  send_request_on_selected(kKindConsent, ++consent_seq_);
   at(sim_->now() + consent_jitter(), [this, g] { consent_tick(g); });
 }
 
@@ -62,14 +66,7 @@ void IceAgent::probe_selected() {
   probe_pending_ = true;
   probe_state_ = 0;
   ++probe_seq_;
-  stun::Message m = stun::make_request(stun::Method::binding, tid(id_, probe_seq_, kKindProbe, 0));
-  m.username_tag = username_for(session_tag_, !controlling_);
-  m.username_len = cfg_->username_bytes;
-  m.set(stun::kUsername);
-  m.set(stun::kMessageIntegrity);
-  m.set(stun::kFingerprint);
-  send(sel_local_, sel_remote_addr_, m);
-  last_sent_selected_ = sim_->now();
+  send_request_on_selected(kKindProbe, probe_seq_);
   const std::uint32_t seq = probe_seq_;
   at(sim_->now() + cfg_->consent_timeout, [this, seq] {
     if (probe_pending_ && probe_seq_ == seq && !closed_) {

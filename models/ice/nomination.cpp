@@ -196,12 +196,7 @@ bool IceAgent::lw_on_request(const stun::Message& m, net::Endpoint from, bool vi
   int r = find_remote(from);
   if (r < 0) {
     if (!checks_.make_room_for_learned(value > 0)) return true;
-    Candidate c;  // peer-reflexive (RFC 8445 7.3.1.3)
-    c.key = {CandidateType::kPeerReflexive, m.priority, 0x80000000u | static_cast<std::uint32_t>(remote_.size()), 0};
-    c.addr = from;
-    c.related = from;
-    r = static_cast<int>(remote_.size());
-    remote_.push_back(c);
+    r = static_cast<int>(add_peer_reflexive_remote(from, m.priority));
   }
   const auto ru = static_cast<std::uint32_t>(r);
   int idx = checks_.find(l, ru);
