@@ -12,33 +12,33 @@
 
 namespace p2psim::media {
 
-int draw_access_profile(const CallSpec& spec, std::uint64_t seed, int i) {
-  if (!spec.access_assignment.empty()) return spec.access_assignment[static_cast<std::size_t>(i)];
+namespace {
+// Index k with probability share_k / sum of shares (the last index absorbs rounding), drawn
+// from the entity stream `key`: one rule for access profiles and regions.
+template <class Items>
+int draw_by_share(const Items& items, std::uint64_t seed, const std::string& key) {
   double total = 0;
-  for (const AccessProfile& a : spec.access) total += a.share;
-  Rng rng = Rng::stream(seed, "media/participant/" + std::to_string(i));
+  for (const auto& it : items) total += it.share;
+  Rng rng = Rng::stream(seed, key);
   const double u = rng.uniform01() * total;
   double acc = 0;
-  for (std::size_t k = 0; k < spec.access.size(); ++k) {
-    acc += spec.access[k].share;
+  for (std::size_t k = 0; k < items.size(); ++k) {
+    acc += items[k].share;
     if (u < acc) return static_cast<int>(k);
   }
-  return static_cast<int>(spec.access.size() - 1);
+  return static_cast<int>(items.size() - 1);
+}
+}  // namespace
+
+int draw_access_profile(const CallSpec& spec, std::uint64_t seed, int i) {
+  if (!spec.access_assignment.empty()) return spec.access_assignment[static_cast<std::size_t>(i)];
+  return draw_by_share(spec.access, seed, "media/participant/" + std::to_string(i));
 }
 
 int draw_region(const CallSpec& spec, std::uint64_t seed, int i) {
   if (spec.regions.empty()) return 0;
   if (!spec.region_assignment.empty()) return spec.region_assignment[static_cast<std::size_t>(i)];
-  double total = 0;
-  for (const Region& r : spec.regions) total += r.share;
-  Rng rng = Rng::stream(seed, "media/region/" + std::to_string(i));
-  const double u = rng.uniform01() * total;
-  double acc = 0;
-  for (std::size_t k = 0; k < spec.regions.size(); ++k) {
-    acc += spec.regions[k].share;
-    if (u < acc) return static_cast<int>(k);
-  }
-  return static_cast<int>(spec.regions.size() - 1);
+  return draw_by_share(spec.regions, seed, "media/region/" + std::to_string(i));
 }
 
 namespace {
