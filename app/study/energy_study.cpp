@@ -11,6 +11,7 @@
 #include "models/energy/exchange.hpp"
 #include "models/energy/flow_trace.hpp"
 #include "models/energy/host_energy.hpp"
+#include "models/energy/nr_presets.hpp"
 #include "models/energy/radio_factory.hpp"
 #include "models/media/group_call.hpp"
 
@@ -59,7 +60,8 @@ struct PowerKey {
   double LteParams::*member;
 };
 
-void parse_lte(const Field& f, LteParams& p, bool require_all) {
+// `extra_keys`: further keys the caller reads from the same map (nr's `preset`).
+void parse_lte(const Field& f, LteParams& p, bool require_all, std::vector<std::string> extra_keys = {}) {
   static const TimeKey times[] = {
       {"promotion_time", &LteParams::promotion_time},     {"inactivity_timer", &LteParams::inactivity_timer},
       {"short_drx_time", &LteParams::short_drx_time},     {"tail_time", &LteParams::tail_time},
@@ -74,7 +76,7 @@ void parse_lte(const Field& f, LteParams& p, bool require_all) {
                                     {"alpha_up_mw_per_mbps", &LteParams::alpha_up_mw_per_mbps},
                                     {"alpha_down_mw_per_mbps", &LteParams::alpha_down_mw_per_mbps},
                                     {"beta_mw", &LteParams::beta_mw}};
-  std::vector<std::string> keys;
+  std::vector<std::string> keys = std::move(extra_keys);
   for (const auto& k : times) keys.emplace_back(k.name);
   for (const auto& k : powers) keys.emplace_back(k.name);
   f.allow_only(keys);
@@ -87,6 +89,24 @@ void parse_lte(const Field& f, LteParams& p, bool require_all) {
     p.*k.member = f.get_double(k.name, p.*k.member, 0.0, 1e5);
   }
   if (std::string err = energy::validate(p); !err.empty()) f.fail(err);
+}
+
+// host.nr: a shipped preset (docs/models/energy.md "5G NR") whose keys may be overridden
+// one by one, or, without `preset`, every LteParams key. A preset has no DRX phase
+// (inactivity_timer = tail_time); a `tail_time` override keeps that unless
+// `inactivity_timer` is given too.
+LteParams parse_nr(const Field& f) {
+  f.expect_map();
+  LteParams p;
+  const auto preset = f.get("preset");
+  if (preset) {
+    p = energy::nr_preset(preset->as_enum<energy::NrPreset>(
+        {{"nsa-mmwave", energy::NrPreset::kNsaMmwave}, {"nsa-low-band", energy::NrPreset::kNsaLowBand}}));
+    if (f.has("tail_time") && !f.has("inactivity_timer"))
+      p.inactivity_timer = f.get_time("tail_time", p.tail_time, SimTime::zero(), SimTime::h(1));
+  }
+  parse_lte(f, p, !preset, {"preset"});
+  return p;
 }
 
 void parse_umts(const Field& f, UmtsParams& p) {
@@ -132,13 +152,9 @@ void parse_host(const Field& f, EnergySpec& s) {
   if (auto g = f.get("lte")) parse_lte(*g, s.radio.lte, false);
   if (auto g = f.get("umts")) parse_umts(*g, s.radio.umts);
   if (auto g = f.get("wifi")) parse_wifi(*g, s.radio.wifi);
-  if (auto g = f.get("nr")) {
-    LteParams nr;
-    parse_lte(*g, nr, true);
-    s.radio.nr = nr;
-  }
+  if (auto g = f.get("nr")) s.radio.nr = parse_nr(*g);
   if (s.radio.kind == RadioKind::kNr && !s.radio.nr)
-    f.fail("radio: nr needs a complete \"nr\" parameter map (p2psim ships no 5G defaults; see docs/models/energy.md)");
+    f.fail("radio: nr needs \"nr: {preset: nsa-mmwave}\" or \"nr: {preset: nsa-low-band}\" (or every nr key; see docs/models/energy.md)");
   if (auto g = f.get("cpu")) {
     g->allow_only({"encode_w_per_stream", "decode_w_per_stream", "w_per_core"});
     s.cpu.encode_w_per_stream = g->get_double("encode_w_per_stream", 0.0, 0.0, 100.0);

@@ -1,7 +1,7 @@
 // LteRadio: the LTE RRC/DRX power model of Huang et al. (MobiSys 2012) as configured in
-// AT&T ARO's LTE profile. Also used for 5G NR with user-supplied parameters (the same
-// RRC_IDLE / RRC_CONNECTED + DRX structure; p2psim ships no NR defaults, see
-// docs/models/energy.md).
+// AT&T ARO's LTE profile. Also used for 5G NR (the same RRC_IDLE / RRC_CONNECTED + DRX
+// structure) with the presets of nr_presets.hpp or user-supplied parameters, see
+// docs/models/energy.md.
 //
 //   RRC_IDLE (paging on-duration every idle_paging_cycle)
 //     --packet--> promotion (promotion_time at promotion_w)

@@ -19,8 +19,8 @@ struct RadioSpec {
   LteParams lte;
   UmtsParams umts;
   WifiParams wifi;
-  // 5G NR has no shipped defaults (no published parameter set was found that could be
-  // verified; see docs/models/energy.md): it must be given in full.
+  // 5G NR: a preset (nr_presets.hpp) with overrides, or a full user-supplied set; there is
+  // no single default network type, so the scenario must choose (docs/models/energy.md).
   std::optional<LteParams> nr;
 };
 
