@@ -3,6 +3,7 @@
 // traffic, call. Every key is documented in docs/scenarios.md under "study: energy".
 #include <algorithm>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -95,8 +96,28 @@ void parse_lte(const Field& f, LteParams& p, bool require_all, std::vector<std::
 // one by one, or, without `preset`, every LteParams key. A preset has no DRX phase
 // (inactivity_timer = tail_time); a `tail_time` override keeps that unless
 // `inactivity_timer` is given too.
+// Schema recording only: the nr keys' defaults depend on the preset, so they are reported
+// without one (while installed, every use is forwarded to the outer recorder, less `def`).
+class WithoutDefaults final : public scenario::FieldRecorder {
+ public:
+  explicit WithoutDefaults(scenario::FieldRecorder* outer) : outer_(outer) { scenario::set_field_recorder(this); }
+  ~WithoutDefaults() override { scenario::set_field_recorder(outer_); }
+  WithoutDefaults(const WithoutDefaults&) = delete;
+  WithoutDefaults& operator=(const WithoutDefaults&) = delete;
+  void use(const scenario::FieldUse& u) override {
+    scenario::FieldUse v = u;
+    v.def.reset();
+    outer_->use(v);
+  }
+
+ private:
+  scenario::FieldRecorder* outer_;
+};
+
 LteParams parse_nr(const Field& f) {
   f.expect_map();
+  std::optional<WithoutDefaults> recording;
+  if (scenario::FieldRecorder* outer = scenario::field_recorder()) recording.emplace(outer);
   LteParams p;
   const auto preset = f.get("preset");
   if (preset) {

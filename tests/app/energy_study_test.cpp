@@ -190,7 +190,7 @@ keepalives:
 }
 
 TEST_CASE("energy scenario files load and run at every sweep point", "[energy]") {
-  for (const char* name : {"keepalive-interval", "battery-mesh-vs-sfu", "persistent-vs-push"}) {
+  for (const char* name : {"keepalive-interval", "keepalive-5g", "battery-mesh-vs-sfu", "persistent-vs-push"}) {
     INFO(name);
     const std::string path = std::string(P2PSIM_SOURCE_DIR) + "/scenarios/" + name + ".yaml";
     const runner::LoadedScenario sc = runner::load_scenario(path);
