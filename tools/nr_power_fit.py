@@ -18,7 +18,7 @@ objects (`git show COMMIT:path`; nothing is copied into p2psim), and prints:
   4. a cross-check: the joint least-squares fit P - baseline = a_up*U + a_down*D + b over
      the per-second walking logs (Power-Model/...), which is NOT used for the presets;
   5. the RRC timers from RRC-Power/README.md (promotion) and the RRC-Probe figure
-     scripts (RRC_CONNECTED spans).
+     scripts (RRC_CONNECTED spans), and the RRC-Probe RTTs from idle vs connected.
 
 Usage: tools/nr_power_fit.py GIT_DIR     (e.g. a `git clone --bare` of the artifact)
 Needs only python3 and git; it is a record of the method, not run in CI.
@@ -177,6 +177,13 @@ def main():
     tail = [float(d) - float(c) for _, _, c, d in spans]
     print(f"   RRC-Power/README.md, {len(spans)} transitions: promotion {['%.2f' % x for x in promo]} s, mean {sum(promo) / len(promo):.3f} s;"
           f" 4G->5G {['%.2f' % x for x in switch]} s; 5G tail {['%.2f' % x for x in tail]} s")
+    for probe in ("SALMONBERRY_299_Verizon_NSAmmwave", "SALMONBERRY_299_Verizon_NSAlow", "RASPBERRY_670_Verizon_NSAlow"):
+        data = [r for r in rows(g, f"RRC-Probe/data/{probe}.csv") if r["KeepOrDrop"] != "BAD"]
+        conn = sorted(float(r["RTT1"]) for r in data if 1 <= float(r["interval"]) < 9)
+        idle = sorted(float(r["RTT1"]) for r in data if float(r["interval"]) > 13)
+        med = lambda v: (v[(len(v) - 1) // 2] + v[len(v) // 2]) / 2
+        print(f"   RRC-Probe {probe}: median RTT after 1-9 s idle {med(conn):.0f} ms (n {len(conn)}), "
+              f"after > 13 s {med(idle):.0f} ms (n {len(idle)}): +{med(idle) - med(conn):.0f} ms (paging wait + promotion)")
     for script in ("RRC-Probe/plot-section4-figure10.py", "RRC-Probe/plot-section4-figure25.py"):
         text = show(g, script)
         for title in re.findall(r"set_title\('([^']+)'", text):
