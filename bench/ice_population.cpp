@@ -49,9 +49,7 @@ ice::TurnRelayConfig bench_turn(std::int64_t sessions) {
   tcfg.server.relay_addresses.clear();
   // One relay address offers 16384 ports (49152-65535); add enough addresses for every host.
   // (Each shard's TURN server replica gets the same addresses: they are separate networks.)
-  for (std::int64_t i = 0; i < (2 * sessions) / 16384 + 1; ++i)
-    tcfg.server.relay_addresses.push_back(net::Ipv4::of(30, static_cast<std::uint8_t>(i >> 16), static_cast<std::uint8_t>(i >> 8),
-                                                        static_cast<std::uint8_t>(i)));
+  tcfg.server.relay_addresses = turn::extra_relay_addresses(static_cast<std::size_t>((2 * sessions) / 16384 + 1));
   return tcfg;
 }
 

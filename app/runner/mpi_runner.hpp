@@ -1,13 +1,14 @@
 // Running a run set over MPI ranks (`mpirun -n K p2psim run SCENARIO`), when p2psim is
 // built with MPI (CMake finds it; P2PSIM_HAVE_MPI). Without MPI, launched() is false.
 //
-// Runs: rank r executes slice r+1/K of the run set (app/runner/run_set.hpp) on --jobs
-// threads; rank 0 gathers every record (run_record.hpp's exact text form) and assembles
-// the same run set a single process would, so the files it writes are byte-identical.
+// Runs: the ranks draw run numbers from one counter held by rank 0 (MPI-3 fetch-and-add),
+// each rank on --jobs threads, so a rank that finishes early takes the next run; rank 0
+// gathers every record (run_record.hpp's exact text form) and assembles the same run set a
+// single process would, so the files it writes are byte-identical whoever ran what.
 // Shards: when there are fewer runs than ranks and the study splits a run into shards
 // (Study::shard_count() > 1, e.g. nat-population), the ranks run the runs one after
-// another and spread each run's shards instead (shard k on rank k mod K); every rank
-// merges the shard results in shard order, as run_population does on threads.
+// another and draw each run's shards from a counter instead; every rank merges the shard
+// results in shard order, as run_population does on threads.
 // Failures: a run that throws on any rank makes every rank throw (the message names the
 // rank and its error) after the exchange, and rank 0 writes nothing.
 #pragma once

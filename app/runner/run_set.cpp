@@ -34,23 +34,24 @@ std::vector<std::size_t> slice_runs(std::size_t total, const Slice& slice) {
 
 int slice_of(std::size_t run, int count) { return static_cast<int>(run % static_cast<std::size_t>(count)) + 1; }
 
-void execute_runs(const LoadedScenario& scenario, std::uint64_t seed, int replications,
-                  const std::vector<std::size_t>& indices, const RunOptions& options,
-                  const std::function<void(RunRecord&&)>& done, const decltype(study::RunContext::shards)& shards) {
-  const std::size_t n = indices.size();
+void execute_claimed_runs(const LoadedScenario& scenario, std::uint64_t seed, int replications, std::size_t at_most,
+                          const std::function<std::optional<std::size_t>()>& claim, const RunOptions& options,
+                          const std::function<void(RunRecord&&)>& done, const decltype(study::RunContext::shards)& shards) {
   const std::size_t total = scenario.points.size() * static_cast<std::size_t>(replications);
-  for (std::size_t i : indices)
-    if (i >= total) throw std::out_of_range("execute_runs: run number out of range");
   // At most `jobs` threads in all: `outer` runs at once, each lent jobs / outer threads.
   const int jobs = std::max(1, options.jobs);
-  const int outer = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(jobs), std::max<std::size_t>(n, 1)));
+  const int outer = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(jobs), std::max<std::size_t>(at_most, 1)));
   study::RunContext ctx;
   ctx.threads = std::max(1, jobs / outer);
   ctx.shards = shards;
   std::mutex done_mutex;
   std::size_t finished = 0;
-  parallel_for(n, outer, [&](std::size_t k) {
-    const std::size_t i = indices[k];
+  const auto checked_claim = [&]() -> std::optional<std::size_t> {
+    const std::optional<std::size_t> i = claim();
+    if (i && *i >= total) throw std::out_of_range("execute_runs: run number out of range");
+    return i;
+  };
+  parallel_drain(outer, checked_claim, [&](std::size_t i) {
     RunRecord rec;
     rec.point = i / static_cast<std::size_t>(replications);
     rec.replication = static_cast<int>(i % static_cast<std::size_t>(replications));
@@ -59,11 +60,23 @@ void execute_runs(const LoadedScenario& scenario, std::uint64_t seed, int replic
     std::lock_guard<std::mutex> lock(done_mutex);
     done(std::move(rec));
     ++finished;
-    if (options.progress && (finished == n || finished % std::max<std::size_t>(1, n / 20) == 0)) {
-      std::fprintf(stderr, "\r  %zu/%zu runs", finished, n);
-      if (finished == n) std::fprintf(stderr, "\n");
-    }
+    if (options.progress && (finished == at_most || finished % std::max<std::size_t>(1, at_most / 20) == 0))
+      std::fprintf(stderr, "\r  %zu/%zu runs", finished, at_most);
   });
+  if (options.progress && finished > 0) std::fprintf(stderr, "\n");
+}
+
+void execute_runs(const LoadedScenario& scenario, std::uint64_t seed, int replications,
+                  const std::vector<std::size_t>& indices, const RunOptions& options,
+                  const std::function<void(RunRecord&&)>& done, const decltype(study::RunContext::shards)& shards) {
+  const std::size_t total = scenario.points.size() * static_cast<std::size_t>(replications);
+  for (std::size_t i : indices)
+    if (i >= total) throw std::out_of_range("execute_runs: run number out of range");
+  std::size_t k = 0;
+  execute_claimed_runs(
+      scenario, seed, replications, indices.size(),
+      [&]() -> std::optional<std::size_t> { return k < indices.size() ? std::optional<std::size_t>(indices[k++]) : std::nullopt; },
+      options, done, shards);
 }
 
 }  // namespace p2psim::runner

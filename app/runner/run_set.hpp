@@ -4,7 +4,7 @@
 // points x R runs. A Slice "i/n" (1 <= i <= n) is the i-th of n disjoint slices that
 // together cover every run: the runs whose number is congruent to i - 1 modulo n, so that
 // consecutive runs (replications of one point, usually of similar cost) spread evenly.
-// Batch-scheduler arrays (`run --shard i/n`) and MPI ranks (slice rank+1 of size) use it.
+// Batch-scheduler arrays (`run --shard i/n`) use it; MPI ranks draw runs from a counter instead.
 #pragma once
 
 #include <cstddef>

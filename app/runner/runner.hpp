@@ -118,6 +118,15 @@ void execute_runs(const LoadedScenario& scenario, std::uint64_t seed, int replic
                   const std::vector<std::size_t>& indices, const RunOptions& options,
                   const std::function<void(RunRecord&&)>& done,
                   const decltype(study::RunContext::shards)& shards = {});
+// execute_claimed_runs is execute_runs with the runs handed out by `claim` (a run number,
+// or no run when there are none left; called under a lock, never concurrently) instead of
+// a list, for ranks that draw runs from a shared counter; `at_most` bounds how many runs
+// this process may get (it sets the threads and the progress line, which counts this
+// process's runs).
+void execute_claimed_runs(const LoadedScenario& scenario, std::uint64_t seed, int replications, std::size_t at_most,
+                          const std::function<std::optional<std::size_t>()>& claim, const RunOptions& options,
+                          const std::function<void(RunRecord&&)>& done,
+                          const decltype(study::RunContext::shards)& shards = {});
 // assemble_run_set aggregates a complete set of runs, ordered by (point, replication),
 // into per-point means and 95% CIs: what write_results and print_summary read.
 RunSetResult assemble_run_set(const LoadedScenario& scenario, std::uint64_t seed, int replications,

@@ -27,6 +27,7 @@ using scenario::Field;
 struct PopulationStudySpec {
   ice::PopulationSpec pop;
   bool turn = true;
+  int relay_addresses = 1;  // the TURN server's relay IP addresses, 16,384 relay ports each
   double media_bps = 0;  // per relayed session and direction, for the TURN bandwidth metric
 };
 
@@ -68,7 +69,9 @@ class PopulationStudy : public Study {
 
   RunResult run_in(std::uint64_t seed, const RunContext& ctx) const override {
     ice::PopulationSpec spec = s_.pop;
-    ice::TurnRelayFactory relay;
+    ice::TurnRelayConfig relay_cfg;
+    relay_cfg.server.relay_addresses = turn::extra_relay_addresses(static_cast<std::size_t>(s_.relay_addresses - 1));
+    ice::TurnRelayFactory relay(relay_cfg);
     spec.relay = s_.turn ? &relay : nullptr;
     // Shards run on the threads the runner lends (at most --jobs in all), or wherever
     // ctx.shards puts them (MPI ranks); the result depends on neither.
@@ -154,8 +157,9 @@ std::unique_ptr<Study> parse(const Field& root) {
       p.stun_latency = st->get_time("latency", p.stun_latency, SimTime::zero(), SimTime::s(5));
     }
     if (auto t = f->get("turn")) {
-      t->allow_only({"enabled", "latency"});
+      t->allow_only({"enabled", "latency", "relay_addresses"});
       s.turn = t->get_bool("enabled", true);
+      s.relay_addresses = static_cast<int>(t->get_int("relay_addresses", s.relay_addresses, 1, 65536));
       p.turn_latency = t->get_time("latency", p.turn_latency, SimTime::zero(), SimTime::s(5));
     }
     if (auto sg = f->get("signalling")) {

@@ -7,6 +7,14 @@
 
 namespace p2psim::turn {
 
+std::vector<net::Ipv4> extra_relay_addresses(std::size_t count) {
+  std::vector<net::Ipv4> out;
+  out.reserve(count);
+  for (std::size_t i = 0; i < count; ++i)
+    out.push_back(net::Ipv4::of(30, static_cast<std::uint8_t>(i >> 16), static_cast<std::uint8_t>(i >> 8), static_cast<std::uint8_t>(i)));
+  return out;
+}
+
 using net::Endpoint;
 using net::Packet;
 using net::Transport;

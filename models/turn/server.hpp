@@ -31,7 +31,7 @@ struct ServerConfig {
   std::uint16_t relay_port_min = 49152;           // RFC 8656 section 7.2 relay range
   std::uint16_t relay_port_max = 65535;
   // Extra relay addresses (each adds relay_port_max - relay_port_min + 1 ports); the
-  // host's primary address is always used first.
+  // host's primary address is always used first. (coturn: one `relay-ip` line per address.)
   std::vector<net::Ipv4> relay_addresses;
   std::uint32_t max_allocations = 0;             // server total; 0 = ports only. Beyond: 508
   std::uint32_t max_allocations_per_client = 0;  // per client IP address; 0 = unlimited. Beyond: 486
@@ -54,6 +54,11 @@ class ServerObserver {
   // A packet from a peer without permission was dropped.
   virtual void on_permission_drop(std::uint32_t /*id*/, net::Endpoint /*peer*/, SimTime) {}
 };
+
+// `count` extra relay addresses for a ServerConfig, from the block 30.0.0.0/8 (clear of the
+// network's public plan, which starts at 20.0.0.1): 30.0.0.0, 30.0.0.1, ... Precondition:
+// count <= 2^24.
+std::vector<net::Ipv4> extra_relay_addresses(std::size_t count);
 
 struct AllocationStats {
   std::uint64_t bytes_to_peer = 0, bytes_to_client = 0;      // inner payload bytes relayed

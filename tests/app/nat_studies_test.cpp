@@ -130,3 +130,26 @@ TEST_CASE("ice-network-change: restart recovers, its interruption is detection +
   CHECK(metric("interruption_s") == Approx(0.102));
   CHECK(metric("outcome_after") == 2);
 }
+
+TEST_CASE("nat-population: servers.turn.relay_addresses multiplies the relay ports", "[app][ice][turn]") {
+  CHECK_THAT(error_of("name: t\nstudy: nat-population\nnat_mix: {none: 1}\nservers: {turn: {relay_addresses: 0}}\n"),
+             Catch::Contains("n.yaml:4:35") && Catch::Contains("relay_addresses"));
+  // 9,000 sessions between symmetric NATs: no direct path (RFC 4787 APDM, random ports), so
+  // every session needs a relay, and every one of the 18,000 hosts allocates (policy
+  // always). One relay address has 16,384 relay ports (49152-65535, RFC 8656 7.2): some
+  // hosts get no relayed candidate and the sessions where neither side has one fail.
+  // Two addresses have 32,768 ports: every session is relayed.
+  const auto run = [](int addresses) {
+    const auto s = runner::load_scenario_text(
+        "name: t\nstudy: nat-population\npopulation: {sessions: 9000, arrival_window: 20s}\n"
+        "nat_mix: {symmetric: 1}\nice: {relay_policy: always}\nservers: {turn: {relay_addresses: " +
+            std::to_string(addresses) + "}}\n",
+        "p.yaml");
+    return runner::run_scenario(s, {});
+  };
+  const auto one = run(1);
+  const auto two = run(2);
+  CHECK(test::metric(one.runs.at(0).result, "failed_fraction") > 0.0);
+  CHECK(test::metric(two.runs.at(0).result, "failed_fraction") == 0.0);
+  CHECK(test::metric(two.runs.at(0).result, "relayed_fraction") == 1.0);
+}

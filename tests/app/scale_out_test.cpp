@@ -262,7 +262,7 @@ TEST_CASE("a run killed with kill -9 midway, then --resume: identical files", "[
   fs::remove_all(d);
 }
 
-TEST_CASE("mpirun -n 2 and -n 3: the single-process files, for runs and for one population's shards",
+TEST_CASE("mpirun -n 2, -n 3 and -n 2 -j2: the single-process files, for runs and for one population's shards",
           "[app][scaleout][mpi]") {
   if (!runner::mpi::available()) {
     WARN("p2psim was built without MPI (libopenmpi-dev absent): MPI tests skipped");
@@ -292,6 +292,12 @@ TEST_CASE("mpirun -n 2 and -n 3: the single-process files, for runs and for one 
       REQUIRE(run_cli("run " + scen + " -q -j1 --out '" + out.string() + "'", &err, env + mpirun + std::to_string(n) + " ") == 0);
       check_same_files(single, out);
     }
+    // Two threads per rank draw from the ranks' run counter (MPI_THREAD_SERIALIZED).
+    const fs::path out = d / (fs::path(scen).stem().string() + "_mpi2_j2");
+    std::string err;
+    INFO(scen << " on 2 ranks x 2 threads: " << err);
+    REQUIRE(run_cli("run " + scen + " -q -j2 --out '" + out.string() + "'", &err, env + mpirun + "2 ") == 0);
+    check_same_files(single, out);
   }
   {
     std::string err;
