@@ -9,9 +9,12 @@
 #include "models/energy/host_energy.hpp"
 #include "models/energy/nr_presets.hpp"
 #include "models/energy/radio_factory.hpp"
+#include "radio_rig.hpp"
 
 using namespace p2psim;
 using namespace p2psim::energy;
+using p2psim::energy::test::bucket;
+using p2psim::energy::test::state_s;
 
 namespace {
 
@@ -22,31 +25,9 @@ RadioSpec nr_spec(NrPreset preset) {
   return spec;
 }
 
-struct NrRig {
-  Simulator sim;
-  std::unique_ptr<HostEnergy> host;
-  explicit NrRig(NrPreset preset) { host = std::make_unique<HostEnergy>(sim, make_radio(sim, nr_spec(preset))); }
-  void packet(SimTime t, std::int64_t bytes, Direction d, Cause c) {
-    sim.schedule_at(t, [this, t, bytes, d, c] { host->on_packet(t, bytes, d, c); });
-  }
-  void flow(SimTime t, double up, double down) {
-    sim.schedule_at(t, [this, t, up, down] { host->on_flow(t, up, down); });
-  }
-  HostReport run(SimTime end) {
-    sim.run_until(end);
-    host->finish(end);
-    return host->report();
-  }
+struct NrRig : test::Rig {
+  explicit NrRig(NrPreset preset) : test::Rig(nr_spec(preset)) {}
 };
-
-double bucket(const HostReport& r, Bucket b) { return r.bucket_j[static_cast<std::size_t>(b)]; }
-
-double state_s(const HostReport& r, const std::string& name) {
-  for (const auto& [n, s] : r.state_time_s)
-    if (n == name) return s;
-  FAIL("no state " << name);
-  return 0;
-}
 
 }  // namespace
 

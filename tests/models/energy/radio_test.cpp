@@ -9,9 +9,13 @@
 #include "models/energy/flow_trace.hpp"
 #include "models/energy/host_energy.hpp"
 #include "models/energy/radio_factory.hpp"
+#include "radio_rig.hpp"
 
 using namespace p2psim;
 using namespace p2psim::energy;
+using p2psim::energy::test::bucket;
+using p2psim::energy::test::Rig;
+using p2psim::energy::test::state_s;
 
 namespace {
 
@@ -47,38 +51,10 @@ double idle_paging_j(const LteParams& p, double len) {
   return waveform_j(len, p.idle_paging_cycle.seconds(), p.idle_paging_on.seconds(), p.idle_paging_w, p.idle_base_w);
 }
 
-struct Rig {
-  Simulator sim;
-  std::unique_ptr<HostEnergy> host;
-  explicit Rig(RadioSpec spec) { host = std::make_unique<HostEnergy>(sim, make_radio(sim, spec)); }
-  void packet(SimTime t, std::int64_t bytes, Direction d, Cause c) {
-    struct P { HostEnergy* h; std::int64_t b; Direction d; Cause c; };
-    auto* p = new P{host.get(), bytes, d, c};
-    sim.schedule_at(t, [this, p] { p->h->on_packet(sim.now(), p->b, p->d, p->c); delete p; });
-  }
-  void flow(SimTime t, double up, double down) {
-    sim.schedule_at(t, [this, up, down] { host->on_flow(sim.now(), up, down); });
-  }
-  HostReport run(SimTime end) {
-    sim.run_until(end);
-    host->finish(end);
-    return host->report();
-  }
-};
-
 double state_sum(const HostReport& r) {
   double s = 0;
   for (const auto& [name, secs] : r.state_time_s) s += secs;
   return s;
-}
-
-double bucket(const HostReport& r, Bucket b) { return r.bucket_j[static_cast<std::size_t>(b)]; }
-
-double state_s(const HostReport& r, const std::string& name) {
-  for (const auto& [n, s] : r.state_time_s)
-    if (n == name) return s;
-  FAIL("no state " << name);
-  return 0;
 }
 
 }  // namespace
