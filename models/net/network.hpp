@@ -33,6 +33,7 @@
 #include "models/nat/nat.hpp"
 #include "models/net/flat_map.hpp"
 #include "models/net/address.hpp"
+#include "models/net/block_deque.hpp"
 #include "models/net/host.hpp"
 #include "models/net/packet.hpp"
 #include "sim/random.hpp"
@@ -220,8 +221,8 @@ class Network {
   std::vector<Node> nodes_;
   std::vector<Link> links_;
   std::vector<LinkSpec> specs_;
-  std::deque<Host> hosts_;
-  std::deque<NatBox> nats_;
+  BlockDeque<Host> hosts_;
+  BlockDeque<NatBox> nats_;
   std::deque<nat::NatConfig> configs_;
   std::vector<std::string> router_names_;
   std::unique_ptr<Core> core_;
