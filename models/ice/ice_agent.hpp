@@ -40,6 +40,7 @@
 
 #include <cstdint>
 #include <utility>
+#include <span>
 #include <vector>
 
 #include "models/ice/check_list.hpp"
@@ -147,7 +148,7 @@ class IceAgent {
                             net::Ipv4 stun_server, net::Ipv4 turn_server);
   const std::vector<Candidate>& local_candidates() const { return local_; }
   // Remote candidates from signalling; forms the check list and starts checking.
-  void set_remote_candidates(const std::vector<Candidate>& remote);
+  void set_remote_candidates(std::span<const Candidate> remote);
   const std::vector<Candidate>& remote_candidates() const { return remote_; }
 
   // Trickle ICE (RFC 8838). With trickle on, the agent does not fail while candidates may
@@ -163,7 +164,7 @@ class IceAgent {
   // The peer's signalled candidates so far: `all` is the peer's list, of which the first
   // `count` have been signalled. Forms the check list on the first call (as
   // set_remote_candidates), later adds the new ones and their pairs.
-  void update_remote_candidates(const std::vector<Candidate>& all, std::size_t count);
+  void update_remote_candidates(std::span<const Candidate> all, std::size_t count);
   void set_remote_end_of_candidates();  // RFC 8838 13
   void set_local_gathering_done();
 

@@ -230,6 +230,7 @@ class Network {
   std::vector<AddrSlot> public_slots_;
   std::unordered_map<std::uint64_t, CorePath> paths_;
   FlatTable64<SimTime> tcp_last_arrival_;  // in-order stream delivery
+  std::size_t tcp_purge_at_ = 1024;        // size at which arrived streams are dropped
   std::vector<Flight> flight_;
   std::vector<std::uint32_t> free_flight_;
   static constexpr std::uint32_t kPublicBase = Ipv4::of(20, 0, 0, 1).value;
