@@ -164,12 +164,13 @@ class Network {
     NodeId node = kNoNode;
   };
   // The NAT and its realm's addresses in one place (one cache miss per NAT traversal).
+  // The realm's address slots first: they sit next to the NAT's hot fields (nat.hpp).
   struct NatBox {
     NatBox(const nat::NatConfig& c, Ipv4 external, std::uint64_t seed) : nat(c, external, seed) {}
-    nat::Nat nat;
     std::uint32_t next_private = 0;  // next address number in the private realm
     AddrSlot first;                  // address number 0 (a home NAT's only host)
     std::vector<AddrSlot> rest;      // numbers 1, 2, ...
+    nat::Nat nat;
   };
   struct Flight {
     Packet p;
