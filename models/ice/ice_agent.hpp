@@ -258,6 +258,16 @@ class IceAgent {
   const IceConfig* cfg_;
   AgentIo* io_;
   AgentObserver* observer_ = nullptr;
+  // What every timer tick and check reads, together (one or two cache lines of a large
+  // object, for the tens of thousands of agents checking at once in a population).
+  SimTime last_check_ = SimTime::min(-1'000'000);
+  SimTime first_valid_ = SimTime::max();
+  SimTime last_event_at_ = SimTime::zero();  // latest event queued (at(), quiet_after())
+  SimTime armed_at_ = SimTime::max();
+  std::uint64_t gen_ = 0;        // check timer generation
+  Outcome outcome_ = Outcome::kPending;
+  bool nominating_ = false;
+  bool closed_ = false;
   std::uint32_t id_;
   std::uint32_t session_tag_;
   bool controlling_;
@@ -288,12 +298,8 @@ class IceAgent {
   };
   std::vector<Valid> valid_;
 
-  Outcome outcome_ = Outcome::kPending;
   SimTime started_, completed_at_, started_checks_at_;
   SimTime last_sent_selected_;
-  SimTime last_check_ = SimTime::min(-1'000'000);
-  SimTime first_valid_ = SimTime::max();
-  bool nominating_ = false;
   std::uint32_t selected_key_ = 0;
   CandidateType sel_local_type_ = CandidateType::kHost, sel_remote_type_ = CandidateType::kHost;
   net::Endpoint sel_remote_addr_;
@@ -306,11 +312,7 @@ class IceAgent {
     if (t > last_event_at_) last_event_at_ = t;
     sim_->schedule_at(t, std::forward<F>(f));
   }
-  SimTime last_event_at_ = SimTime::zero();
-  SimTime armed_at_ = SimTime::max();
-  std::uint64_t gen_ = 0;        // check timer generation
   std::uint64_t ka_gen_ = 0;     // keepalive/consent generation
-  bool closed_ = false;
   SimTime last_consent_ok_;
   std::uint32_t consent_seq_ = 0;
   std::uint32_t probe_seq_ = 0;
