@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include <boost/container/small_vector.hpp>
+
 namespace p2psim::ice {
 
 namespace {
@@ -56,6 +58,7 @@ IceAgent::~IceAgent() = default;
 void IceAgent::set_local_candidates(net::Endpoint host, const net::Endpoint* srflx, const net::Endpoint* relayed,
                                     net::Ipv4 stun_server, net::Ipv4 turn_server) {
   local_.clear();
+  local_.reserve(4);  // host, server-reflexive, relayed, IPv6 host: one block
   host6_index_ = UINT32_MAX;
   Candidate h;
   h.key = {CandidateType::kHost, candidate_priority(CandidateType::kHost, lp4()),
@@ -155,11 +158,11 @@ void IceAgent::pair_new_remote(std::uint32_t r) {
   if (lw_continuing()) lw_refresh();
 }
 
-void IceAgent::update_remote_candidates(const std::vector<Candidate>& all, std::size_t count) {
+void IceAgent::update_remote_candidates(std::span<const Candidate> all, std::size_t count) {
   if (closed_ || (outcome_ != Outcome::kPending && !lw_continuing())) return;
   count = std::min(count, all.size());
   if (!formed_) {
-    set_remote_candidates(std::vector<Candidate>(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(count)));
+    set_remote_candidates(all.first(count));
     return;
   }
   for (std::size_t i = signalled_remote_; i < count; ++i) {
@@ -198,16 +201,17 @@ void IceAgent::check_trickle_failure() {
   }
 }
 
-void IceAgent::set_remote_candidates(const std::vector<Candidate>& remote) {
+void IceAgent::set_remote_candidates(std::span<const Candidate> remote) {
   if (closed_ || outcome_ != Outcome::kPending) return;
   remote_.clear();
+  remote_.reserve(remote.size());
   for (const Candidate& c : remote)
     if (resolvable(c)) remote_.push_back(c);  // an mDNS name of another link: dropped (mdns.hpp)
   signalled_remote_ = remote.size();
-  std::vector<CandidateKey> lk, rk;
+  boost::container::small_vector<CandidateKey, 8> lk, rk;
   for (const Candidate& c : local_) lk.push_back(c.key);
   for (const Candidate& c : remote_) rk.push_back(c.key);
-  checks_.form(lk, rk, controlling_);
+  checks_.form({lk.data(), lk.size()}, {rk.data(), rk.size()}, controlling_);
   formed_ = true;
   started_checks_at_ = sim_->now();
   for (const EarlyCheck& e : early_) handle_check(e.from, e.via_relay, e.use_candidate, e.priority);

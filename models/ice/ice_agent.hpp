@@ -40,6 +40,7 @@
 
 #include <cstdint>
 #include <utility>
+#include <span>
 #include <vector>
 
 #include "models/ice/check_list.hpp"
@@ -147,7 +148,7 @@ class IceAgent {
                             net::Ipv4 stun_server, net::Ipv4 turn_server);
   const std::vector<Candidate>& local_candidates() const { return local_; }
   // Remote candidates from signalling; forms the check list and starts checking.
-  void set_remote_candidates(const std::vector<Candidate>& remote);
+  void set_remote_candidates(std::span<const Candidate> remote);
   const std::vector<Candidate>& remote_candidates() const { return remote_; }
 
   // Trickle ICE (RFC 8838). With trickle on, the agent does not fail while candidates may
@@ -163,7 +164,7 @@ class IceAgent {
   // The peer's signalled candidates so far: `all` is the peer's list, of which the first
   // `count` have been signalled. Forms the check list on the first call (as
   // set_remote_candidates), later adds the new ones and their pairs.
-  void update_remote_candidates(const std::vector<Candidate>& all, std::size_t count);
+  void update_remote_candidates(std::span<const Candidate> all, std::size_t count);
   void set_remote_end_of_candidates();  // RFC 8838 13
   void set_local_gathering_done();
 
@@ -257,6 +258,16 @@ class IceAgent {
   const IceConfig* cfg_;
   AgentIo* io_;
   AgentObserver* observer_ = nullptr;
+  // What every timer tick and check reads, together (one or two cache lines of a large
+  // object, for the tens of thousands of agents checking at once in a population).
+  SimTime last_check_ = SimTime::min(-1'000'000);
+  SimTime first_valid_ = SimTime::max();
+  SimTime last_event_at_ = SimTime::zero();  // latest event queued (at(), quiet_after())
+  SimTime armed_at_ = SimTime::max();
+  std::uint64_t gen_ = 0;        // check timer generation
+  Outcome outcome_ = Outcome::kPending;
+  bool nominating_ = false;
+  bool closed_ = false;
   std::uint32_t id_;
   std::uint32_t session_tag_;
   bool controlling_;
@@ -287,12 +298,8 @@ class IceAgent {
   };
   std::vector<Valid> valid_;
 
-  Outcome outcome_ = Outcome::kPending;
   SimTime started_, completed_at_, started_checks_at_;
   SimTime last_sent_selected_;
-  SimTime last_check_ = SimTime::min(-1'000'000);
-  SimTime first_valid_ = SimTime::max();
-  bool nominating_ = false;
   std::uint32_t selected_key_ = 0;
   CandidateType sel_local_type_ = CandidateType::kHost, sel_remote_type_ = CandidateType::kHost;
   net::Endpoint sel_remote_addr_;
@@ -305,11 +312,7 @@ class IceAgent {
     if (t > last_event_at_) last_event_at_ = t;
     sim_->schedule_at(t, std::forward<F>(f));
   }
-  SimTime last_event_at_ = SimTime::zero();
-  SimTime armed_at_ = SimTime::max();
-  std::uint64_t gen_ = 0;        // check timer generation
   std::uint64_t ka_gen_ = 0;     // keepalive/consent generation
-  bool closed_ = false;
   SimTime last_consent_ok_;
   std::uint32_t consent_seq_ = 0;
   std::uint32_t probe_seq_ = 0;

@@ -152,8 +152,7 @@ void IceSession::on_gathered(IceEndpoint& e) {
   // answerer may begin as soon as it has the offer and its own candidates).
   if (!offer) {
     const std::vector<Candidate>& oc = offerer().local_candidates();
-    std::vector<Candidate> remote(oc.begin(), oc.begin() + static_cast<std::ptrdiff_t>(offered_));
-    answerer().set_remote_candidates(remote);
+    answerer().set_remote_candidates(std::span<const Candidate>(oc).first(offered_));
   }
 }
 
@@ -185,8 +184,7 @@ void IceSession::on_signal(const signalling::Envelope& e) {
     ep_b_->gather(this, gather_mode());
   } else if (e.kind == kAnswer) {
     const std::vector<Candidate>& ac = answerer().local_candidates();
-    std::vector<Candidate> remote(ac.begin(), ac.begin() + static_cast<std::ptrdiff_t>(e.a));
-    offerer().set_remote_candidates(remote);
+    offerer().set_remote_candidates(std::span<const Candidate>(ac).first(static_cast<std::size_t>(e.a)));
   }
 }
 

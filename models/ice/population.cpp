@@ -1,10 +1,10 @@
 #include "models/ice/population.hpp"
 
 #include <algorithm>
-#include <deque>
 #include <memory>
 #include <stdexcept>
 
+#include "models/net/block_deque.hpp"
 #include "models/net/network.hpp"
 #include "models/stun/server.hpp"
 #include "sim/parallel.hpp"
@@ -67,6 +67,33 @@ class LazyRelays : public RelayClient {
   RelayFactory* factory_;
   net::Network* net_;
   std::vector<std::unique_ptr<RelayClient>> by_node_;
+};
+
+// The sessions of a shard, created as they start (see run_shard).
+struct LiveSessions {
+  Simulator& sim;
+  const SessionConfig& cfg;
+  const GatherConfig& gather;
+  signalling::SignallingServer& sig;
+  RelayClient* relays;
+  std::uint64_t seed;
+  net::Network& net;
+  const std::vector<net::NodeId>& host_node;
+  const std::vector<std::uint32_t>& sig_ids;
+  Collector& collector;
+  net::BlockDeque<IceEndpoint> eps;
+  net::BlockDeque<IceSession> sessions;
+
+  // Session s starts (sessions start in index order).
+  void start(std::int64_t s) {
+    const std::size_t a = static_cast<std::size_t>(2 * s), b = a + 1;
+    for (std::size_t h : {a, b})
+      eps.emplace_back(net.host(host_node[h]), gather, relays, derive_seed(seed, static_cast<std::uint64_t>(h)));
+    IceSession& sess = sessions.emplace_back(sim, cfg, sig, eps[a], sig_ids[a], eps[b], sig_ids[b],
+                                             static_cast<std::uint32_t>(s), seed);
+    sess.set_observer(&collector);
+    sess.start();
+  }
 };
 
 }  // namespace
@@ -204,39 +231,42 @@ PopulationResult run_shard(const PopulationSpec& spec, std::int64_t n_sessions, 
   // Endpoints, relay clients and sessions.
   std::unique_ptr<LazyRelays> relays;
   if (relay) relays = std::make_unique<LazyRelays>(*relay, net);
-  // Constructed in place, in creation (= start-time) order: neighbours in time are
-  // neighbours in memory, with no heap block per object.
-  std::deque<IceEndpoint> eps;
-  std::deque<IceSession> sessions;
   Collector collector(res);
   collector.sim = &sim;
   collector.pair_index.resize(static_cast<std::size_t>(n_sessions));
-  for (std::int64_t h = 0; h < hosts; ++h) {
-    net::Host& host = net.host(host_node[static_cast<std::size_t>(h)]);
-    eps.emplace_back(host, gather, relays.get(), derive_seed(seed, static_cast<std::uint64_t>(h)));
-  }
+  std::vector<std::uint32_t> sig_ids(static_cast<std::size_t>(hosts));
   for (std::int64_t s = 0; s < n_sessions; ++s) {
     const std::size_t a = static_cast<std::size_t>(2 * s), b = a + 1;
-    const std::uint32_t sa = sig.attach(nullptr, net.path_latency(host_node[a], sig_node));
-    const std::uint32_t sb = sig.attach(nullptr, net.path_latency(host_node[b], sig_node));
-    IceSession* sess = &sessions.emplace_back(sim, spec.session, sig, eps[a], sa, eps[b], sb,
-                                              static_cast<std::uint32_t>(s), seed);
-    sess->set_observer(&collector);
+    sig_ids[a] = sig.attach(nullptr, net.path_latency(host_node[a], sig_node));
+    sig_ids[b] = sig.attach(nullptr, net.path_latency(host_node[b], sig_node));
     std::uint32_t i = host_mix[a], j = host_mix[b];
     if (i > j) std::swap(i, j);
     collector.pair_index[static_cast<std::size_t>(s)] = static_cast<std::uint32_t>(i * m + j);
-    sim.schedule_at(start_at[static_cast<std::size_t>(s)], [sess] { sess->start(); });
   }
+  // A session's endpoints, session object and agents are created when it starts, so the
+  // memory they take is that of the sessions under way (the agents are freed when a
+  // session is done), not of the whole population up front. Constructed in place, in
+  // start-time order (= index order): neighbours in time are neighbours in memory, with no
+  // heap block per object. Construction draws nothing and schedules nothing: results are
+  // those of creating everything before the run.
+  LiveSessions live{sim, spec.session, gather, sig, relays.get(), seed, net, host_node, sig_ids, collector, {}, {}};
+  for (std::int64_t s = 0; s < n_sessions; ++s)
+    sim.schedule_at(start_at[static_cast<std::size_t>(s)], [&live, s] { live.start(s); });
   res.sessions = static_cast<std::uint64_t>(n_sessions);
   const SimTime limit = spec.arrival_window + spec.run_limit;
   sim.run_until(limit);
   // Sessions still pending at the limit count as failed.
-  for (const IceSession& s : sessions)
+  for (const IceSession& s : live.sessions)
     if (!s.done()) {
       ++res.failed;
       ++res.by_pair[collector.pair_index[s.id()]].failed;
     }
-  for (const IceEndpoint& e : eps)
+  // Sessions not started by the limit (none: they all start in the arrival window) count as failed.
+  for (std::int64_t s = static_cast<std::int64_t>(live.sessions.size()); s < n_sessions; ++s) {
+    ++res.failed;
+    ++res.by_pair[collector.pair_index[static_cast<std::size_t>(s)]].failed;
+  }
+  for (const IceEndpoint& e : live.eps)
     if (e.relayed()) ++res.turn_allocations;
   res.events = sim.events_executed();
   res.sim_seconds = sim.now().seconds();

@@ -250,19 +250,6 @@ class Nat {
   void index_entry(std::uint32_t idx);
   bool filter_allows(const Entry& e, net::Endpoint remote, FilterRule& rule) const;
 
-  const NatConfig* config_;
-  net::Ipv4 external_;
-  NatObserver* observer_ = nullptr;
-  Rng rng_;
-  std::uint16_t next_seq_port_ = 0;
-  // Inline room for a home NAT's usual few mappings and filter entries (no heap block,
-  // no cache miss beyond the NAT itself); large NATs spill to the heap.
-  boost::container::small_vector<Entry, 2> entries_;
-  std::uint32_t free_entry_ = UINT32_MAX;   // free entry slots, chained through first_filter
-  boost::container::small_vector<FilterSlot, 4> filters_;
-  std::uint32_t free_filter_ = UINT32_MAX;  // free filter slots, chained through next
-  std::uint32_t live_ = 0;
-  SimTime next_sweep_;
   // Indices for large NATs (CGN): external port / internal endpoint -> entries. Built past kIndexAt.
   static constexpr std::uint32_t kIndexAt = 32;
   // Open-addressing multimaps (no heap node per mapping), values of a key newest first.
@@ -270,7 +257,24 @@ class Nat {
     net::FlatMultiMap64 by_port;
     net::FlatMultiMap64 by_internal;
   };
+  // Layout: what every packet reads (the config, the index pointer, the observer, the
+  // entries' header and a home NAT's inline entries) comes first, so that a traversal of
+  // a home NAT touches two or three cache lines, not the five of the whole object; the
+  // random-port generator and the port-block tables, used when a mapping is created, last.
+  const NatConfig* config_;
   std::unique_ptr<Index> index_;
+  NatObserver* observer_ = nullptr;
+  net::Ipv4 external_;
+  std::uint32_t live_ = 0;
+  // Inline room for a home NAT's usual few mappings and filter entries (no heap block,
+  // no cache miss beyond the NAT itself); large NATs spill to the heap.
+  boost::container::small_vector<Entry, 2> entries_;
+  std::uint32_t free_entry_ = UINT32_MAX;   // free entry slots, chained through first_filter
+  std::uint32_t free_filter_ = UINT32_MAX;  // free filter slots, chained through next
+  boost::container::small_vector<FilterSlot, 4> filters_;
+  SimTime next_sweep_;
+  std::uint16_t next_seq_port_ = 0;
+  Rng rng_;
   // Port-block allocation: blocks (start ports) per subscriber address, newest last, and
   // the owner of each allocated block.
   std::unique_ptr<std::unordered_map<std::uint32_t, std::vector<std::uint16_t>>> blocks_of_;

@@ -62,6 +62,21 @@ class FlatTable64 {
     slots_[i].key = kEmpty;
     --size_;
   }
+  // Keeps only the entries for which keep(key, value) is true, in a table sized for them
+  // (capacity the smallest power of two >= 16 with load <= 1/2). O(capacity).
+  template <class Keep>
+  void retain(Keep keep) {
+    std::vector<Slot> old = std::move(slots_);
+    std::size_t kept = 0;
+    for (const Slot& s : old) kept += s.key != kEmpty && keep(s.key, s.value);
+    std::size_t cap = 16;
+    while (cap < 2 * kept) cap *= 2;
+    slots_.assign(cap, Slot{kEmpty, V{}});
+    mask_ = cap - 1;
+    size_ = 0;
+    for (const Slot& s : old)
+      if (s.key != kEmpty && keep(s.key, s.value)) get_or_insert(s.key, s.value);
+  }
   std::size_t size() const { return size_; }
   std::size_t memory_bytes() const { return slots_.capacity() * sizeof(Slot); }
 

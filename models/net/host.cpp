@@ -15,7 +15,7 @@ constexpr std::uint8_t kSynRetries = 6;
 bool same_stream_kind(Transport a, Transport b) { return is_stream(a) == is_stream(b); }
 }  // namespace
 
-Host::Host(Network& net, NodeId id, Ipv4 address) : net_(&net), id_(id), address_(address) {}
+Host::Host(Network& net, NodeId id, Ipv4 address) : id_(id), address_(address), net_(&net) {}
 
 void Host::add_address(Ipv4 a) {
   if (owns(a)) return;

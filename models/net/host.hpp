@@ -119,17 +119,19 @@ class Host {
   void send_control(std::uint16_t port, Endpoint remote, Transport t, TcpControl c, Ipv4 src_addr = {});
   void syn_timer(std::uint32_t conn_index);
 
-  Network* net_;
+  // Layout: what a delivery reads (addresses, the index pointer, the sockets) comes first,
+  // in the first 112 bytes; the network pointer and the connections last.
   NodeId id_;
   Ipv4 address_;
-  std::uint16_t next_ephemeral_ = 49152;
+  // Index for hosts with many sockets (TURN relays): socket_key -> position in sockets_.
+  static constexpr std::size_t kIndexAt = 16;
+  std::unique_ptr<FlatTable64<std::uint32_t>> index_;
   std::vector<Ipv4> extra_;
   // Inline room for two sockets (an ICE endpoint's and a TURN client's): no heap block,
   // and no cache miss beyond the host itself, for a million hosts.
   boost::container::small_vector<Socket, 2> sockets_;
-  // Index for hosts with many sockets (TURN relays): socket_key -> position in sockets_.
-  static constexpr std::size_t kIndexAt = 16;
-  std::unique_ptr<FlatTable64<std::uint32_t>> index_;
+  std::uint16_t next_ephemeral_ = 49152;
+  Network* net_;
   std::vector<Conn> conns_;
 };
 

@@ -317,6 +317,14 @@ void Network::transmit(const Packet& p, NodeId from, NodeId to, bool to_inside) 
     // In-order delivery per (src, dst, segment direction).
     std::uint64_t key = mix64(p.src.key() ^ mix64(p.dst.key() ^ (std::uint64_t{from} << 48)));
     if (key == FlatTable64<SimTime>::kEmpty) key = 0;  // the reserved key
+    // A stream whose last segment on this hop has arrived (last <= now <= t) constrains
+    // nothing: drop such entries once the table has doubled, so that it holds the streams
+    // with segments in flight, not every stream ever opened (a table of the population's
+    // size, each lookup a cache miss).
+    if (tcp_last_arrival_.size() >= tcp_purge_at_) {
+      tcp_last_arrival_.retain([now](std::uint64_t, SimTime last) { return last > now; });
+      tcp_purge_at_ = std::max<std::size_t>(1024, 2 * tcp_last_arrival_.size());
+    }
     SimTime& last = tcp_last_arrival_.get_or_insert(key, SimTime::zero());
     t = std::max(t, last);
     last = t;

@@ -33,6 +33,7 @@
 #include "models/nat/nat.hpp"
 #include "models/net/flat_map.hpp"
 #include "models/net/address.hpp"
+#include "models/net/block_deque.hpp"
 #include "models/net/host.hpp"
 #include "models/net/packet.hpp"
 #include "sim/random.hpp"
@@ -163,12 +164,13 @@ class Network {
     NodeId node = kNoNode;
   };
   // The NAT and its realm's addresses in one place (one cache miss per NAT traversal).
+  // The realm's address slots first: they sit next to the NAT's hot fields (nat.hpp).
   struct NatBox {
     NatBox(const nat::NatConfig& c, Ipv4 external, std::uint64_t seed) : nat(c, external, seed) {}
-    nat::Nat nat;
     std::uint32_t next_private = 0;  // next address number in the private realm
     AddrSlot first;                  // address number 0 (a home NAT's only host)
     std::vector<AddrSlot> rest;      // numbers 1, 2, ...
+    nat::Nat nat;
   };
   struct Flight {
     Packet p;
@@ -220,8 +222,8 @@ class Network {
   std::vector<Node> nodes_;
   std::vector<Link> links_;
   std::vector<LinkSpec> specs_;
-  std::deque<Host> hosts_;
-  std::deque<NatBox> nats_;
+  BlockDeque<Host> hosts_;
+  BlockDeque<NatBox> nats_;
   std::deque<nat::NatConfig> configs_;
   std::vector<std::string> router_names_;
   std::unique_ptr<Core> core_;
@@ -229,6 +231,7 @@ class Network {
   std::vector<AddrSlot> public_slots_;
   std::unordered_map<std::uint64_t, CorePath> paths_;
   FlatTable64<SimTime> tcp_last_arrival_;  // in-order stream delivery
+  std::size_t tcp_purge_at_ = 1024;        // size at which arrived streams are dropped
   std::vector<Flight> flight_;
   std::vector<std::uint32_t> free_flight_;
   static constexpr std::uint32_t kPublicBase = Ipv4::of(20, 0, 0, 1).value;

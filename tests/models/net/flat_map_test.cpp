@@ -50,3 +50,25 @@ TEST_CASE("FlatTable64 matches std::unordered_map under inserts and erases", "[n
   empty.erase(3);
   CHECK(empty.size() == 0);
 }
+
+TEST_CASE("FlatTable64 retain keeps exactly the entries asked for", "[net][flatmap]") {
+  net::FlatTable64<std::uint32_t> t;
+  for (std::uint32_t k = 0; k < 5000; ++k) t.insert_or_assign(std::uint64_t{k} * 7919, k);
+  t.retain([](std::uint64_t, std::uint32_t v) { return v % 3 == 0; });
+  CHECK(t.size() == 1667);  // 0, 3, ..., 4998
+  CHECK(t.memory_bytes() <= 4096 * 16);  // shrunk to the smallest table with load <= 1/2
+  for (std::uint32_t k = 0; k < 5000; ++k) {
+    const std::uint32_t* f = t.find(std::uint64_t{k} * 7919);
+    if (k % 3 == 0) {
+      REQUIRE(f != nullptr);
+      CHECK(*f == k);
+    } else {
+      CHECK(f == nullptr);
+    }
+  }
+  t.insert_or_assign(1, 42);  // still a working table
+  CHECK(*t.find(1) == 42);
+  t.retain([](std::uint64_t, std::uint32_t) { return false; });
+  CHECK(t.size() == 0);
+  CHECK(t.find(1) == nullptr);
+}
