@@ -23,6 +23,7 @@
 #include <cstring>
 #include <vector>
 
+#include "app/runner/huge_pages.hpp"
 #include "models/ice/population.hpp"
 #include "models/ice/turn_relay.hpp"
 #include "models/nat/nat_mix.hpp"
@@ -106,14 +107,8 @@ int scale(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  // The population's objects span gigabytes and are touched in a sliding window: with 4 KiB
-  // pages most accesses also miss the TLB. glibc (>= 2.35) backs malloc with transparent
-  // huge pages when asked through this tunable, which is read at start-up only: re-exec
-  // once with it set (20-25% less CPU at 250k sessions). P2PSIM_NO_THP=1 turns this off.
-  if (!std::getenv("GLIBC_TUNABLES") && !std::getenv("P2PSIM_NO_THP")) {
-    setenv("GLIBC_TUNABLES", "glibc.malloc.hugetlb=1", 1);
-    execv("/proc/self/exe", argv);  // returns only on failure: carry on without
-  }
+  // Heap on transparent huge pages (app/runner/huge_pages.hpp; P2PSIM_NO_THP=1 turns it off).
+  runner::use_huge_pages(argv);
   if (argc > 1 && std::strcmp(argv[1], "scale") == 0) return scale(argc, argv);
   const std::int64_t sessions = argc > 1 ? std::atoll(argv[1]) : 500000;
   const bool turn = argc > 2 ? std::atoi(argv[2]) != 0 : true;

@@ -4,8 +4,10 @@
 #include <iostream>
 
 #include "app/cli/commands.hpp"
+#include "app/runner/huge_pages.hpp"
 
 int main(int argc, char** argv) {
+  p2psim::runner::use_huge_pages(argv);  // large populations: heap on huge pages (P2PSIM_NO_THP=1: off)
   CLI::App app{"p2psim " P2PSIM_VERSION ": discrete-event simulator of peer-to-peer communication architectures"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "p2psim " P2PSIM_VERSION);
