@@ -8,6 +8,7 @@
 #include "app/runner/runner.hpp"
 #include "app/scenario/scenario_error.hpp"
 #include "app/study/capacity_study.hpp"
+#include "load_error.hpp"
 #include "metric.hpp"
 #include "models/capacity/planner.hpp"
 #include "sim/random.hpp"
@@ -36,14 +37,7 @@ const study::CapacityScenario& scenario_of(const runner::LoadedScenario& l) {
   return *study::capacity_scenario_of(*l.points.at(0).study);
 }
 
-std::string error_of(const std::string& text) {
-  try {
-    runner::load_scenario_text(text, "x.yaml");
-  } catch (const scenario::ScenarioError& e) {
-    return e.what();
-  }
-  return "no error";
-}
+std::string error_of(const std::string& text) { return test::load_error(text, "x.yaml"); }
 
 }  // namespace
 

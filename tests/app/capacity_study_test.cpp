@@ -12,6 +12,7 @@
 #include "app/runner/runner.hpp"
 #include "app/scenario/scenario_error.hpp"
 #include "models/capacity/ice_connectivity.hpp"
+#include "load_error.hpp"
 #include "metric.hpp"
 
 namespace fs = std::filesystem;
@@ -38,14 +39,7 @@ relays:
     eu: {count: 1}
 )";
 
-std::string error_of(const std::string& text) {
-  try {
-    runner::load_scenario_text(text, "x.yaml");
-  } catch (const scenario::ScenarioError& e) {
-    return e.what();
-  }
-  return "no error";
-}
+std::string error_of(const std::string& text) { return test::load_error(text, "x.yaml"); }
 
 double erlang_b(double e, int c) {
   double b = 1;

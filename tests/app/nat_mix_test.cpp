@@ -9,18 +9,12 @@
 #include "app/runner/runner.hpp"
 #include "app/scenario/scenario_error.hpp"
 #include "app/study/capacity_spec_parser.hpp"
+#include "load_error.hpp"
 
 using namespace p2psim;
 
 namespace {
-std::string error_of(const std::string& text) {
-  try {
-    runner::load_scenario_text(text, "m.yaml");
-  } catch (const scenario::ScenarioError& e) {
-    return e.what();
-  }
-  return "no error";
-}
+std::string error_of(const std::string& text) { return test::load_error(text, "m.yaml"); }
 
 std::vector<study::Metric> metrics_of(const std::string& text) {
   const auto s = runner::load_scenario_text(text, "m.yaml");

@@ -4,19 +4,13 @@
 
 #include "app/runner/runner.hpp"
 #include "app/scenario/scenario_error.hpp"
+#include "load_error.hpp"
 #include "metric.hpp"
 
 using namespace p2psim;
 
 namespace {
-std::string error_of(const std::string& text) {
-  try {
-    runner::load_scenario_text(text, "n.yaml");
-  } catch (const scenario::ScenarioError& e) {
-    return e.what();
-  }
-  return "no error";
-}
+std::string error_of(const std::string& text) { return test::load_error(text, "n.yaml"); }
 }  // namespace
 
 TEST_CASE("nat study kinds reject bad input with file:line:column", "[app][ice]") {

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "app/runner/runner.hpp"
+#include "cli_tools_support.hpp"
 
 namespace fs = std::filesystem;
 using namespace p2psim;
@@ -23,24 +24,9 @@ namespace {
 
 const fs::path kSource = P2PSIM_SOURCE_DIR;
 
-fs::path scratch(const std::string& tag) {
-  const fs::path d = fs::temp_directory_path() / ("p2psim_stream_" + tag + "_" + std::to_string(::getpid()));
-  fs::remove_all(d);
-  fs::create_directories(d);
-  return d;
-}
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::string bin() {
-  const char* env = std::getenv("P2PSIM_BIN");
-  return env ? env : (kSource / "build" / "p2psim").string();
-}
+fs::path scratch(const std::string& tag) { return testing::scratch_dir("stream_" + tag); }
+using testing::p2psim_bin;
+using testing::slurp;
 
 int sh(const std::string& cmd) {
   const int rc = std::system(cmd.c_str());
@@ -66,10 +52,10 @@ TEST_CASE("timeseries.csv streamed from the work folder equals the one written f
   // From disk: `p2psim run` (series dropped from memory once each run's record is written),
   // and two slices merged (series read back from the slices' run folders).
   const std::string args = "'" + scenario + "' --set population.users=2000 --set report.interval=1min --replications 2 -q";
-  REQUIRE(sh("'" + bin() + "' run " + args + " -j2 --out '" + (root / "disk").string() + "'") == 0);
-  REQUIRE(sh("'" + bin() + "' run " + args + " --shard 1/2 --out '" + (root / "s1").string() + "'") == 0);
-  REQUIRE(sh("'" + bin() + "' run " + args + " --shard 2/2 --out '" + (root / "s2").string() + "'") == 0);
-  REQUIRE(sh("'" + bin() + "' merge -q '" + (root / "s1").string() + "' '" + (root / "s2").string() + "' --out '" +
+  REQUIRE(sh("'" + p2psim_bin() + "' run " + args + " -j2 --out '" + (root / "disk").string() + "'") == 0);
+  REQUIRE(sh("'" + p2psim_bin() + "' run " + args + " --shard 1/2 --out '" + (root / "s1").string() + "'") == 0);
+  REQUIRE(sh("'" + p2psim_bin() + "' run " + args + " --shard 2/2 --out '" + (root / "s2").string() + "'") == 0);
+  REQUIRE(sh("'" + p2psim_bin() + "' merge -q '" + (root / "s1").string() + "' '" + (root / "s2").string() + "' --out '" +
              (root / "merged").string() + "' >/dev/null") == 0);
   const std::string series = slurp(root / "memory" / "timeseries.csv");
   CHECK(series.size() > 10000);
@@ -149,7 +135,7 @@ rm -f "$M/fill"
 "$P" run "$S/scenarios/nat-matrix.yaml" --seed 9 -q --out "$M/set" 2>"$R/third.err"; echo $? >"$R/third.rc"
 ls -A "$M" >"$R/third.ls"
 )";
-  const int rc = sh("unshare -m sh '" + script + "' '" + mnt.string() + "' '" + res.string() + "' '" + bin() + "' '" +
+  const int rc = sh("unshare -m sh '" + script + "' '" + mnt.string() + "' '" + res.string() + "' '" + p2psim_bin() + "' '" +
                     kSource.string() + "'");
   if (rc == 77) {
     WARN("tmpfs cannot be mounted here: the full-disk test is skipped");

@@ -32,6 +32,17 @@ PairSpec public_pair(const SessionConfig& s) {
   p.session.keep_alive = false;
   return p;
 }
+// Port-restricted cones on both sides, TURN close by, the STUN server 1 s away.
+PairSpec far_stun_pair(TurnRelayFactory& relay, const SessionConfig& session) {
+  PairSpec spec;
+  spec.nat_a = prc();
+  spec.nat_b = prc();
+  spec.relay = &relay;
+  spec.stun_link = net::LinkSpec{SimTime::s(1)};
+  spec.session = session;
+  return spec;
+}
+
 }  // namespace
 
 TEST_CASE("libwebrtc nomination: the first success is selected, one round trip before regular nomination",
@@ -76,12 +87,7 @@ TEST_CASE("renomination switches from a relayed pair to the direct pair that suc
   for (bool renomination : {false, true}) {
     INFO("renomination " << renomination);
     TurnRelayFactory relay;
-    PairSpec spec;
-    spec.nat_a = prc();
-    spec.nat_b = prc();
-    spec.relay = &relay;
-    spec.stun_link = net::LinkSpec{SimTime::s(1)};
-    spec.session = libwebrtc_session(renomination);
+    PairSpec spec = far_stun_pair(relay, libwebrtc_session(renomination));
     spec.run_limit = SimTime::ms(1500);  // run() returns here (the session is kept alive)
     PairWorld w(spec, 2);
     const SessionResult r = w.run();
@@ -109,12 +115,7 @@ TEST_CASE("renomination switches from a relayed pair to the direct pair that suc
   // Regular nomination (RFC 8445 8.1.1) nominates the relayed pair once and keeps it.
   {
     TurnRelayFactory relay;
-    PairSpec spec;
-    spec.nat_a = prc();
-    spec.nat_b = prc();
-    spec.relay = &relay;
-    spec.stun_link = net::LinkSpec{SimTime::s(1)};
-    spec.session = libwebrtc_session(false);
+    PairSpec spec = far_stun_pair(relay, libwebrtc_session(false));
     spec.session.ice.nomination.mode = NominationMode::kRegular;
     spec.run_limit = SimTime::ms(1500);
     PairWorld w(spec, 2);
