@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 
 #include "models/ice/ice_agent.hpp"
@@ -110,6 +111,12 @@ class IceEndpoint : public net::PacketSink, public AgentIo {
   // PacketSink
   void on_packet(net::Host& host, const net::Packet& p, std::uint64_t cookie) override;
 
+  // Room for a relay client made for this endpoint alone, owned by it (the population's
+  // lazy relays create a host's TURN client on its first allocation and keep it here, so
+  // that finding it costs no lookup in a population-sized table). The endpoint itself
+  // talks only to the RelayClient it was constructed with.
+  std::unique_ptr<RelayClient>& own_relay() { return own_relay_; }
+
   // Gathering traffic (STUN Binding requests sent by this endpoint).
   std::uint64_t gather_packets() const { return gather_packets_; }
   std::uint64_t gather_bytes() const { return gather_bytes_; }
@@ -137,6 +144,7 @@ class IceEndpoint : public net::PacketSink, public AgentIo {
   bool gathered_ = false;
   std::optional<net::Endpoint> srflx_, relayed_;
   std::uint64_t gather_packets_ = 0, gather_bytes_ = 0;
+  std::unique_ptr<RelayClient> own_relay_;
 };
 
 }  // namespace p2psim::ice

@@ -44,29 +44,29 @@ class Collector : public SessionObserver {
   PopulationResult* r_;
 };
 
-// Relay clients created on an endpoint's first allocation, one per host: under the
-// on-failure relay policy most hosts never allocate and hold no client. Lookups are by the
-// endpoint's host node (a vector slot, no hashing).
+// Relay clients created on an endpoint's first allocation, one per host (each host has
+// one endpoint): under the on-failure relay policy most hosts never allocate and hold no
+// client. The client is kept by the endpoint (IceEndpoint::own_relay), so a packet's check
+// "is this TURN traffic?" reads the endpoint it reached anyway.
 class LazyRelays : public RelayClient {
  public:
-  LazyRelays(RelayFactory& factory, net::Network& net) : factory_(&factory), net_(&net), by_node_(net.node_count()) {}
+  LazyRelays(RelayFactory& factory, net::Network& net) : factory_(&factory), net_(&net) {}
   void allocate(IceEndpoint& e) override {
-    std::unique_ptr<RelayClient>& c = by_node_[e.host().id()];
+    std::unique_ptr<RelayClient>& c = e.own_relay();
     if (!c) c = factory_->make_client(*net_, e.host());
     c->allocate(e);
   }
   void send(IceEndpoint& e, net::Endpoint peer, const stun::Message& m) override {
-    if (RelayClient* c = by_node_[e.host().id()].get()) c->send(e, peer, m);
+    if (RelayClient* c = e.own_relay().get()) c->send(e, peer, m);
   }
   bool on_packet(IceEndpoint& e, const net::Packet& p) override {
-    RelayClient* c = by_node_[e.host().id()].get();
+    RelayClient* c = e.own_relay().get();
     return c && c->on_packet(e, p);
   }
 
  private:
   RelayFactory* factory_;
   net::Network* net_;
-  std::vector<std::unique_ptr<RelayClient>> by_node_;
 };
 
 // The sessions of a shard, created as they start (see run_shard).

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cstring>
 #include <stdexcept>
 
 namespace p2psim::net {
@@ -45,12 +46,25 @@ Network::Network(Simulator& sim, std::uint64_t seed)
 Network::~Network() = default;
 
 std::uint32_t Network::intern_spec(const LinkSpec& spec) {
-  // Most networks use a handful of link kinds; search from the most recent.
-  const std::size_t n = specs_.size();
-  for (std::size_t k = 0; k < n && k < 16; ++k)
-    if (specs_[n - 1 - k] == spec) return static_cast<std::uint32_t>(n - 1 - k);
+  // Every distinct spec once: networks use a handful of link kinds (a population's access
+  // links, say, 20 latencies in 1 ms steps), and a table of one spec per link would make
+  // each hop's read of its spec a cache miss.
+  const auto bits = [](double d) {
+    std::uint64_t u;
+    std::memcpy(&u, &d, sizeof u);
+    return u;
+  };
+  std::uint64_t key = mix64(static_cast<std::uint64_t>(spec.latency.count_ns()));
+  key = mix64(key ^ bits(spec.bandwidth_bps));
+  key = mix64(key ^ bits(spec.loss));
+  key = mix64(key ^ static_cast<std::uint64_t>(spec.jitter.count_ns()));
+  auto [first, last] = spec_index_.equal_range(key);
+  for (auto it = first; it != last; ++it)
+    if (specs_[it->second] == spec) return it->second;
   specs_.push_back(spec);
-  return static_cast<std::uint32_t>(specs_.size() - 1);
+  const auto index = static_cast<std::uint32_t>(specs_.size() - 1);
+  spec_index_.emplace(key, index);
+  return index;
 }
 
 std::uint32_t Network::add_link_index(const LinkSpec& spec, NodeId a) {

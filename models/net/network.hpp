@@ -222,6 +222,7 @@ class Network {
   std::vector<Node> nodes_;
   std::vector<Link> links_;
   std::vector<LinkSpec> specs_;
+  std::unordered_multimap<std::uint64_t, std::uint32_t> spec_index_;  // hash of a spec -> index
   BlockDeque<Host> hosts_;
   BlockDeque<NatBox> nats_;
   std::deque<nat::NatConfig> configs_;
