@@ -17,7 +17,7 @@ EventQueue::~EventQueue() {
     for (Chunk* c = b.head; c != nullptr;) {
       Record* from = c == b.head && b.read != nullptr ? b.read : c->records;
       Record* to = c == b.tail ? b.cur : c->records + kChunkRecords;
-      for (Record* r = from; r < to; ++r) invokers_[call_index(r->seq_call)](r->storage, false);
+      for (Record* r = from; r < to; ++r) invokers_[call_index(r->seq_call)](r->storage, Op::destroy);
       Chunk* next = c->next;
       delete c;
       c = next;
@@ -234,7 +234,7 @@ void EventQueue::head_exhausted(unsigned bucket) {
 
 bool EventQueue::drop_if_cancelled(Entry& e) {
   if (!cancelled_.erase(e.seq)) return false;
-  e.call(e.storage, false);
+  e.call(e.storage, Op::destroy);
   return true;
 }
 

@@ -42,12 +42,21 @@ namespace p2psim {
 
 class EventQueue {
  public:
-  // One pending event. `call(storage, true)` runs and destroys the callback;
-  // `call(storage, false)` only destroys it (cancellation, teardown).
+  // What an entry's invoker is asked to do with its callback.
+  enum class Op : unsigned char {
+    destroy,        // destroy it without running (cancellation, teardown)
+    run,            // run it, then destroy it
+    prefetch_far,   // a hint: it runs in about Simulator::kLookahead events; start loading its state
+    prefetch_mid,   // a hint: it runs in about Simulator::kMidAhead events
+    prefetch_near,  // a hint: it runs in about Simulator::kNearAhead events
+  };
+  // One pending event. `call(storage, Op::run)` runs and destroys the callback;
+  // `call(storage, Op::destroy)` only destroys it; the prefetch ops read, never change,
+  // anything (see Simulator).
   struct Entry {
     std::uint64_t time;
     std::uint64_t seq;
-    void (*call)(void* storage, bool run);
+    void (*call)(void* storage, Op op);
     alignas(8) unsigned char storage[16];
   };
   static_assert(sizeof(Entry) == 40, "EventQueue::Entry must stay 40 bytes");
@@ -77,7 +86,7 @@ class EventQueue {
   std::size_t memory_bytes() const;
 
  private:
-  using Invoker = void (*)(void* storage, bool run);
+  using Invoker = void (*)(void* storage, Op op);
   struct Record {
     std::uint64_t time;
     std::uint64_t seq_call;  // seq << 16 | invoker index

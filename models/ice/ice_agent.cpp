@@ -489,7 +489,21 @@ void IceAgent::arm(SimTime t) {
   if (armed_at_ != SimTime::max() && armed_at_ >= sim_->now() && armed_at_ <= t) return;
   armed_at_ = t;
   const std::uint64_t g = ++gen_;
-  at(t, [this, g] { wake(g); });
+  at(t, Wake{this, g});
+}
+
+void IceAgent::prefetch_tick(Lookahead stage) const noexcept {
+  if (stage == Lookahead::far) {
+    const char* c = reinterpret_cast<const char*>(this);
+    for (std::size_t off = 0; off < 320 && off < sizeof(IceAgent); off += 64) __builtin_prefetch(c + off);
+  } else if (stage == Lookahead::mid && gen_ != 0) {
+    const std::span<const CandidatePair> pairs = checks_.pairs();
+    if (!pairs.empty()) {
+      __builtin_prefetch(pairs.data());
+      __builtin_prefetch(reinterpret_cast<const char*>(pairs.data()) + 64);
+    }
+    if (!remote_.empty()) __builtin_prefetch(remote_.data());
+  }
 }
 
 void IceAgent::wake(std::uint64_t g) {

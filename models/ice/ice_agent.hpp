@@ -248,6 +248,16 @@ class IceAgent {
   // Timer: schedules a wake-up at `t` unless one is already due no later.
   void arm(SimTime t);
   void wake(std::uint64_t gen);
+  // The check timer's event, with its lookahead hint (sim/simulator.hpp): far, the
+  // agent's first five cache lines (its tick state, candidates and check list headers);
+  // mid, the candidate pairs and remote candidates on_tick() scans.
+  struct Wake {
+    IceAgent* agent;
+    std::uint64_t gen;
+    void operator()() const { agent->wake(gen); }
+    void prefetch(Lookahead stage) const noexcept { agent->prefetch_tick(stage); }
+  };
+  void prefetch_tick(Lookahead stage) const noexcept;
   void on_tick();
   void start_keepalives();
   void keepalive_tick(std::uint64_t gen);

@@ -185,6 +185,17 @@ class Nat {
   // NAT's outside address; `seed` seeds its random port choices.
   Nat(const NatConfig& config, net::Ipv4 external, std::uint64_t seed);
 
+  // A lookahead hint (Network's arrival events): starts loading what every packet through
+  // the NAT reads (the first three cache lines; see the layout note below).
+  void prefetch() const noexcept {
+    const char* c = reinterpret_cast<const char*>(this);
+    __builtin_prefetch(c);
+    __builtin_prefetch(c + 64);
+    __builtin_prefetch(c + 128);
+  }
+  // A second-stage hint, once prefetch() has loaded the NAT: starts loading the index slot
+  // or the heap entries that inbound() (outbound: outbound()) will read for `p`.
+  void prefetch_packet(const net::Packet& p, bool outbound) const noexcept;
   const NatConfig& config() const { return *config_; }
   net::Ipv4 external_address() const { return external_; }
   void set_observer(NatObserver* o) { observer_ = o; }

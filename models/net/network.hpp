@@ -205,6 +205,17 @@ class Network {
   // Forwards `p` sitting at `at` (a host sending, or a NAT after translation) inside realm `realm`.
   void route(const Packet& p, NodeId at, NodeId realm);
   void arrive(std::uint32_t flight_index);
+  // The arrival event of flight `idx` at node `to`, with its lookahead hint
+  // (sim/simulator.hpp): far, the flight slot and the node record; near, the host or NAT
+  // box it reaches. Hints only read.
+  struct Arrival {
+    Network* net;
+    std::uint32_t idx;
+    NodeId to;
+    void operator()() const { net->arrive(idx); }
+    void prefetch(Lookahead stage) const noexcept { net->prefetch_arrival(idx, to, stage); }
+  };
+  void prefetch_arrival(std::uint32_t idx, NodeId to, Lookahead stage) const noexcept;
   void drop(const Packet& p, NodeId at, DropReason r);
   Ipv6Plane& ipv6_plane();
   // An IPv6 packet crossing NAT box `nat_node` outwards (forwarded: true) / inwards.

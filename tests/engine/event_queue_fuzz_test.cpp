@@ -23,14 +23,15 @@ struct Ref {
 
 int g_destroyed = 0;
 int g_ran = 0;
-void invoker_a(void* storage, bool run) {
+void invoker_a(void* storage, EventQueue::Op op) {
+  const bool run = op == EventQueue::Op::run;
   std::uint64_t v;
   std::memcpy(&v, storage, sizeof v);
   (void)v;
   if (run) ++g_ran;
   ++g_destroyed;
 }
-void invoker_b(void* storage, bool run) { invoker_a(storage, run); }
+void invoker_b(void* storage, EventQueue::Op op) { invoker_a(storage, op); }
 
 EventQueue::Entry make(std::uint64_t time, std::uint64_t seq) {
   EventQueue::Entry e{};
@@ -105,7 +106,7 @@ void run_fuzz(std::uint64_t seed, int ops) {
         REQUIRE(payload_seq == out.seq);
         REQUIRE(payload_time == out.time);
         REQUIRE(out.call == (out.seq % 3 == 0 ? &invoker_b : &invoker_a));
-        out.call(out.storage, true);
+        out.call(out.storage, EventQueue::Op::run);
         now = out.time;
         pending.erase(out.seq);
         ref.pop();
@@ -122,7 +123,7 @@ void run_fuzz(std::uint64_t seed, int ops) {
     }
     REQUIRE(out.time == ref.top().time);
     REQUIRE(out.seq == ref.top().seq);
-    out.call(out.storage, true);
+    out.call(out.storage, EventQueue::Op::run);
     ref.pop();
   }
   while (!ref.empty() && cancelled.count(ref.top().seq) != 0) {
@@ -160,7 +161,7 @@ TEST_CASE("EventQueue destroys every callback exactly once: run, cancelled or le
         EventQueue::Entry out{};
         if (q.pop_until(now + 100000, out)) {
           now = out.time;
-          out.call(out.storage, true);
+          out.call(out.storage, EventQueue::Op::run);
         }
       }
     }
@@ -232,7 +233,7 @@ TEST_CASE("EventQueue sorts small buckets at every level, ties and level 12 incl
         REQUIRE(!ref.empty());
         REQUIRE(out.time == ref.top().time);
         REQUIRE(out.seq == ref.top().seq);
-        out.call(out.storage, true);
+        out.call(out.storage, EventQueue::Op::run);
         ref.pop();
         now = out.time;
         if (seq < 40 && rng.below(2) == 0) {  // a push into the bucket being popped
