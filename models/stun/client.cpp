@@ -25,7 +25,21 @@ void ClientTransactions::transmit(Slot& s) {
 
 void ClientTransactions::arm(std::uint32_t slot, SimTime after) {
   const std::uint32_t gen = slots_[slot].gen;
-  host_->network().sim().schedule_after(after, [this, slot, gen] { timer(slot, gen); });
+  host_->network().sim().schedule_after(after, Timer{this, slot, gen});
+}
+
+void ClientTransactions::prefetch_timer(std::uint32_t slot, Lookahead stage) const noexcept {
+  if (stage == Lookahead::far) {
+    __builtin_prefetch(this);
+  } else if (stage == Lookahead::mid) {
+    if (slot < slots_.size()) {
+      const Slot& s = slots_[slot];
+      __builtin_prefetch(&s);
+      __builtin_prefetch(&s.live);
+    }
+  } else {
+    host_->prefetch();
+  }
 }
 
 TransactionId ClientTransactions::start(Message request, net::Endpoint server, TransactionHandler* handler,

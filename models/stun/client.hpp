@@ -12,6 +12,7 @@
 #include "models/net/host.hpp"
 #include "models/stun/message.hpp"
 #include "sim/random.hpp"
+#include "sim/simulator.hpp"
 #include "sim/time.hpp"
 
 namespace p2psim::stun {
@@ -75,6 +76,16 @@ class ClientTransactions {
   void transmit(Slot& s);
   void timer(std::uint32_t slot, std::uint32_t gen);
   void arm(std::uint32_t slot, SimTime after);
+  // The retransmission timer's event, with its lookahead hint (sim/simulator.hpp): far,
+  // the transactions object; mid, the slot (its state sits after the request); near, the
+  // host a retransmission goes out from.
+  struct Timer {
+    ClientTransactions* owner;
+    std::uint32_t slot, gen;
+    void operator()() const { owner->timer(slot, gen); }
+    void prefetch(Lookahead stage) const noexcept { owner->prefetch_timer(slot, stage); }
+  };
+  void prefetch_timer(std::uint32_t slot, Lookahead stage) const noexcept;
 
   net::Host* host_;
   std::uint16_t port_;
