@@ -47,7 +47,6 @@ class EventQueue {
     destroy,        // destroy it without running (cancellation, teardown)
     run,            // run it, then destroy it
     prefetch_far,   // a hint: it runs in about Simulator::kLookahead events; start loading its state
-    prefetch_mid,   // a hint: it runs in about Simulator::kMidAhead events
     prefetch_near,  // a hint: it runs in about Simulator::kNearAhead events
   };
   // One pending event. `call(storage, Op::run)` runs and destroys the callback;

@@ -66,10 +66,6 @@ void Simulator::run_until(SimTime until) {
     if (ahead_.empty() || ahead_.front().time > limit) break;
     e = ahead_.front();
     ahead_.pop_front();
-    if (ahead_.size() >= kMidAhead) {
-      EventQueue::Entry& later = ahead_.at(kMidAhead - 1);
-      later.call(later.storage, EventQueue::Op::prefetch_mid);
-    }
     if (ahead_.size() >= kNearAhead) {
       EventQueue::Entry& soon = ahead_.at(kNearAhead - 1);
       soon.call(soon.storage, EventQueue::Op::prefetch_near);

@@ -496,7 +496,7 @@ void IceAgent::prefetch_tick(Lookahead stage) const noexcept {
   if (stage == Lookahead::far) {
     const char* c = reinterpret_cast<const char*>(this);
     for (std::size_t off = 0; off < 320 && off < sizeof(IceAgent); off += 64) __builtin_prefetch(c + off);
-  } else if (stage == Lookahead::mid && gen_ != 0) {
+  } else if (gen_ != 0) {
     const std::span<const CandidatePair> pairs = checks_.pairs();
     if (!pairs.empty()) {
       __builtin_prefetch(pairs.data());

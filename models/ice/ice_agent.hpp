@@ -250,7 +250,7 @@ class IceAgent {
   void wake(std::uint64_t gen);
   // The check timer's event, with its lookahead hint (sim/simulator.hpp): far, the
   // agent's first five cache lines (its tick state, candidates and check list headers);
-  // mid, the candidate pairs and remote candidates on_tick() scans.
+  // near, the candidate pairs and remote candidates on_tick() scans.
   struct Wake {
     IceAgent* agent;
     std::uint64_t gen;

@@ -132,6 +132,8 @@ std::vector<net::NodeId> add_population_hosts(net::Network& net, net::NodeId cor
     for (std::size_t i = 0; i < sl.size(); ++i) sl[i] = static_cast<std::uint32_t>(static_cast<std::int64_t>(i) / per);
     for (std::size_t i = sl.size(); i > 1; --i) std::swap(sl[i - 1], sl[rng.below(i)]);
   }
+  // Every host and its home NAT (the carriers are in): room reserved once.
+  net.reserve_nodes(2 * n);
   std::vector<std::size_t> next_slot(m, 0);
   std::vector<net::NodeId> host_node(n);
   const auto spread_ms = spec.access_spread.count_ns() / 1'000'000;

@@ -491,28 +491,6 @@ void Nat::note_unsolicited(Transport t, Endpoint remote, std::uint16_t port, Sim
   index_entry(idx);
 }
 
-void Nat::prefetch_packet(const net::Packet& p, bool outbound) const noexcept {
-  const Transport t = nat_transport(p.transport);
-  if (index_) {
-    if (outbound) {
-      index_->by_internal.prefetch(internal_index_key(t, p.src));
-    } else {
-      index_->by_port.prefetch(port_index_key(t, p.dst.port));
-    }
-    return;
-  }
-  // A small NAT scans its entries: start on the first two lines of a heap array (inline
-  // entries came with the NAT itself), and on its filter slots.
-  const char* e = reinterpret_cast<const char*>(entries_.data());
-  const char* self = reinterpret_cast<const char*>(this);
-  if (e < self || e >= self + sizeof(Nat)) {
-    __builtin_prefetch(e);
-    __builtin_prefetch(e + 64);
-  }
-  const char* f = reinterpret_cast<const char*>(filters_.data());
-  if (f < self || f >= self + sizeof(Nat)) __builtin_prefetch(f);
-}
-
 FilterRule Nat::inbound(net::Packet& p, SimTime now) {
   const Transport t = nat_transport(p.transport);
   const std::uint16_t port = p.dst.port;

@@ -193,9 +193,6 @@ class Nat {
     __builtin_prefetch(c + 64);
     __builtin_prefetch(c + 128);
   }
-  // A second-stage hint, once prefetch() has loaded the NAT: starts loading the index slot
-  // or the heap entries that inbound() (outbound: outbound()) will read for `p`.
-  void prefetch_packet(const net::Packet& p, bool outbound) const noexcept;
   const NatConfig& config() const { return *config_; }
   net::Ipv4 external_address() const { return external_; }
   void set_observer(NatObserver* o) { observer_ = o; }

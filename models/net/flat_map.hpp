@@ -28,10 +28,6 @@ class FlatTable64 {
     }
   }
   const V* find(std::uint64_t key) const { return const_cast<FlatTable64*>(this)->find(key); }
-  // A hint: starts loading the slot where a lookup of `key` begins.
-  void prefetch(std::uint64_t key) const noexcept {
-    if (!slots_.empty()) __builtin_prefetch(&slots_[slot(key)]);
-  }
   // The value for key, inserted as `init` when absent (like operator[]).
   V& get_or_insert(std::uint64_t key, const V& init) {
     if ((size_ + 1) * 2 > slots_.size()) grow();

@@ -63,8 +63,6 @@ class FlatMultiMap64 {
     for (std::uint32_t n = *head; n != kNone; n = nodes_[n].next)
       if (!f(nodes_[n].value)) return;
   }
-  // A hint: starts loading the slot where a lookup of `key` begins.
-  void prefetch(std::uint64_t key) const noexcept { heads_.prefetch(key); }
   std::size_t count(std::uint64_t key) const {
     std::size_t c = 0;
     for_each(key, [&c](std::uint32_t) { return ++c, true; });

@@ -49,20 +49,6 @@ const Host::Socket* Host::find_exact(Ipv4 addr, std::uint16_t port, Transport t)
   return nullptr;
 }
 
-void Host::prefetch_packet(const Packet& p) const noexcept {
-  if (index_) {
-    index_->prefetch(socket_key(p.dst.addr, p.dst.port, p.transport));
-    index_->prefetch(socket_key(Ipv4{}, p.dst.port, p.transport));
-    return;
-  }
-  for (const auto& s : sockets_)
-    if (s.port == p.dst.port && s.sink != nullptr) {
-      __builtin_prefetch(s.sink);
-      __builtin_prefetch(reinterpret_cast<const char*>(s.sink) + 64);
-      return;
-    }
-}
-
 const Host::Socket* Host::find_socket(Ipv4 addr, std::uint16_t port, Transport t) const {
   if (const Socket* s = find_exact(addr, port, t)) return s;
   return addr.is_unspecified() ? nullptr : find_exact(Ipv4{}, port, t);

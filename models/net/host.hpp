@@ -98,9 +98,6 @@ class Host {
     __builtin_prefetch(this);
     __builtin_prefetch(reinterpret_cast<const char*>(this) + 64);
   }
-  // A second-stage hint, once prefetch() has loaded the host: starts loading the socket
-  // index slot for `p`, or the receiving object of the inline socket it goes to.
-  void prefetch_packet(const Packet& p) const noexcept;
 
  private:
   struct Socket {

@@ -365,44 +365,25 @@ inline void prefetch_lines(const void* p, std::size_t bytes) {
 }  // namespace
 
 void Network::prefetch_arrival(std::uint32_t idx, NodeId to, Lookahead stage) const noexcept {
-  // One link of each chain per stage: the flight slot and node record; the host or NAT
-  // box they name (and the next node's record or address slot); what that host or NAT
-  // looks up for this packet (and the next node's box or record).
+  // One link of each chain per stage: far, the flight slot and node record; near, the host
+  // or NAT box they name, and the record or address slot of the node it sends on to.
   if (stage == Lookahead::far) {
     prefetch_lines(&flight_[idx], sizeof(Flight));
     __builtin_prefetch(&nodes_[to]);
     return;
   }
   const Node& n = nodes_[to];
-  const Flight& f = flight_[idx];
   if (n.kind == NodeKind::host) {
-    // A host's reply goes to its realm's NAT: that NAT's node record, then its box.
-    const Host& h = hosts_[n.index];
-    if (stage == Lookahead::mid) {
-      h.prefetch();
-      if (n.realm != kNoNode) __builtin_prefetch(&nodes_[n.realm]);
-    } else {
-      h.prefetch_packet(f.p);
-      if (n.realm != kNoNode) __builtin_prefetch(&nats_[nodes_[n.realm].index]);
-    }
+    hosts_[n.index].prefetch();
+    if (n.realm != kNoNode) __builtin_prefetch(&nodes_[n.realm]);  // a reply goes to its NAT
   } else if (n.kind == NodeKind::nat) {
     const NatBox& box = nats_[n.index];
-    // Outbound into the public realm: the destination's address slot, then its node.
-    const bool public_out = f.to_inside && n.realm == kNoNode && !f.p.dst.addr.is_ipv6();
+    __builtin_prefetch(&box);
+    box.nat.prefetch();
+    // Outbound into the public realm: the destination's address slot.
+    const Flight& f = flight_[idx];
     const std::uint32_t pub = f.p.dst.addr.value - kPublicBase;
-    if (stage == Lookahead::mid) {
-      __builtin_prefetch(&box);
-      box.nat.prefetch();
-      if (public_out && pub < public_slots_.size()) __builtin_prefetch(&public_slots_[pub]);
-    } else {
-      box.nat.prefetch_packet(f.p, f.to_inside);
-      if (public_out && pub < public_slots_.size()) {
-        const NodeId next = public_slots_[pub].node;
-        if (next != kNoNode) __builtin_prefetch(&nodes_[next]);
-      } else if (!f.to_inside && box.first.node != kNoNode) {
-        __builtin_prefetch(&nodes_[box.first.node]);  // inbound: a home NAT's host
-      }
-    }
+    if (f.to_inside && n.realm == kNoNode && pub < public_slots_.size()) __builtin_prefetch(&public_slots_[pub]);
   }
 }
 

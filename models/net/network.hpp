@@ -104,6 +104,14 @@ class Network {
   NodeId add_nat_chain(NodeId parent, const std::vector<nat::NatConfig>& layers, const LinkSpec& access,
                        const LinkSpec& inner);
 
+  // Room for `more` further nodes (and their access links) without reallocating: a
+  // population that adds millions of nodes saves the copies of doubling and their fresh
+  // memory. Capacity is virtual memory until used.
+  void reserve_nodes(std::size_t more) {
+    nodes_.reserve(nodes_.size() + more);
+    links_.reserve(links_.size() + more);
+  }
+
   NodeKind kind(NodeId n) const { return nodes_[n].kind; }
   NodeId parent(NodeId n) const { return nodes_[n].parent; }
   std::size_t node_count() const { return nodes_.size(); }
@@ -207,7 +215,7 @@ class Network {
   void arrive(std::uint32_t flight_index);
   // The arrival event of flight `idx` at node `to`, with its lookahead hint
   // (sim/simulator.hpp): far, the flight slot and the node record; near, the host or NAT
-  // box it reaches. Hints only read.
+  // box it reaches and the next node's record or address slot. Hints only read.
   struct Arrival {
     Network* net;
     std::uint32_t idx;

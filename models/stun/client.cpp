@@ -31,14 +31,10 @@ void ClientTransactions::arm(std::uint32_t slot, SimTime after) {
 void ClientTransactions::prefetch_timer(std::uint32_t slot, Lookahead stage) const noexcept {
   if (stage == Lookahead::far) {
     __builtin_prefetch(this);
-  } else if (stage == Lookahead::mid) {
-    if (slot < slots_.size()) {
-      const Slot& s = slots_[slot];
-      __builtin_prefetch(&s);
-      __builtin_prefetch(&s.live);
-    }
-  } else {
-    host_->prefetch();
+  } else if (slot < slots_.size()) {
+    const Slot& s = slots_[slot];
+    __builtin_prefetch(&s);
+    __builtin_prefetch(&s.live);
   }
 }
 

@@ -77,8 +77,7 @@ class ClientTransactions {
   void timer(std::uint32_t slot, std::uint32_t gen);
   void arm(std::uint32_t slot, SimTime after);
   // The retransmission timer's event, with its lookahead hint (sim/simulator.hpp): far,
-  // the transactions object; mid, the slot (its state sits after the request); near, the
-  // host a retransmission goes out from.
+  // the transactions object; near, the slot (its state sits after the request).
   struct Timer {
     ClientTransactions* owner;
     std::uint32_t slot, gen;

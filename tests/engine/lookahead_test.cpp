@@ -19,7 +19,7 @@ namespace {
 struct Log {
   struct Line {
     int id;
-    int what;  // 0 far, 1 mid, 2 near, 3 run
+    int what;  // 0 far, 1 near, 3 run
   };
   std::vector<Line> lines;
   std::vector<std::pair<std::int64_t, int>> runs;  // (time, id) in run order
@@ -31,7 +31,7 @@ struct Hinted {
   int id;
   void operator()() const { log->lines.push_back({id, 3}); }
   void prefetch(Lookahead stage) const noexcept {
-    log->lines.push_back({id, stage == Lookahead::far ? 0 : stage == Lookahead::mid ? 1 : 2});
+    log->lines.push_back({id, stage == Lookahead::far ? 0 : 1});
   }
 };
 static_assert(sizeof(Hinted) == 16);
