@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "sim/event_queue.hpp"
+#include "sim/prefetch.hpp"
 #include "sim/time.hpp"
 
 namespace p2psim {

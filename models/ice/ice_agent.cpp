@@ -494,14 +494,10 @@ void IceAgent::arm(SimTime t) {
 
 void IceAgent::prefetch_tick(Lookahead stage) const noexcept {
   if (stage == Lookahead::far) {
-    const char* c = reinterpret_cast<const char*>(this);
-    for (std::size_t off = 0; off < 320 && off < sizeof(IceAgent); off += 64) __builtin_prefetch(c + off);
-  } else if (gen_ != 0) {
+    prefetch_lines(this, std::min<std::size_t>(5 * 64, sizeof(IceAgent)));
+  } else {
     const std::span<const CandidatePair> pairs = checks_.pairs();
-    if (!pairs.empty()) {
-      __builtin_prefetch(pairs.data());
-      __builtin_prefetch(reinterpret_cast<const char*>(pairs.data()) + 64);
-    }
+    if (!pairs.empty()) prefetch_lines(pairs.data(), 2 * 64);
     if (!remote_.empty()) __builtin_prefetch(remote_.data());
   }
 }

@@ -23,6 +23,7 @@
 #include "models/net/address.hpp"
 #include "models/net/flat_multimap.hpp"
 #include "models/net/packet.hpp"
+#include "sim/prefetch.hpp"
 #include "sim/random.hpp"
 #include "sim/time.hpp"
 
@@ -187,12 +188,7 @@ class Nat {
 
   // A lookahead hint (Network's arrival events): starts loading what every packet through
   // the NAT reads (the first three cache lines; see the layout note below).
-  void prefetch() const noexcept {
-    const char* c = reinterpret_cast<const char*>(this);
-    __builtin_prefetch(c);
-    __builtin_prefetch(c + 64);
-    __builtin_prefetch(c + 128);
-  }
+  void prefetch() const noexcept { prefetch_lines(this, 3 * 64); }
   const NatConfig& config() const { return *config_; }
   net::Ipv4 external_address() const { return external_; }
   void set_observer(NatObserver* o) { observer_ = o; }

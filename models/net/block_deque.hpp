@@ -42,17 +42,12 @@ class BlockDeque {
   BlockDeque& operator=(const BlockDeque&) = delete;
   ~BlockDeque() {
     for (std::size_t i = 0; i < size_; ++i) (*this)[i].~T();
-    for (Block* b : blocks_) delete b;
   }
 
   // Constructs an element at the end; returns it. References to other elements stay valid.
   template <class... A>
   T& emplace_back(A&&... args) {
-    if ((size_ >> kShift) == blocks_.size()) {
-      std::unique_ptr<Block> b(new Block);
-      blocks_.push_back(b.get());
-      b.release();
-    }
+    if ((size_ >> kShift) == blocks_.size()) blocks_.push_back(std::unique_ptr<Block>(new Block));  // bytes left uninitialised
     T* p = ::new (static_cast<void*>(blocks_[size_ >> kShift]->slot(size_ & kMask))) T(std::forward<A>(args)...);
     ++size_;
     return *p;
@@ -99,7 +94,7 @@ class BlockDeque {
     void* slot(std::size_t k) { return bytes + k * sizeof(T); }
     const void* slot(std::size_t k) const { return bytes + k * sizeof(T); }
   };
-  std::vector<Block*> blocks_;
+  std::vector<std::unique_ptr<Block>> blocks_;
   std::size_t size_ = 0;
 };
 

@@ -21,6 +21,7 @@
 #include "models/net/address.hpp"
 #include "models/net/flat_map.hpp"
 #include "models/net/packet.hpp"
+#include "sim/prefetch.hpp"
 
 namespace p2psim::net {
 
@@ -94,10 +95,7 @@ class Host {
   // socket is bound at the destination port (the network reports a no_socket drop).
   bool deliver(const Packet& p);
   // A lookahead hint (Network's arrival events): starts loading what deliver() reads.
-  void prefetch() const noexcept {
-    __builtin_prefetch(this);
-    __builtin_prefetch(reinterpret_cast<const char*>(this) + 64);
-  }
+  void prefetch() const noexcept { prefetch_lines(this, 2 * 64); }
 
  private:
   struct Socket {

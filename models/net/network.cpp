@@ -356,14 +356,6 @@ void Network::transmit(const Packet& p, NodeId from, NodeId to, bool to_inside) 
   sim_->schedule_at(t, Arrival{this, idx, to});
 }
 
-namespace {
-// Prefetches the `bytes` bytes from `p` (one hint per cache line).
-inline void prefetch_lines(const void* p, std::size_t bytes) {
-  const char* c = static_cast<const char*>(p);
-  for (std::size_t off = 0; off < bytes; off += 64) __builtin_prefetch(c + off);
-}
-}  // namespace
-
 void Network::prefetch_arrival(std::uint32_t idx, NodeId to, Lookahead stage) const noexcept {
   // One link of each chain per stage: far, the flight slot and node record; near, the host
   // or NAT box they name, and the record or address slot of the node it sends on to.
