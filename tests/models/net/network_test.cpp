@@ -122,13 +122,22 @@ TEST_CASE("jitter adds a delay between 0 and the jitter bound", "[net]") {
   CHECK(varied);
 }
 
-TEST_CASE("TCP and TLS connections take one and two round trips, then deliver in order despite loss", "[net]") {
+namespace {
+// A client on a 20 ms access link that loses 20% of packets, a server on a 5 ms one, and a
+// recorder for each (network seed `Seed`).
+template <std::uint64_t Seed>
+struct LossyClientServer {
   Simulator sim;
-  Network net(sim, 5);
-  const NodeId r = net.add_router();
-  const NodeId c = net.add_host(r, LinkSpec{SimTime::ms(20), 0, 0.2});
-  const NodeId s = net.add_host(r, LinkSpec{SimTime::ms(5)});
-  Recorder client(sim), server(sim);
+  Network net{sim, Seed};
+  NodeId r = net.add_router();
+  NodeId c = net.add_host(r, LinkSpec{SimTime::ms(20), 0, 0.2});
+  NodeId s = net.add_host(r, LinkSpec{SimTime::ms(5)});
+  Recorder client{sim}, server{sim};
+};
+}  // namespace
+
+TEST_CASE_METHOD(LossyClientServer<5>,
+                 "TCP and TLS connections take one and two round trips, then deliver in order despite loss", "[net]") {
   net.host(s).bind(443, &server, 0, Transport::tls);
   net.host(s).bind(80, &server, 0, Transport::tcp);
   net.host(c).bind(50000, &client, 0, Transport::tls);
@@ -181,18 +190,13 @@ TEST_CASE("TCP and TLS connections take one and two round trips, then deliver in
   }
 }
 
-TEST_CASE("TCP streams stay in order after thousands of streams have come and gone", "[net]") {
+TEST_CASE_METHOD(LossyClientServer<9>, "TCP streams stay in order after thousands of streams have come and gone",
+                 "[net]") {
   // More streams than the in-order table keeps before it drops the streams with nothing in
   // flight (1,024): each of 3,000 connections sends 4 segments 250 ms apart over a 20% loss
   // link, starting 2 ms after the previous one, so the table drops old streams while newer
   // ones still have a lost segment (retransmitted, 1 s late) ahead of their next one.
   // Every stream must arrive complete and in order.
-  Simulator sim;
-  Network net(sim, 9);
-  const NodeId r = net.add_router();
-  const NodeId c = net.add_host(r, LinkSpec{SimTime::ms(20), 0, 0.2});
-  const NodeId s = net.add_host(r, LinkSpec{SimTime::ms(5)});
-  Recorder client(sim), server(sim);
   net.host(s).bind(80, &server, 0, Transport::tcp);
   const Endpoint srv{net.host(s).address(), 80};
   constexpr int kStreams = 3000;
@@ -206,7 +210,7 @@ TEST_CASE("TCP streams stay in order after thousands of streams have come and go
   const SimTime t0 = sim.now();
   for (int k = 0; k < kStreams; ++k)
     for (std::uint32_t i = 0; i < 4; ++i)
-      sim.schedule_at(t0 + SimTime::ms(2 * k + 250 * i), [&net, c, srv, k, i] {
+      sim.schedule_at(t0 + SimTime::ms(2 * k + 250 * i), [this, srv, k, i] {
         Packet p = test::udp({net.host(c).address(), static_cast<std::uint16_t>(20000 + k)}, srv, 100, i);
         p.transport = Transport::tcp;
         net.host(c).send(p);
