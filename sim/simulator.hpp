@@ -16,7 +16,7 @@
 // runs) and Lookahead::near about kNearAhead events before it runs: two stages, so that a
 // chain of pointers (a slot, then the object it names) can be loaded one link per stage.
 // It must only read state the event itself will read, and issue prefetches
-// (__builtin_prefetch): it is a hint to hide memory latency when the live state of a
+// (prefetch_line, sim/prefetch.hpp): it is a hint to hide memory latency when the live state of a
 // large model does not fit in cache, and never changes what runs or when. Callables
 // without it are not called. (A third stage, 2 events ahead, for the index slot or
 // receiving object of a packet, measured no faster: tried and removed.)

@@ -498,7 +498,7 @@ void IceAgent::prefetch_tick(Lookahead stage) const noexcept {
   } else {
     const std::span<const CandidatePair> pairs = checks_.pairs();
     if (!pairs.empty()) prefetch_lines(pairs.data(), 2 * 64);
-    if (!remote_.empty()) __builtin_prefetch(remote_.data());
+    if (!remote_.empty()) prefetch_line(remote_.data());
   }
 }
 

@@ -361,21 +361,21 @@ void Network::prefetch_arrival(std::uint32_t idx, NodeId to, Lookahead stage) co
   // or NAT box they name, and the record or address slot of the node it sends on to.
   if (stage == Lookahead::far) {
     prefetch_lines(&flight_[idx], sizeof(Flight));
-    __builtin_prefetch(&nodes_[to]);
+    prefetch_line(&nodes_[to]);
     return;
   }
   const Node& n = nodes_[to];
   if (n.kind == NodeKind::host) {
     hosts_[n.index].prefetch();
-    if (n.realm != kNoNode) __builtin_prefetch(&nodes_[n.realm]);  // a reply goes to its NAT
+    if (n.realm != kNoNode) prefetch_line(&nodes_[n.realm]);  // a reply goes to its NAT
   } else if (n.kind == NodeKind::nat) {
     const NatBox& box = nats_[n.index];
-    __builtin_prefetch(&box);
+    prefetch_line(&box);
     box.nat.prefetch();
     // Outbound into the public realm: the destination's address slot.
     const Flight& f = flight_[idx];
     const std::uint32_t pub = f.p.dst.addr.value - kPublicBase;
-    if (f.to_inside && n.realm == kNoNode && pub < public_slots_.size()) __builtin_prefetch(&public_slots_[pub]);
+    if (f.to_inside && n.realm == kNoNode && pub < public_slots_.size()) prefetch_line(&public_slots_[pub]);
   }
 }
 

@@ -30,11 +30,11 @@ void ClientTransactions::arm(std::uint32_t slot, SimTime after) {
 
 void ClientTransactions::prefetch_timer(std::uint32_t slot, Lookahead stage) const noexcept {
   if (stage == Lookahead::far) {
-    __builtin_prefetch(this);
+    prefetch_line(this);
   } else if (slot < slots_.size()) {
     const Slot& s = slots_[slot];
-    __builtin_prefetch(&s);
-    __builtin_prefetch(&s.live);
+    prefetch_line(&s);
+    prefetch_line(&s.live);
   }
 }
 

@@ -144,7 +144,7 @@ TEST_CASE("boxed callables held in the lookahead window are destroyed exactly on
     std::shared_ptr<int> c;
     std::vector<double> payload;
     void operator()() const { *c += 1; }
-    void prefetch(Lookahead) const noexcept { __builtin_prefetch(payload.data()); }
+    void prefetch(Lookahead) const noexcept { prefetch_line(payload.data()); }
   };
   {
     Simulator sim;
