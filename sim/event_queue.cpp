@@ -1,5 +1,7 @@
 #include "sim/event_queue.hpp"
 
+#include "sim/prefetch.hpp"
+
 #include <cstddef>
 #include <iterator>
 #include <stdexcept>
@@ -138,7 +140,7 @@ void EventQueue::redistribute(unsigned bucket) {
   const std::uint64_t last = last_;
   for (Chunk* c = src.head; c != nullptr;) {
     Chunk* next = c->next;
-    if (next != nullptr) __builtin_prefetch(next);
+    if (next != nullptr) prefetch_line(next);
     const Record* to = c == src.tail ? src.cur : c->records + kChunkRecords;
     for (const Record* r = c->records; r < to; ++r) *append_slot(bucket_of(r->time, last), r->time) = *r;
     free_chunk(c);  // every record is copied out: the chunk may serve the next appends

@@ -2,12 +2,12 @@
 
 #include "models/net/ipv6_plane.hpp"
 
+#include <boost/container_hash/hash.hpp>
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/dijkstra_shortest_paths.hpp>
 
 #include <algorithm>
 #include <cassert>
-#include <cstring>
 #include <stdexcept>
 
 namespace p2psim::net {
@@ -45,26 +45,22 @@ Network::Network(Simulator& sim, std::uint64_t seed)
 
 Network::~Network() = default;
 
+std::size_t Network::SpecHash::operator()(const LinkSpec& s) const noexcept {
+  std::size_t h = 0;
+  boost::hash_combine(h, s.latency.count_ns());
+  boost::hash_combine(h, s.bandwidth_bps);
+  boost::hash_combine(h, s.loss);
+  boost::hash_combine(h, s.jitter.count_ns());
+  return h;
+}
+
 std::uint32_t Network::intern_spec(const LinkSpec& spec) {
   // Every distinct spec once: networks use a handful of link kinds (a population's access
   // links, say, 20 latencies in 1 ms steps), and a table of one spec per link would make
   // each hop's read of its spec a cache miss.
-  const auto bits = [](double d) {
-    std::uint64_t u;
-    std::memcpy(&u, &d, sizeof u);
-    return u;
-  };
-  std::uint64_t key = mix64(static_cast<std::uint64_t>(spec.latency.count_ns()));
-  key = mix64(key ^ bits(spec.bandwidth_bps));
-  key = mix64(key ^ bits(spec.loss));
-  key = mix64(key ^ static_cast<std::uint64_t>(spec.jitter.count_ns()));
-  auto [first, last] = spec_index_.equal_range(key);
-  for (auto it = first; it != last; ++it)
-    if (specs_[it->second] == spec) return it->second;
-  specs_.push_back(spec);
-  const auto index = static_cast<std::uint32_t>(specs_.size() - 1);
-  spec_index_.emplace(key, index);
-  return index;
+  const auto [it, added] = spec_index_.try_emplace(spec, static_cast<std::uint32_t>(specs_.size()));
+  if (added) specs_.push_back(spec);
+  return it->second;
 }
 
 std::uint32_t Network::add_link_index(const LinkSpec& spec, NodeId a) {

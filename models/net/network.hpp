@@ -241,7 +241,10 @@ class Network {
   std::vector<Node> nodes_;
   std::vector<Link> links_;
   std::vector<LinkSpec> specs_;
-  std::unordered_multimap<std::uint64_t, std::uint32_t> spec_index_;  // hash of a spec -> index
+  struct SpecHash {
+    std::size_t operator()(const LinkSpec& s) const noexcept;
+  };
+  std::unordered_map<LinkSpec, std::uint32_t, SpecHash> spec_index_;  // spec -> index into specs_
   BlockDeque<Host> hosts_;
   BlockDeque<NatBox> nats_;
   std::deque<nat::NatConfig> configs_;
