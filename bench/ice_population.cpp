@@ -8,19 +8,25 @@
 // depend on the shard count, never on the thread count.
 // Prints wall time, CPU time, peak RSS, simulated events and the outcome fractions.
 //
-//   bench_ice_population scale [N1 N2 ...]      (default 50000 250000 500000)
-// Cost per session as populations grow: each size (one shard, one thread, on-failure,
-// TURN) in its own forked process, so its CPU time and peak RSS are its own; prints CPU us
-// per session, events per session, peak RSS per session and the CPU-per-session ratio to
-// the first size (issue 15's target: <= 1.3 at 500,000 against 50,000).
+//   bench_ice_population scale [--rounds R] [--window S] [--equal-density] [N1 N2 ...]
+// Cost per session as populations grow (default sizes 50000 250000 500000, 3 rounds, 60 s
+// window): each size (one shard, one thread, on-failure, TURN) in its own forked process,
+// so its CPU time and peak RSS are its own, the sizes in turn in each of R rounds; prints
+// each run's CPU us per session, events per session and peak RSS per session, then the
+// median CPU per session of each size and its ratio to the first size's (issue 15's
+// target: <= 1.3 at 500,000 against 50,000). --equal-density scales the window with the
+// size (first size: S seconds), so that each size has as many sessions under way at once.
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <string>
 #include <vector>
 
 #include "app/runner/huge_pages.hpp"
@@ -56,50 +62,119 @@ ice::TurnRelayConfig bench_turn(std::int64_t sessions) {
 
 double seconds(const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec * 1e-6; }
 
+// One size's run in its own forked process. Returns false when it failed.
+struct ScaleRun {
+  double cpu_s = 0, events = 0, maxrss_kib = 0;
+};
+bool run_scale_size(std::int64_t n, SimTime window, ScaleRun& out) {
+  int fd[2];
+  if (pipe(fd) != 0) return false;
+  const pid_t pid = fork();
+  if (pid < 0) return false;
+  if (pid == 0) {
+    close(fd[0]);
+    ice::PopulationSpec spec = bench_spec(n, 1, true);
+    spec.arrival_window = window;
+    ice::TurnRelayFactory relay(bench_turn(n));
+    spec.relay = &relay;
+    const ice::PopulationResult r = ice::run_population(spec, 1, 1);
+    const double ev = static_cast<double>(r.events);
+    const ssize_t w = write(fd[1], &ev, sizeof ev);
+    _exit(w == sizeof ev ? 0 : 1);
+  }
+  close(fd[1]);
+  double events = 0;
+  const ssize_t got = read(fd[0], &events, sizeof events);
+  close(fd[0]);
+  int status = 0;
+  rusage ru{};
+  wait4(pid, &status, 0, &ru);
+  if (got != sizeof events || !WIFEXITED(status) || WEXITSTATUS(status) != 0) return false;
+  out.cpu_s = seconds(ru.ru_utime) + seconds(ru.ru_stime);
+  out.events = events;
+  out.maxrss_kib = static_cast<double>(ru.ru_maxrss);
+  return true;
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const std::size_t m = v.size() / 2;
+  return v.size() % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+}
+
+int scale_usage() {
+  std::fprintf(stderr, "usage: bench_ice_population scale [--rounds R>=1] [--window S>0] [--equal-density] [N1 N2 ...]\n");
+  return 2;
+}
+
 int scale(int argc, char** argv) {
   std::vector<std::int64_t> sizes;
-  for (int i = 2; i < argc; ++i) sizes.push_back(std::atoll(argv[i]));
-  if (sizes.empty()) sizes = {50000, 250000, 500000};
-  std::printf("one shard, one thread, relay policy on-failure, 60 s arrival window, TURN on; CPU = user + system\n");
-  std::printf("%10s %9s %12s %14s %12s %14s %8s\n", "sessions", "CPU s", "CPU us/sess", "events/sess", "peak MiB",
-              "RSS B/sess", "ratio");
-  double base = 0, last = 0;
-  for (std::int64_t n : sizes) {
-    if (n < 1) return std::fprintf(stderr, "scale: sizes must be >= 1\n"), 2;
-    int fd[2];
-    if (pipe(fd) != 0) return 1;
-    const pid_t pid = fork();
-    if (pid == 0) {
-      close(fd[0]);
-      ice::PopulationSpec spec = bench_spec(n, 1, true);
-      ice::TurnRelayFactory relay(bench_turn(n));
-      spec.relay = &relay;
-      const ice::PopulationResult r = ice::run_population(spec, 1, 1);
-      const double ev = static_cast<double>(r.events);
-      const ssize_t w = write(fd[1], &ev, sizeof ev);
-      _exit(w == sizeof ev ? 0 : 1);
+  int rounds = 3;
+  double window_s = 60;
+  bool equal_density = false;
+  for (int i = 2; i < argc; ++i) {
+    const std::string a = argv[i];
+    if ((a == "--rounds" || a == "--window") && i + 1 < argc) {
+      char* end = nullptr;
+      const double v = std::strtod(argv[++i], &end);
+      if (end == argv[i] || *end != 0 || !(v > 0) || v > 1e6) return scale_usage();
+      if (a == "--rounds") {
+        if (v != std::floor(v)) return scale_usage();
+        rounds = static_cast<int>(v);
+      } else {
+        window_s = v;
+      }
+    } else if (a == "--equal-density") {
+      equal_density = true;
+    } else {
+      char* end = nullptr;
+      const long long n = std::strtoll(argv[i], &end, 10);
+      if (end == argv[i] || *end != 0 || n < 1) return scale_usage();
+      sizes.push_back(n);
     }
-    close(fd[1]);
-    double events = 0;
-    const ssize_t got = read(fd[0], &events, sizeof events);
-    close(fd[0]);
-    int status = 0;
-    rusage ru{};
-    wait4(pid, &status, 0, &ru);
-    if (got != sizeof events || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
-      return std::fprintf(stderr, "scale: the run of %lld sessions failed\n", static_cast<long long>(n)), 1;
-    const double cpu = seconds(ru.ru_utime) + seconds(ru.ru_stime);
-    const double us = cpu * 1e6 / static_cast<double>(n);
-    if (base == 0) base = us;
-    last = us / base;
-    std::printf("%10lld %9.2f %12.1f %14.1f %12.1f %14.0f %7.2fx\n", static_cast<long long>(n), cpu, us,
-                events / static_cast<double>(n), ru.ru_maxrss / 1024.0, ru.ru_maxrss * 1024.0 / static_cast<double>(n),
-                us / base);
-    std::fflush(stdout);
+  }
+  if (sizes.empty()) sizes = {50000, 250000, 500000};
+  // The window of each size: fixed, or (equal density) proportional to the size, so that as
+  // many sessions are under way at once at every size.
+  auto window_of = [&](std::int64_t n) {
+    const double w = equal_density ? window_s * static_cast<double>(n) / static_cast<double>(sizes.front()) : window_s;
+    return SimTime::from_seconds(w);
+  };
+  std::printf("one shard, one thread, relay policy on-failure, TURN on; CPU = user + system;\n");
+  std::printf("arrival window %s; %d round(s), the sizes in turn in each round\n",
+              equal_density ? "proportional to the size (equal density)" : "fixed", rounds);
+  std::printf("%5s %10s %9s %9s %12s %14s %12s %14s\n", "round", "sessions", "window s", "CPU s", "CPU us/sess",
+              "events/sess", "peak MiB", "RSS B/sess");
+  std::vector<std::vector<double>> us(sizes.size());
+  std::vector<double> events(sizes.size()), rss(sizes.size());
+  for (int r = 1; r <= rounds; ++r) {
+    for (std::size_t k = 0; k < sizes.size(); ++k) {
+      const std::int64_t n = sizes[k];
+      ScaleRun run;
+      if (!run_scale_size(n, window_of(n), run))
+        return std::fprintf(stderr, "scale: the run of %lld sessions failed\n", static_cast<long long>(n)), 1;
+      const double dn = static_cast<double>(n);
+      us[k].push_back(run.cpu_s * 1e6 / dn);
+      events[k] = run.events / dn;
+      rss[k] = run.maxrss_kib * 1024.0 / dn;
+      std::printf("%5d %10lld %9.0f %9.2f %12.1f %14.1f %12.1f %14.0f\n", r, static_cast<long long>(n),
+                  window_of(n).seconds(), run.cpu_s, us[k].back(), events[k], run.maxrss_kib / 1024.0, rss[k]);
+      std::fflush(stdout);
+    }
+  }
+  // Medians: this VM's CPU time for one run varies by up to 1.5x (docs/performance.md), so
+  // one run per size is no measure of a ratio.
+  std::printf("\n%10s %18s %14s %8s\n", "sessions", "median us/sess", "events/sess", "ratio");
+  const double base = median(us.front());
+  double last = 1;
+  for (std::size_t k = 0; k < sizes.size(); ++k) {
+    const double m = median(us[k]);
+    last = m / base;
+    std::printf("%10lld %18.1f %14.1f %7.2fx\n", static_cast<long long>(sizes[k]), m, events[k], last);
   }
   double load[3] = {0, 0, 0};
   if (getloadavg(load, 3) == 3) std::printf("load average at the end: %.2f %.2f %.2f\n", load[0], load[1], load[2]);
-  std::printf("RATIO CPU per session, %lld vs %lld sessions: %.2fx\n", static_cast<long long>(sizes.back()),
+  std::printf("RATIO median CPU per session, %lld vs %lld sessions: %.2fx\n", static_cast<long long>(sizes.back()),
               static_cast<long long>(sizes.front()), last);
   return 0;
 }
