@@ -297,7 +297,7 @@ class EnergyStudy final : public Study {
     std::vector<std::unique_ptr<energy::PeriodicExchange>> xs;
     std::vector<std::unique_ptr<energy::FlowTrace>> traces;
     for (int i = 0; i < hosts; ++i) {
-      host.push_back(std::make_unique<energy::HostEnergy>(sim, energy::make_radio(sim, s_.radio), s_.cpu,
+      host.push_back(std::make_unique<energy::HostEnergy>(energy::make_radio(sim, s_.radio), s_.cpu,
                                                           s_.battery_wh));
       const std::string prefix = "energy/host/" + std::to_string(i) + "/";
       for (const ExchangeSpec& x : s_.exchanges) {

@@ -10,8 +10,8 @@ double HostReport::keepalive_j() const {
   return s;
 }
 
-HostEnergy::HostEnergy(Simulator& sim, std::unique_ptr<Radio> radio, CpuParams cpu, double battery_wh)
-    : sim_(sim), radio_(std::move(radio)), cpu_(cpu), battery_wh_(battery_wh) {
+HostEnergy::HostEnergy(std::unique_ptr<Radio> radio, CpuParams cpu, double battery_wh)
+    : radio_(std::move(radio)), cpu_(cpu), battery_wh_(battery_wh) {
   assert(radio_ && battery_wh_ > 0);
 }
 

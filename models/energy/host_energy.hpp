@@ -44,7 +44,7 @@ struct HostReport {
 class HostEnergy final : public TrafficObserver {
  public:
   // battery_wh > 0: capacity for the %/hour drain figure (default 15 Wh).
-  HostEnergy(Simulator& sim, std::unique_ptr<Radio> radio, CpuParams cpu = {}, double battery_wh = 15.0);
+  HostEnergy(std::unique_ptr<Radio> radio, CpuParams cpu = {}, double battery_wh = 15.0);
 
   using TrafficObserver::on_packet;
   void on_packet(SimTime t, std::int64_t bytes, Direction dir, Cause cause) override;
@@ -67,7 +67,6 @@ class HostEnergy final : public TrafficObserver {
   HostReport report() const;  // precondition: finish() was called
 
  private:
-  Simulator& sim_;
   std::unique_ptr<Radio> radio_;
   CpuParams cpu_;
   double battery_wh_;

@@ -8,7 +8,7 @@ namespace p2psim::messaging {
 double RadioReachabilityEnergy::joules(SimTime online, const ReachabilityProfile& profile) const {
   if (online <= SimTime::zero()) return 0.0;
   Simulator sim;
-  energy::HostEnergy host(sim, energy::make_radio(sim, spec_));
+  energy::HostEnergy host(energy::make_radio(sim, spec_));
   energy::ExchangeSpec ex = energy::default_exchange(profile.cause);
   ex.interval = profile.wakeup_interval;
   ex.jitter = 0.0;

@@ -7,7 +7,6 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "app/runner/runner.hpp"
 
@@ -15,13 +14,6 @@ using namespace p2psim;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string source(const std::string& rel) {
-  std::ifstream in(std::string(P2PSIM_SOURCE_DIR) + "/" + rel);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 std::string error_of(const std::string& text, const std::vector<runner::Override>& o = {}) {
   try {

@@ -26,7 +26,7 @@ TEST_CASE("Keepalive wire sizes follow the RFC message formats", "[energy]") {
 TEST_CASE("Periodic keepalives are Simulator events at their interval", "[energy]") {
   Simulator sim;
   RadioSpec spec;
-  HostEnergy host(sim, make_radio(sim, spec));
+  HostEnergy host(make_radio(sim, spec));
   ExchangeSpec ks = default_exchange(Cause::kNatKeepalive);
   ks.interval = SimTime::s(30);
   PeriodicExchange ka(sim, host, ks, Rng::stream(1, "ka"));
@@ -43,7 +43,7 @@ TEST_CASE("Periodic keepalives are Simulator events at their interval", "[energy
 TEST_CASE("NAT keepalives are suppressed while the host sends", "[energy]") {
   Simulator sim;
   RadioSpec spec;
-  HostEnergy host(sim, make_radio(sim, spec));
+  HostEnergy host(make_radio(sim, spec));
   ExchangeSpec ks = default_exchange(Cause::kNatKeepalive);  // 15 s, only if idle
   PeriodicExchange ka(sim, host, ks, Rng::stream(1, "ka"));
   ka.start();
@@ -59,7 +59,7 @@ TEST_CASE("ICE consent checks are randomized within 0.8-1.2 of 5 s", "[energy]")
   Simulator sim;
   RadioSpec spec;
   spec.kind = RadioKind::kWired;
-  HostEnergy host(sim, make_radio(sim, spec));
+  HostEnergy host(make_radio(sim, spec));
   PeriodicExchange ka(sim, host, default_exchange(Cause::kIceConsent), Rng::stream(7, "consent"));
   ka.start();
   sim.run_until(SimTime::s(1000));
@@ -72,7 +72,7 @@ TEST_CASE("LTE keepalive cost per hour scales with 1/interval once beyond the ta
   auto keepalive_j = [&](int interval_s) {
     Simulator sim;
     RadioSpec spec;
-    HostEnergy host(sim, make_radio(sim, spec));
+    HostEnergy host(make_radio(sim, spec));
     ExchangeSpec ks = default_exchange(Cause::kNatKeepalive);
     ks.interval = SimTime::s(interval_s);
     PeriodicExchange ka(sim, host, ks, Rng::stream(1, "ka"));

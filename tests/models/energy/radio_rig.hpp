@@ -17,7 +17,7 @@ namespace p2psim::energy::test {
 struct Rig {
   Simulator sim;
   std::unique_ptr<HostEnergy> host;
-  explicit Rig(const RadioSpec& spec) { host = std::make_unique<HostEnergy>(sim, make_radio(sim, spec)); }
+  explicit Rig(const RadioSpec& spec) { host = std::make_unique<HostEnergy>(make_radio(sim, spec)); }
   void packet(SimTime t, std::int64_t bytes, Direction d, Cause c) {
     sim.schedule_at(t, [this, bytes, d, c] { host->on_packet(sim.now(), bytes, d, c); });
   }

@@ -259,7 +259,7 @@ TEST_CASE("Time in states sums to the run length for every radio", "[energy]") {
 TEST_CASE("Battery drain and average power follow from the energy", "[energy]") {
   Simulator sim;
   RadioSpec spec;
-  HostEnergy host(sim, make_radio(sim, spec), CpuParams{0.5, 0.25}, 10.0);
+  HostEnergy host(make_radio(sim, spec), CpuParams{0.5, 0.25}, 10.0);
   sim.schedule_at(SimTime::s(100), [&] { host.set_streams(sim.now(), 2, 3); });  // 2 x 0.5 + 3 x 0.25 W
   sim.schedule_at(SimTime::s(200), [&] { host.set_streams(sim.now(), 0, 0); });
   sim.run_until(SimTime::s(3600));
@@ -293,7 +293,7 @@ TEST_CASE("An hour of LTE keepalives at 120 s: 29 full wake-ups and one cut by t
   Simulator sim;
   RadioSpec spec;
   const LteParams& p = spec.lte;
-  HostEnergy host(sim, make_radio(sim, spec));
+  HostEnergy host(make_radio(sim, spec));
   ExchangeSpec ks = default_exchange(Cause::kNatKeepalive);
   ks.interval = SimTime::s(120);
   PeriodicExchange ka(sim, host, ks, Rng::stream(1, "ka"));
@@ -314,7 +314,7 @@ TEST_CASE("A rate trace (as the group-call model produces) drives the radio and 
   Simulator sim;
   RadioSpec spec;
   const LteParams& p = spec.lte;
-  HostEnergy host(sim, make_radio(sim, spec), CpuParams{0.2, 0.1});
+  HostEnergy host(make_radio(sim, spec), CpuParams{0.2, 0.1});
   FlowTrace trace(sim, host,
                   {{SimTime::s(10), 1e6, 3e6, 3, 3},    // a 4-party mesh: 3 encodes, 3 decodes
                    {SimTime::s(70), 0.5e6, 3e6, 1, -1}, // switches to one encode
