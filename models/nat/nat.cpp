@@ -219,9 +219,11 @@ bool Nat::block_in_use(Transport t, std::uint16_t start, SimTime now) const {
 }
 
 std::vector<std::uint16_t> Nat::blocks_of(net::Ipv4 subscriber) const {
-  if (!blocks_of_) return {};
-  auto it = blocks_of_->find(subscriber.value);
-  return it == blocks_of_->end() ? std::vector<std::uint16_t>{} : it->second;
+  if (!blocks_) return {};
+  const std::uint32_t* i = blocks_->of.find(subscriber.value);
+  if (i == nullptr) return {};
+  const auto& list = blocks_->lists[*i];
+  return std::vector<std::uint16_t>(list.begin(), list.end());
 }
 
 std::uint16_t Nat::choose_block_port(Transport t, net::Ipv4 subscriber, Endpoint remote, SimTime now) {
@@ -229,11 +231,15 @@ std::uint16_t Nat::choose_block_port(Transport t, net::Ipv4 subscriber, Endpoint
   const std::uint32_t size = c.port_block_size, lo = c.port_min;
   const std::uint32_t nblocks = (std::uint32_t{c.port_max} - lo + 1) / size;
   if (nblocks == 0) return 0;
-  if (!blocks_of_) {
-    blocks_of_ = std::make_unique<std::unordered_map<std::uint32_t, std::vector<std::uint16_t>>>();
-    block_owner_ = std::make_unique<std::unordered_map<std::uint16_t, std::uint32_t>>();
+  if (!blocks_) {
+    blocks_ = std::make_unique<PortBlocks>();
+    blocks_->taken.assign(nblocks, 0);
   }
-  std::vector<std::uint16_t>& mine = (*blocks_of_)[subscriber.value];
+  PortBlocks& pb = *blocks_;
+  const std::uint32_t list = pb.of.get_or_insert(subscriber.value, static_cast<std::uint32_t>(pb.lists.size()));
+  if (list == pb.lists.size()) pb.lists.emplace_back();
+  auto& mine = pb.lists[list];
+  auto block_index = [&](std::uint16_t start) { return (std::uint32_t{start} - lo) / size; };
   auto free_port_in = [&](std::uint16_t start) -> std::uint16_t {
     const std::uint32_t off = static_cast<std::uint32_t>(rng_.below(size));
     for (std::uint32_t k = 0; k < size; ++k) {
@@ -246,7 +252,7 @@ std::uint16_t Nat::choose_block_port(Transport t, net::Ipv4 subscriber, Endpoint
   // to the pool (Juniper: "any inactive block without any ports in use will be freed").
   for (std::size_t i = 0; i + 1 < mine.size();) {
     if (!block_in_use(Transport::udp, mine[i], now) && !block_in_use(Transport::tcp, mine[i], now)) {
-      block_owner_->erase(mine[i]);
+      pb.taken[block_index(mine[i])] = 0;
       mine.erase(mine.begin() + static_cast<std::ptrdiff_t>(i));
     } else {
       ++i;
@@ -258,8 +264,8 @@ std::uint16_t Nat::choose_block_port(Transport t, net::Ipv4 subscriber, Endpoint
   const std::uint32_t first = static_cast<std::uint32_t>(rng_.below(nblocks));
   for (std::uint32_t k = 0; k < nblocks; ++k) {
     const auto start = static_cast<std::uint16_t>(lo + ((first + k) % nblocks) * size);
-    if (block_owner_->count(start)) continue;
-    block_owner_->emplace(start, subscriber.value);
+    if (pb.taken[block_index(start)]) continue;
+    pb.taken[block_index(start)] = 1;
     mine.push_back(start);
     return free_port_in(start);
   }
@@ -578,6 +584,10 @@ std::size_t Nat::memory_bytes() const {
   std::size_t n = sizeof(*this) + entries_.capacity() * sizeof(Entry) + filters_.capacity() * sizeof(FilterSlot);
   if (index_)
     n += sizeof(Index) + index_->by_port.memory_bytes() + index_->by_internal.memory_bytes();
+  if (blocks_) {
+    n += sizeof(PortBlocks) + blocks_->taken.capacity() + blocks_->of.memory_bytes() +
+         blocks_->lists.capacity() * sizeof(blocks_->lists[0]);
+  }
   return n;
 }
 

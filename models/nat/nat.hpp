@@ -15,12 +15,12 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include <boost/container/small_vector.hpp>
 
 #include "models/net/address.hpp"
+#include "models/net/flat_map.hpp"
 #include "models/net/flat_multimap.hpp"
 #include "models/net/packet.hpp"
 #include "sim/prefetch.hpp"
@@ -279,10 +279,14 @@ class Nat {
   SimTime next_sweep_;
   std::uint16_t next_seq_port_ = 0;
   Rng rng_;
-  // Port-block allocation: blocks (start ports) per subscriber address, newest last, and
-  // the owner of each allocated block.
-  std::unique_ptr<std::unordered_map<std::uint32_t, std::vector<std::uint16_t>>> blocks_of_;
-  std::unique_ptr<std::unordered_map<std::uint16_t, std::uint32_t>> block_owner_;
+  // Port-block allocation (created by the first mapping of a NAT with port_block_size):
+  // which blocks are allocated, and each subscriber's blocks (start ports), newest last.
+  struct PortBlocks {
+    std::vector<std::uint8_t> taken;  // per block, index (start - port_min) / port_block_size
+    net::FlatTable64<std::uint32_t> of;  // subscriber address -> index into lists
+    std::vector<boost::container::small_vector<std::uint16_t, 2>> lists;
+  };
+  std::unique_ptr<PortBlocks> blocks_;
 
  public:
   // Port blocks currently held by `subscriber` (port-block allocation), for tests/metrics.
