@@ -16,6 +16,8 @@
 // median CPU per session of each size and its ratio to the first size's (issue 15's
 // target: <= 1.3 at 500,000 against 50,000). --equal-density scales the window with the
 // size (first size: S seconds), so that each size has as many sessions under way at once.
+// --shard-sessions K splits each population into shards of at most K sessions
+// (PopulationSpec::shard_sessions), run one after another on the one thread.
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -66,7 +68,7 @@ double seconds(const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_u
 struct ScaleRun {
   double cpu_s = 0, events = 0, maxrss_kib = 0;
 };
-bool run_scale_size(std::int64_t n, SimTime window, ScaleRun& out) {
+bool run_scale_size(std::int64_t n, SimTime window, std::int64_t shard_sessions, ScaleRun& out) {
   int fd[2];
   if (pipe(fd) != 0) return false;
   const pid_t pid = fork();
@@ -75,6 +77,7 @@ bool run_scale_size(std::int64_t n, SimTime window, ScaleRun& out) {
     close(fd[0]);
     ice::PopulationSpec spec = bench_spec(n, 1, true);
     spec.arrival_window = window;
+    spec.shard_sessions = shard_sessions;  // 0: one shard
     ice::TurnRelayFactory relay(bench_turn(n));
     spec.relay = &relay;
     const ice::PopulationResult r = ice::run_population(spec, 1, 1);
@@ -103,7 +106,9 @@ double median(std::vector<double> v) {
 }
 
 int scale_usage() {
-  std::fprintf(stderr, "usage: bench_ice_population scale [--rounds R>=1] [--window S>0] [--equal-density] [N1 N2 ...]\n");
+  std::fprintf(stderr,
+               "usage: bench_ice_population scale [--rounds R>=1] [--window S>0] [--equal-density] [--shard-sessions K>=1] "
+               "[N1 N2 ...]\n");
   return 2;
 }
 
@@ -112,6 +117,7 @@ int scale(int argc, char** argv) {
   int rounds = 3;
   double window_s = 60;
   bool equal_density = false;
+  std::int64_t shard_sessions = 0;
   for (int i = 2; i < argc; ++i) {
     const std::string a = argv[i];
     if ((a == "--rounds" || a == "--window") && i + 1 < argc) {
@@ -126,6 +132,10 @@ int scale(int argc, char** argv) {
       }
     } else if (a == "--equal-density") {
       equal_density = true;
+    } else if (a == "--shard-sessions" && i + 1 < argc) {
+      char* end = nullptr;
+      shard_sessions = std::strtoll(argv[++i], &end, 10);
+      if (end == argv[i] || *end != 0 || shard_sessions < 1) return scale_usage();
     } else {
       char* end = nullptr;
       const long long n = std::strtoll(argv[i], &end, 10);
@@ -140,7 +150,11 @@ int scale(int argc, char** argv) {
     const double w = equal_density ? window_s * static_cast<double>(n) / static_cast<double>(sizes.front()) : window_s;
     return SimTime::from_seconds(w);
   };
-  std::printf("one shard, one thread, relay policy on-failure, TURN on; CPU = user + system;\n");
+  if (shard_sessions > 0)
+    std::printf("shards of at most %lld sessions, one after another on one thread", static_cast<long long>(shard_sessions));
+  else
+    std::printf("one shard, one thread");
+  std::printf(", relay policy on-failure, TURN on; CPU = user + system;\n");
   std::printf("arrival window %s; %d round(s), the sizes in turn in each round\n",
               equal_density ? "proportional to the size (equal density)" : "fixed", rounds);
   std::printf("%5s %10s %9s %9s %12s %14s %12s %14s\n", "round", "sessions", "window s", "CPU s", "CPU us/sess",
@@ -151,7 +165,7 @@ int scale(int argc, char** argv) {
     for (std::size_t k = 0; k < sizes.size(); ++k) {
       const std::int64_t n = sizes[k];
       ScaleRun run;
-      if (!run_scale_size(n, window_of(n), run))
+      if (!run_scale_size(n, window_of(n), shard_sessions, run))
         return std::fprintf(stderr, "scale: the run of %lld sessions failed\n", static_cast<long long>(n)), 1;
       const double dn = static_cast<double>(n);
       us[k].push_back(run.cpu_s * 1e6 / dn);

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Scale-out benchmark (figures in docs/performance.md, "Scale-out"). Not a test.
 #   bench/scale_out.sh sweep [REPS]          # 8-run sweep on 1 rank vs 2 ranks, one thread each, REPS pairs (5)
-#   bench/scale_out.sh population [SESSIONS] # one population (2 shards) on 2 ranks: wall, peak RSS per rank
+#   bench/scale_out.sh population [SESSIONS] [SHARD_SESSIONS]
+#                                            # one population (2 shards, or shards of at most
+#                                            # SHARD_SESSIONS sessions) on 2 ranks: wall, peak RSS per rank
 # Needs an MPI-enabled build in build/ (or P2PSIM_BIN) and mpirun (openmpi-bin).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -62,11 +64,12 @@ case "${1:-sweep}" in
     ;;
   population)
     n=${2:-2000000}
+    bound=${3:-0}
     echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
     "${MPIRUN[@]}" -n 2 python3 "$OUT/rss.py" "$BIN" run bench/scale_out/population.yaml -j1 -q \
-      --set population.sessions="$n" --out "$OUT/pop"
+      --set population.sessions="$n" --set population.shard_sessions="$bound" --out "$OUT/pop"
     python3 -c "import json,sys; j=json.load(open('$OUT/pop/results.json')); s=j['points'][0]['summary']; print('sessions', int(s['sessions']['mean']), 'direct', round(s['direct_fraction']['mean'],4), 'relayed', round(s['relayed_fraction']['mean'],4), 'failed', round(s['failed_fraction']['mean'],4))"
     echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
     ;;
-  *) echo "usage: bench/scale_out.sh sweep [REPS] | population [SESSIONS]" >&2; exit 2 ;;
+  *) echo "usage: bench/scale_out.sh sweep [REPS] | population [SESSIONS] [SHARD_SESSIONS]" >&2; exit 2 ;;
 esac

@@ -135,7 +135,7 @@ std::unique_ptr<Study> parse(const Field& root) {
   ice::PopulationSpec& p = s.pop;
   if (auto f = root.get("population")) {
     f->allow_only({"sessions", "arrival_window", "cgn_subscribers", "lan_latency", "access_latency", "access_spread",
-                   "inner_latency", "run_limit", "media_bitrate", "shards"});
+                   "inner_latency", "run_limit", "media_bitrate", "shards", "shard_sessions"});
     p.sessions = f->get_int("sessions", p.sessions, 1, 10'000'000);
     p.arrival_window = f->get_time("arrival_window", p.arrival_window, SimTime::zero(), SimTime::h(24));
     p.cgn_subscribers = f->get_int("cgn_subscribers", p.cgn_subscribers, 1, 1'000'000);
@@ -146,6 +146,7 @@ std::unique_ptr<Study> parse(const Field& root) {
     p.run_limit = f->get_time("run_limit", p.run_limit, SimTime::s(1), SimTime::h(1));
     s.media_bps = f->get_rate("media_bitrate", 0, 0, 1e10);
     p.shards = static_cast<int>(f->get_int("shards", p.shards, 1, 256));
+    p.shard_sessions = f->get_int("shard_sessions", p.shard_sessions, 0, 10'000'000);
   }
   p.mix = parse_ice_nat_mix(root.require("nat_mix"));
   check_carrier_blocks(root, p);

@@ -280,7 +280,10 @@ PopulationResult run_shard(const PopulationSpec& spec, std::int64_t n_sessions, 
 std::int64_t population_shards(const PopulationSpec& spec) {
   if (spec.mix.empty()) throw std::invalid_argument("population: empty NAT mix");
   if (spec.shards < 1) throw std::invalid_argument("population: shards must be >= 1");
-  return std::min<std::int64_t>(spec.shards, std::max<std::int64_t>(1, spec.sessions));
+  if (spec.shard_sessions < 0) throw std::invalid_argument("population: shard_sessions must be >= 0");
+  std::int64_t n = spec.shards;
+  if (spec.shard_sessions > 0) n = std::max(n, (spec.sessions + spec.shard_sessions - 1) / spec.shard_sessions);
+  return std::min<std::int64_t>(n, std::max<std::int64_t>(1, spec.sessions));
 }
 
 PopulationResult run_population_shard(const PopulationSpec& spec, std::uint64_t seed, std::int64_t k) {

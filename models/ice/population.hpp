@@ -61,6 +61,11 @@ struct PopulationSpec {
   signalling::SignallingConfig signalling;
   SimTime run_limit = SimTime::s(200);       // after the last arrival
   int shards = 1;                            // independent sub-networks (see above), >= 1
+  // At most this many sessions per shard (0 = no limit): the population has
+  // max(shards, ceil(sessions / shard_sessions)) shards, so that a larger population gets
+  // more shards of the same size rather than larger ones, and its CPU per session and peak
+  // memory per shard stay those of one shard (docs/performance.md).
+  std::int64_t shard_sessions = 0;
   // Dual stack: each host gets an IPv6 address with this probability, drawn per host from
   // a stream of its own (Rng::stream(seed, "ipv6")), so the IPv4 draws do not move;
   // in [0, 1], 0 = IPv4 only. NAT boxes filter IPv6 per `ipv6_firewall` (RFC 6092).
@@ -96,7 +101,8 @@ struct PopulationResult {
 PopulationResult run_population(const PopulationSpec& spec, std::uint64_t seed, int threads = 1);
 
 // The pieces of run_population, for callers that spread shards elsewhere (MPI ranks):
-// the number of shards a run has (spec.shards capped at the session count), shard k's
+// the number of shards a run has (spec.shards, raised to ceil(sessions / shard_sessions)
+// when that is set, capped at the session count), shard k's
 // result, and the merge of shard results (in order of k, into a result whose by_pair has
 // mix.size()^2 entries). Merging shards 0..n-1 in order gives run_population's result.
 std::int64_t population_shards(const PopulationSpec& spec);

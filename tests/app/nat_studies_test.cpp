@@ -58,6 +58,27 @@ TEST_CASE("nat-population: shards split the population, every session counted on
         41);
 }
 
+TEST_CASE("nat-population: shard_sessions bounds the sessions per shard", "[app][ice]") {
+  CHECK_THAT(error_of("name: t\nstudy: nat-population\nnat_mix: {none: 1}\npopulation:\n  shard_sessions: -1\n"),
+             Catch::Contains("n.yaml:5:19") && Catch::Contains("population.shard_sessions"));
+  // ceil(41 / 15) = 3 shards: the same runs, and so byte for byte the same metrics, as
+  // shards: 3; a larger `shards` wins over a looser bound.
+  auto run = [](const std::string& population) {
+    const auto s = runner::load_scenario_text("name: t\nstudy: nat-population\npopulation: {sessions: 41, arrival_window: 1s, " +
+                                                  population +
+                                                  "}\nnat_mix: {full-cone: 1, symmetric: 1}\nservers: {turn: {enabled: false}}\n",
+                                              "p.yaml");
+    std::vector<std::pair<std::string, double>> out;
+    const auto r = runner::run_scenario(s, {});
+    for (const study::Metric& m : r.runs.at(0).result.metrics) out.emplace_back(m.name, m.value);
+    return out;
+  };
+  const auto by_bound = run("shard_sessions: 15");
+  CHECK(by_bound == run("shards: 3"));
+  CHECK(by_bound != run("shards: 1"));
+  CHECK(run("shards: 4, shard_sessions: 40") == run("shards: 4"));
+}
+
 TEST_CASE("nat-population: ice.relay_policy and ice.relay_fallback_after", "[app][ice][relaypolicy]") {
   CHECK_THAT(error_of("name: t\nstudy: nat-population\nnat_mix: {none: 1}\nice:\n  relay_policy: sometimes\n"),
              Catch::Contains("n.yaml:5:17") && Catch::Contains("on-failure"));
