@@ -89,7 +89,8 @@ void check_memory(const LoadedScenario& s, const RunOptions& options, std::uint6
                               std::to_string(std::max(1, options.jobs)) + ", plus every run's series), but the machine has " +
                               gib(available) +
                               " available (MemAvailable); reduce the size, --jobs or the series, or split a population "
-                              "into more population.shards run on fewer threads, and see docs/scenarios.md");
+                              "into more shards (population.shards, or population.shard_sessions) run on fewer threads, and see "
+                              "docs/scenarios.md");
 }
 
 std::uint64_t available_disk_bytes(const std::string& dir) {

@@ -281,6 +281,13 @@ TEST_CASE("a population's memory estimate counts the shards running at once and 
   const auto max16 = pop("sessions: 10000000, shards: 16");
   CHECK_THROWS_WITH(runner::check_memory(max1, j1, 23ull << 30), Catch::Contains("population.shards"));
   CHECK_NOTHROW(runner::check_memory(max16, j1, 23ull << 30));
+  // shard_sessions: 200 shards of 50,000 one after another need what one such shard needs
+  // plus what the run keeps of every session, whatever the population.
+  const auto bounded = pop("sessions: 10000000, shard_sessions: 50000");
+  CHECK_NOTHROW(runner::check_memory(bounded, j1, 23ull << 30));
+  const double shard = static_cast<double>(runner::estimate_memory_bytes(pop("sessions: 50000"), j1));
+  const double b = static_cast<double>(runner::estimate_memory_bytes(bounded, j1));
+  CHECK(b < 2 * shard + 10000000.0 * 16);
 }
 
 TEST_CASE("a run set that cannot fit in memory is refused before it runs, with the estimate", "[app][runner][limits]") {
