@@ -300,6 +300,20 @@ TEST_CASE("mpirun -n 2, -n 3 and -n 2 -j2: the single-process files, for runs an
     check_same_files(single, out);
   }
   {
+    // Shards that population.shard_sessions asks for (400 / 100 = 4) spread over the ranks
+    // as those of population.shards do.
+    const std::string set = " --set population.shards=1 --set population.shard_sessions=100";
+    const fs::path single = d / "bounded_single", out = d / "bounded_mpi2";
+    REQUIRE(run_cli("run " + kPopulation + set + " -q -j1 --out '" + single.string() + "'") == 0);
+    std::string err;
+    INFO("shard_sessions on 2 ranks: " << err);
+    REQUIRE(run_cli("run " + kPopulation + set + " -q -j1 --out '" + out.string() + "'", &err, env + mpirun + "2 ") == 0);
+    check_same_files(single, out);
+    const fs::path one = d / "bounded_one_shard";
+    REQUIRE(run_cli("run " + kPopulation + " --set population.shards=1 -q -j1 --out '" + one.string() + "'") == 0);
+    CHECK(slurp(one / "results.csv") != slurp(single / "results.csv"));
+  }
+  {
     std::string err;
     CHECK(run_cli("run " + kCalls + " -q --shard 1/2 --out '" + (d / "shard_under_mpi").string() + "'", &err, env + mpirun + "2 ") != 0);
     CHECK_THAT(err, Catch::Contains("not for mpirun -n 2"));
