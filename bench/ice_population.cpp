@@ -22,7 +22,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -36,6 +35,7 @@
 #include "models/ice/turn_relay.hpp"
 #include "models/nat/nat_mix.hpp"
 #include "models/nat/preset.hpp"
+#include "sim/stats.hpp"
 
 using namespace p2psim;
 
@@ -64,10 +64,11 @@ ice::TurnRelayConfig bench_turn(std::int64_t sessions) {
 
 double seconds(const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec * 1e-6; }
 
-// One size's run in its own forked process. Returns false when it failed.
 struct ScaleRun {
   double cpu_s = 0, events = 0, maxrss_kib = 0;
 };
+// One size's run in its own forked process, so its CPU time and peak RSS are its own.
+// Returns false when it failed.
 bool run_scale_size(std::int64_t n, SimTime window, std::int64_t shard_sessions, ScaleRun& out) {
   int fd[2];
   if (pipe(fd) != 0) return false;
@@ -97,12 +98,6 @@ bool run_scale_size(std::int64_t n, SimTime window, std::int64_t shard_sessions,
   out.events = events;
   out.maxrss_kib = static_cast<double>(ru.ru_maxrss);
   return true;
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const std::size_t m = v.size() / 2;
-  return v.size() % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
 }
 
 int scale_usage() {
@@ -159,8 +154,8 @@ int scale(int argc, char** argv) {
               equal_density ? "proportional to the size (equal density)" : "fixed", rounds);
   std::printf("%5s %10s %9s %9s %12s %14s %12s %14s\n", "round", "sessions", "window s", "CPU s", "CPU us/sess",
               "events/sess", "peak MiB", "RSS B/sess");
-  std::vector<std::vector<double>> us(sizes.size());
-  std::vector<double> events(sizes.size()), rss(sizes.size());
+  std::vector<Samples> us(sizes.size());  // CPU us per session, one per round
+  std::vector<double> events(sizes.size());
   for (int r = 1; r <= rounds; ++r) {
     for (std::size_t k = 0; k < sizes.size(); ++k) {
       const std::int64_t n = sizes[k];
@@ -168,21 +163,22 @@ int scale(int argc, char** argv) {
       if (!run_scale_size(n, window_of(n), shard_sessions, run))
         return std::fprintf(stderr, "scale: the run of %lld sessions failed\n", static_cast<long long>(n)), 1;
       const double dn = static_cast<double>(n);
-      us[k].push_back(run.cpu_s * 1e6 / dn);
+      const double us_per_session = run.cpu_s * 1e6 / dn;
+      us[k].add(us_per_session);
       events[k] = run.events / dn;
-      rss[k] = run.maxrss_kib * 1024.0 / dn;
       std::printf("%5d %10lld %9.0f %9.2f %12.1f %14.1f %12.1f %14.0f\n", r, static_cast<long long>(n),
-                  window_of(n).seconds(), run.cpu_s, us[k].back(), events[k], run.maxrss_kib / 1024.0, rss[k]);
+                  window_of(n).seconds(), run.cpu_s, us_per_session, events[k], run.maxrss_kib / 1024.0,
+                  run.maxrss_kib * 1024.0 / dn);
       std::fflush(stdout);
     }
   }
   // Medians: this VM's CPU time for one run varies by up to 1.5x (docs/performance.md), so
   // one run per size is no measure of a ratio.
   std::printf("\n%10s %18s %14s %8s\n", "sessions", "median us/sess", "events/sess", "ratio");
-  const double base = median(us.front());
+  const double base = us.front().quantile(0.5);
   double last = 1;
   for (std::size_t k = 0; k < sizes.size(); ++k) {
-    const double m = median(us[k]);
+    const double m = us[k].quantile(0.5);
     last = m / base;
     std::printf("%10lld %18.1f %14.1f %7.2fx\n", static_cast<long long>(sizes[k]), m, events[k], last);
   }

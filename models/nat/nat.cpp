@@ -264,8 +264,9 @@ std::uint16_t Nat::choose_block_port(Transport t, net::Ipv4 subscriber, Endpoint
   const std::uint32_t first = static_cast<std::uint32_t>(rng_.below(nblocks));
   for (std::uint32_t k = 0; k < nblocks; ++k) {
     const auto start = static_cast<std::uint16_t>(lo + ((first + k) % nblocks) * size);
-    if (pb.taken[block_index(start)]) continue;
-    pb.taken[block_index(start)] = 1;
+    std::uint8_t& taken = pb.taken[block_index(start)];
+    if (taken) continue;
+    taken = 1;
     mine.push_back(start);
     return free_port_in(start);
   }
